@@ -1,0 +1,230 @@
+"""``flake8-flask-deploy``: check (and fix) a project without going through flake8.
+
+The CLI calls the same engine as the flake8 plugin and adds what flake8 cannot show: findings
+located in deployment files (Dockerfile, compose, Procfile) and warnings about files it could not
+read. Exit status: 0 no findings, 1 findings, 2 usage or internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import ast
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from . import __version__, project
+from .engine import CONTEXT_AUTO, analyze_module, context_for, deployment_findings, might_matter
+from .model import Finding, Location
+from .output import FORMATS, _relative
+
+# flake8's own ``# noqa`` syntax: https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE)
+
+
+@dataclass
+class Report:
+    """What a check run found: findings, warnings ``(path, message)``, files looked at."""
+
+    findings: List[Finding] = field(default_factory=list)
+    warnings: List[Tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+    roots: List[str] = field(default_factory=list)
+
+
+def iter_python_files(paths: Sequence[str]) -> Iterable[str]:
+    """Yield the ``.py`` files named by ``paths`` (files as given, folders walked)."""
+    for path in paths:
+        if os.path.isdir(path):
+            for folder, files in project.walk_project(os.path.abspath(path)):
+                for name in files:
+                    if name.endswith(".py"):
+                        yield os.path.join(folder, name)
+        else:
+            yield path
+
+
+def is_noqa(line: str, code: str) -> bool:
+    """True when ``line`` carries ``# noqa`` or ``# noqa: <codes>`` naming ``code`` (or a prefix)."""
+    match = NOQA.search(line)
+    if not match:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(code.startswith(c.strip().upper()) for c in re.split(r"[,\s]+", codes) if c.strip())
+
+
+def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
+    """Read a file as bytes; return ``(data, None)`` or ``(None, warning)``."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), None
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc}); skipped"
+
+
+def parse_source(data: bytes, path: str) -> Tuple[Optional[ast.Module], Optional[str], List[str]]:
+    """Parse Python source bytes (coding cookie and BOM honoured).
+
+    Returns:
+        ``(tree, None, lines)`` or ``(None, warning, [])`` for a file that does not parse or decode.
+    """
+    try:
+        tree = ast.parse(data, filename=path)
+    except SyntaxError as exc:
+        return None, f"does not parse ({exc.msg}, line {exc.lineno}); skipped", []
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"cannot be decoded ({exc}); skipped", []
+    except RecursionError:
+        return None, "is nested too deeply to parse; skipped", []
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        text = data.decode("utf-8", "replace")
+    return tree, None, text.splitlines()
+
+
+def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
+                ignore: Sequence[str] = ()) -> Report:
+    """Lint every Python file under ``paths`` and the deployment files of their projects.
+
+    Args:
+        paths: files or folders.
+        mode: ``"auto"`` or ``"off"`` (deployment context).
+        select, ignore: code prefixes to keep / drop.
+    Returns:
+        Report: findings sorted by path and line; never raises for bad input.
+    """
+    report = Report()
+    contexts: Dict[str, object] = {}
+    module_findings: List[Finding] = []
+    for path in iter_python_files(paths):
+        report.files += 1
+        data, warning = read_source(path)
+        if data is None:
+            report.warnings.append((path, warning or ""))
+            continue
+        tree, warning, lines = parse_source(data, path)
+        if tree is None:
+            report.warnings.append((path, warning or ""))
+            continue
+        context = context_for(project.normpath(path), mode)
+        contexts.setdefault(context.root, context)
+        if not might_matter("\n".join(lines)):
+            continue
+        try:
+            found = analyze_module(tree, path, mode)
+        except RecursionError:
+            report.warnings.append((path, "is nested too deeply to analyse; skipped"))
+            continue
+        for finding in found:
+            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            if not is_noqa(line, finding.code):
+                module_findings.append(finding)
+    deploy: List[Finding] = []
+    for context in contexts.values():
+        report.roots.append(context.root)  # type: ignore[attr-defined]
+        report.warnings.extend(context.warnings)  # type: ignore[attr-defined]
+        if mode != "off":
+            deploy.extend(deployment_findings(context))  # type: ignore[arg-type]
+    # a module finding caused by a deployment line is also shown at that line
+    for finding in module_findings:
+        if finding.related is not None and not finding.from_deployment:
+            where = Location(finding.path, finding.line).short()
+            mirror = finding.moved(finding.related.path, finding.related.line, 0,
+                                   related=Location(finding.path, finding.line))
+            deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})",
+                                  fixable=False))
+    report.findings = _select(_unique(module_findings + deploy), select, ignore)
+    report.warnings = sorted(set(report.warnings))
+    return report
+
+
+def _strip_related(message: str) -> str:
+    return re.sub(r" \([^()]*:\d+ [^()]*\)$", "", message)
+
+
+def _unique(findings: List[Finding]) -> List[Finding]:
+    seen = set()
+    out = []
+    for finding in sorted(findings, key=lambda f: (f.path, f.line, f.col, f.code)):
+        key = (finding.code, finding.path, finding.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def _select(findings: List[Finding], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
+    out = []
+    for finding in findings:
+        if select and not any(finding.code.startswith(s) for s in select):
+            continue
+        if ignore and any(finding.code.startswith(s) for s in ignore):
+            continue
+        out.append(finding)
+    return out
+
+
+def _codes(value: str) -> List[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flake8-flask-deploy", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check", help="report findings in Python and deployment files")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--select", type=_codes, default=[], help="comma-separated codes or prefixes to report")
+    check.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to skip")
+    check.add_argument("--flask-deploy-context", choices=("auto", "off"), default="auto",
+                       help="read deployment files to judge findings (default: auto)")
+    check.add_argument("--show-fixes", action="store_true", help="mark fixable findings with [*]")
+    check.set_defaults(func=run_check)
+    for spec in SUBCOMMANDS:
+        module_name, _, func_name = spec.partition(":")
+        module = importlib.import_module(module_name, __package__)
+        getattr(module, func_name)(sub)
+    return parser
+
+
+#: Other subcommands: ``"module:function"``; the function gets argparse's subparsers object and adds
+#: its parser with ``set_defaults(func=callable(args) -> exit status)``.
+SUBCOMMANDS: List[str] = []
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``check``: print findings and warnings; 1 when there are findings."""
+    report = check_paths(args.paths, args.flask_deploy_context, args.select, args.ignore)
+    for path, message in report.warnings:
+        print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
+    out = FORMATS[args.format](report, args.show_fixes)
+    if out:
+        print(out)
+    return 1 if report.findings else 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the ``flake8-flask-deploy`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

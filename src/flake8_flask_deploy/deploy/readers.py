@@ -1,0 +1,306 @@
+"""Readers of deployment files: each returns the commands it finds, never raises.
+
+* Dockerfile (dockerfile-parse): the last stage's ``CMD``/``ENTRYPOINT`` (JSON and shell forms),
+  ``ENV``, ``WORKDIR``, ``COPY``. https://docs.docker.com/reference/dockerfile/
+* docker-compose (PyYAML ``safe_load``, positions from ``yaml.compose``): each service's
+  ``command``, ``entrypoint``, ``environment``, ``working_dir``, ``build``.
+  https://docs.docker.com/reference/compose-file/services/
+* Procfile: ``<process type>: <command>``; only ``web`` receives HTTP traffic.
+  https://devcenter.heroku.com/articles/procfile
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from .commands import split_shell
+
+#: File-name words that mark a deployment file as development-only.
+DEV_WORDS = re.compile(r"(^|[._-])(dev|develop|development|local|test|tests|testing|debug|override|ci)([._-]|$)",
+                       re.IGNORECASE)
+#: Largest deployment file read, in bytes; larger ones are reported and skipped.
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass
+class RawCommand:
+    """A command found in a deployment file, before it is interpreted.
+
+    Attributes:
+        path, line: where it is written (1-based line).
+        argv: exec-form argv, or ``[shell string]``.
+        env: environment set for it by the file.
+        bases: folders (absolute) to resolve relative paths and modules against, most specific first.
+        container: runs in a container.
+        exposed: must accept connections from outside its host/container.
+        production: False when the file's name says it is for development.
+        entrypoint_script: a wrapper script the command is passed to (``docker-entrypoint.sh``).
+    """
+
+    path: str
+    line: int
+    argv: List[str]
+    env: Dict[str, str] = field(default_factory=dict)
+    env_lines: Dict[str, int] = field(default_factory=dict)
+    bases: Tuple[str, ...] = ()
+    container: bool = False
+    exposed: bool = False
+    production: bool = True
+    entrypoint_script: Optional[str] = None
+    process_type: Optional[str] = None
+    compose_build: Optional[str] = None
+    compose_dockerfile: Optional[str] = None
+    working_dir: Optional[str] = None
+
+
+class DeployFileError(Exception):
+    """A deployment file that cannot be read; the message is shown to the user as a warning."""
+
+
+def _read_text(path: str) -> str:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise DeployFileError(f"larger than {MAX_FILE_BYTES} bytes, skipped")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise DeployFileError(f"cannot be read ({exc.strerror or exc})") from exc
+    if b"\x00" in data:
+        raise DeployFileError("is binary, skipped")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DeployFileError(f"is not UTF-8 ({exc.reason} at byte {exc.start}), skipped") from exc
+
+
+def is_production_file(path: str) -> bool:
+    """False for files named for development (``docker-compose.dev.yml``, ``Dockerfile.local``)."""
+    return not DEV_WORDS.search(os.path.basename(path))
+
+
+# ---- Dockerfile ----------------------------------------------------------------------------------
+def read_dockerfile(path: str) -> List[RawCommand]:
+    """Read the final stage of a Dockerfile.
+
+    Returns:
+        zero or one :class:`RawCommand` (the CMD, prefixed by the ENTRYPOINT when both are exec form).
+    Raises:
+        DeployFileError: the file cannot be read or parsed.
+    """
+    from dockerfile_parse import DockerfileParser
+    from dockerfile_parse.util import extract_key_values
+
+    text = _read_text(path)
+    try:
+        parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")))
+        structure = parser.structure
+    except Exception as exc:  # dockerfile-parse raises assorted errors on broken input
+        raise DeployFileError(f"does not parse ({exc})") from exc
+    last_from = max((i for i, item in enumerate(structure) if item["instruction"] == "FROM"), default=0)
+    folder = os.path.dirname(os.path.abspath(path))
+    env: Dict[str, str] = {}
+    env_lines: Dict[str, int] = {}
+    workdir = "/"
+    copies: List[Tuple[str, str]] = []
+    cmd = entrypoint = None
+    for item in structure[last_from:]:
+        instruction, value, line = item["instruction"], item["value"], item["startline"] + 1
+        if instruction == "ENV":
+            try:
+                pairs = extract_key_values(env_replace=False, args={}, envs={}, instruction_value=value)
+            except Exception:  # malformed ENV: keep going, it only loses that line
+                pairs = []
+            for key, val in pairs:
+                env[key] = val
+                env_lines[key] = line
+        elif instruction == "WORKDIR":
+            workdir = value if value.startswith("/") else os.path.join(workdir, value)
+        elif instruction in ("COPY", "ADD"):
+            parts = [p for p in _exec_or_shell(value) if not p.startswith("--")]
+            if len(parts) >= 2:
+                dest = parts[-1]
+                for src in parts[:-1]:
+                    copies.append((src, dest))
+        elif instruction == "CMD":
+            cmd = (_exec_or_shell(value), line)
+        elif instruction == "ENTRYPOINT":
+            entrypoint = (_exec_or_shell(value), line)
+            cmd = None  # an ENTRYPOINT resets an inherited CMD
+    bases = _docker_bases(folder, workdir, copies)
+    argv, line, wrapper = _combine(entrypoint, cmd)
+    if not argv:
+        return []
+    return [RawCommand(path, line, argv, env, env_lines, bases, container=True, exposed=True,
+                       production=is_production_file(path), entrypoint_script=wrapper)]
+
+
+def _exec_or_shell(value: str) -> List[str]:
+    value = value.strip()
+    if value.startswith("["):
+        try:
+            parsed = json.loads(value)
+            if isinstance(parsed, list) and all(isinstance(x, str) for x in parsed):
+                return parsed
+        except ValueError:
+            pass
+    return [value]
+
+
+def _combine(entrypoint, cmd) -> Tuple[List[str], int, Optional[str]]:
+    if entrypoint and cmd:
+        ep, ep_line = entrypoint
+        argv, line = cmd
+        if len(ep) == 1 and " " not in ep[0] and ep[0].endswith(".sh"):
+            return argv, line, ep[0]  # ``ENTRYPOINT ["./entrypoint.sh"]`` + CMD: the script execs CMD
+        if len(ep) >= 1 and os.path.basename(ep[0]) in ("tini", "dumb-init", "/tini"):
+            return ep + argv, line, None
+        return ep + argv, ep_line, None
+    if entrypoint:
+        return entrypoint[0], entrypoint[1], None
+    if cmd:
+        return cmd[0], cmd[1], None
+    return [], 0, None
+
+
+def _docker_bases(folder: str, workdir: str, copies: List[Tuple[str, str]]) -> Tuple[str, ...]:
+    """Folders of the build context that end up in WORKDIR (``COPY src/ /app`` with WORKDIR /app)."""
+    bases: List[str] = []
+    for src, dest in copies:
+        dest_abs = dest if dest.startswith("/") else os.path.join(workdir, dest)
+        if os.path.normpath(dest_abs) == os.path.normpath(workdir) or dest in (".", "./"):
+            candidate = os.path.normpath(os.path.join(folder, src))
+            if os.path.isdir(candidate) and candidate not in bases:
+                bases.append(candidate)
+    if folder not in bases:
+        bases.append(folder)
+    return tuple(bases)
+
+
+# ---- docker-compose ------------------------------------------------------------------------------
+def read_compose(path: str) -> List[RawCommand]:
+    """Read each service of a compose file that sets ``command`` or ``entrypoint`` (or only
+    ``environment`` for a service built from a Dockerfile: see :func:`compose_overrides`).
+
+    Raises:
+        DeployFileError: invalid YAML or not a compose mapping.
+    """
+    import yaml
+
+    text = _read_text(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise DeployFileError(f"is not valid YAML{where}") from exc
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise DeployFileError("is not a compose file (top level is not a mapping)")
+    services = data.get("services")
+    if services is None and "version" not in data:
+        services = {k: v for k, v in data.items() if isinstance(v, dict) and ("image" in v or "build" in v)}
+    if not isinstance(services, dict):
+        return []
+    folder = os.path.dirname(os.path.abspath(path))
+    out: List[RawCommand] = []
+    for name, service in services.items():
+        if not isinstance(service, dict):
+            continue
+        env = _compose_env(service.get("environment"))
+        build = service.get("build")
+        context = build.get("context") if isinstance(build, dict) else build
+        bases: List[str] = []
+        if isinstance(context, str) and "://" not in context:
+            bases.append(os.path.normpath(os.path.join(folder, context)))
+        bases.append(folder)
+        workdir_rel = service.get("working_dir")
+        argv: List[str] = []
+        line_key = None
+        for key in ("entrypoint", "command"):
+            value = service.get(key)
+            if isinstance(value, str):
+                argv += [value]
+                line_key = line_key or key
+            elif isinstance(value, list):
+                argv += [str(x) for x in value]
+                line_key = line_key or key
+        if len(argv) > 1 and any(" " in a for a in argv[:1]) and service.get("entrypoint") and service.get("command"):
+            argv = [" ".join(argv)]
+        line = _yaml_line(node, ["services", name, line_key] if "services" in data else [name, line_key]) \
+            if line_key else _yaml_line(node, ["services", name] if "services" in data else [name])
+        env_lines = {k: _yaml_line(node, (["services", name] if "services" in data else [name]) + ["environment"])
+                     for k in env}
+        out.append(RawCommand(
+            path, line, argv, env, env_lines, tuple(bases), container=True, exposed=True,
+            production=is_production_file(path),
+            compose_build=os.path.normpath(os.path.join(folder, context)) if isinstance(context, str) else None,
+            compose_dockerfile=build.get("dockerfile") if isinstance(build, dict) else None,
+            working_dir=workdir_rel if isinstance(workdir_rel, str) else None,
+        ))
+    return out
+
+
+def _compose_env(value) -> Dict[str, str]:
+    env: Dict[str, str] = {}
+    if isinstance(value, dict):
+        for key, val in value.items():
+            env[str(key)] = "" if val is None else str(val)
+    elif isinstance(value, list):
+        for item in value:
+            key, _, val = str(item).partition("=")
+            env[key] = val
+    return env
+
+
+def _yaml_line(node, keys: List[str]) -> int:
+    """1-based line of the value at ``keys`` in a composed YAML node tree (best effort)."""
+    import yaml
+
+    current = node
+    line = 1
+    for key in keys:
+        if not isinstance(current, yaml.MappingNode):
+            break
+        for k, v in current.value:
+            if getattr(k, "value", None) == key:
+                line = k.start_mark.line + 1
+                current = v
+                break
+        else:
+            break
+    return line
+
+
+# ---- Procfile ------------------------------------------------------------------------------------
+_PROCFILE_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
+
+
+def read_procfile(path: str) -> List[RawCommand]:
+    """Read a Procfile; only the ``web`` process is exposed to HTTP traffic.
+
+    Raises:
+        DeployFileError: the file cannot be read.
+    """
+    text = _read_text(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    out = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _PROCFILE_LINE.match(line)
+        if not match:
+            continue
+        kind, command = match.groups()
+        if not split_shell(command):
+            continue
+        out.append(RawCommand(path, number, [command], {}, {}, (folder,), container=False,
+                              exposed=kind == "web", production=is_production_file(path), process_type=kind))
+    return out

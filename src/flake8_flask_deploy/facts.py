@@ -1,0 +1,746 @@
+"""What one module says about Flask, from one walk of its ``ast`` tree.
+
+Rules read :class:`ModuleFacts`; they never walk trees themselves. The walk follows statements
+(not every node), records for each relevant statement where it executes (at import, only under the
+``if __name__ == "__main__":`` guard, or inside a function) and whether it is conditional, and then
+resolves which functions run at import time, which only from the guard, and which are app factories.
+
+Facts encoded here and their sources:
+
+* ``Flask.run(host=None, port=None, debug=None, load_dotenv=True, **options)``; host defaults to
+  ``127.0.0.1``: https://flask.palletsprojects.com/en/stable/api/#flask.Flask.run
+* ``use_debugger`` is passed through to ``werkzeug.serving.run_simple``:
+  https://werkzeug.palletsprojects.com/en/stable/serving/#werkzeug.serving.run_simple
+* the app factory names Flask's CLI looks for (``create_app``, ``make_app``):
+  https://flask.palletsprojects.com/en/stable/cli/#application-discovery
+* setup methods (route decorators, hooks, ``add_url_rule``, ``register_blueprint``):
+  https://flask.palletsprojects.com/en/stable/api/#application-object
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+#: Decorator methods that add a URL rule (Flask 2.0+ shortcuts included).
+ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
+#: Methods of an app that register setup which must exist when a WSGI server imports the module.
+SETUP_METHODS = frozenset(
+    {
+        "add_url_rule",
+        "register_blueprint",
+        "register_error_handler",
+        "errorhandler",
+        "before_request",
+        "after_request",
+        "teardown_request",
+        "teardown_appcontext",
+        "before_first_request",
+        "context_processor",
+        "url_value_preprocessor",
+        "url_defaults",
+        "template_filter",
+        "template_global",
+        "template_test",
+        "add_template_filter",
+        "add_template_global",
+        "add_template_test",
+        "shell_context_processor",
+    }
+)
+#: ``app.config.<method>(...)`` calls that load configuration.
+CONFIG_METHODS = frozenset(
+    {"from_object", "from_pyfile", "from_envvar", "from_mapping", "from_file", "from_prefixed_env", "update",
+     "setdefault"}
+)
+#: Config keys that only matter during development; setting them under the guard is intended.
+DEV_ONLY_CONFIG_KEYS = frozenset(
+    {"DEBUG", "TESTING", "ENV", "TEMPLATES_AUTO_RELOAD", "EXPLAIN_TEMPLATE_LOADING", "PROPAGATE_EXCEPTIONS"}
+)
+#: Attributes that only a Flask app or blueprint has (used to recognise an imported app).
+FLASK_ONLY_ATTRS = frozenset(
+    {"route", "add_url_rule", "register_blueprint", "errorhandler", "before_request", "after_request",
+     "teardown_appcontext", "teardown_request", "wsgi_app", "url_map", "test_client", "app_context",
+     "test_request_context", "jinja_env", "before_first_request", "context_processor"}
+)
+#: Factory names Flask's CLI discovers (see module docstring).
+FACTORY_NAMES = frozenset({"create_app", "make_app"})
+
+IMPORT = "import"  # runs when the module is imported (what a WSGI server does)
+GUARD = "guard"  # runs only when the module is executed as a script
+FUNCTION = "function"  # inside a function; resolved later
+UNKNOWN = "unknown"  # a function nothing in the module is seen to call at import or from the guard
+FACTORY = "factory"  # an app factory: runs in production through the server's call
+
+
+@dataclass
+class Where:
+    """Where a statement executes.
+
+    Attributes:
+        scope: ``""`` at module level, else the qualified name of the enclosing function.
+        region: ``IMPORT``, ``GUARD`` or ``FUNCTION`` (see :meth:`ModuleFacts.region_of`).
+        conditional: True under an ``if`` (other than the guard), an ``except`` or a ``match``.
+        guard: the guard ``ast.If`` when the statement is lexically under one.
+    """
+
+    scope: str = ""
+    region: str = IMPORT
+    conditional: bool = False
+    guard: Optional[ast.If] = None
+
+
+@dataclass
+class AppBinding:
+    """A name bound to a Flask app: ``kind`` is ``"flask"`` (a ``Flask(...)`` call), ``"factory"``
+    (the result of an app factory call) or ``"import"`` (imported from ``module``)."""
+
+    name: str
+    scope: str
+    node: ast.AST
+    kind: str
+    module: Optional[str] = None
+    imported_name: Optional[str] = None
+    level: int = 0
+    where: Optional[Where] = None
+
+
+@dataclass
+class RunCall:
+    """An ``<app>.run(...)`` call with its host, port and debug arguments (``None`` when absent)."""
+
+    node: ast.Call
+    stmt: ast.stmt
+    receiver: str
+    where: Where
+    host: Optional[ast.expr] = None
+    port: Optional[ast.expr] = None
+    debug: Optional[ast.expr] = None
+    use_debugger: Optional[ast.expr] = None
+    star_kwargs: bool = False  # ``**options``: any argument may be in there
+
+
+@dataclass
+class DebugSet:
+    """A place that turns debug mode on: ``node`` is the keyword / assignment / dict key found."""
+
+    node: ast.AST
+    stmt: ast.stmt
+    receiver: str
+    where: Where
+    kind: str  # "run-keyword", "run-positional", "use_debugger", "attribute", "config-item",
+    # "config-update", "config-from-object"
+    value: Optional[ast.expr] = None
+
+
+@dataclass
+class Registration:
+    """A piece of app setup (route, blueprint, hook, extension, config)."""
+
+    node: ast.AST
+    stmt: ast.stmt
+    receiver: str
+    where: Where
+    kind: str  # "route", "setup", "extension", "config"
+
+
+@dataclass
+class FunctionInfo:
+    """A function defined in the module, with what its body calls."""
+
+    qualname: str
+    node: ast.AST
+    calls: List[Tuple[str, Where]] = field(default_factory=list)
+    returns: Set[str] = field(default_factory=set)
+
+
+@dataclass
+class ModuleFacts:
+    """Everything the rules need to know about one module.
+
+    Build it with :func:`collect`. All ``ast`` positions are those of the tree flake8 parsed.
+    """
+
+    flask_class_names: Set[str] = field(default_factory=set)
+    flask_module_names: Set[str] = field(default_factory=set)
+    extension_names: Set[str] = field(default_factory=set)
+    imports: Dict[str, Tuple[str, str, int, ast.AST]] = field(default_factory=dict)
+    app_bindings: List[AppBinding] = field(default_factory=list)
+    import_candidates: List[AppBinding] = field(default_factory=list)
+    other_bindings: Dict[Tuple[str, str], int] = field(default_factory=dict)
+    functions: Dict[str, FunctionInfo] = field(default_factory=dict)
+    guards: List[ast.If] = field(default_factory=list)
+    runs: List[RunCall] = field(default_factory=list)
+    debug_sets: List[DebugSet] = field(default_factory=list)
+    registrations: List[Registration] = field(default_factory=list)
+    constants: Dict[str, ast.expr] = field(default_factory=dict)
+    shadowing: List[Tuple[ast.Assign, str, str, ast.AST]] = field(default_factory=list)
+    function_regions: Dict[str, str] = field(default_factory=dict)
+    function_guards: Dict[str, Optional[ast.If]] = field(default_factory=dict)
+    used_attrs: Dict[str, Set[str]] = field(default_factory=dict)
+    is_test_file: bool = False
+
+    # ---- imported apps ---------------------------------------------------------------------
+    def looks_like_app(self, binding: AppBinding) -> bool:
+        """Guess, without the imported module, whether an imported name is a Flask app: it is named
+        ``app``/``application`` (the names Flask's CLI discovers) or the module uses it with an
+        attribute only a Flask app (or blueprint) has."""
+        if binding.imported_name in ("app", "application"):
+            return True
+        return bool(self.used_attrs.get(binding.name, set()) & FLASK_ONLY_ATTRS)
+
+    def accept_imported_apps(self, accepted: Iterable[AppBinding]) -> None:
+        """Make the given import candidates app bindings (once the importer decided which are)."""
+        for binding in accepted:
+            if binding not in self.app_bindings:
+                self.app_bindings.append(binding)
+
+    # ---- queries -------------------------------------------------------------------------
+    def app_names(self, scope: str) -> Set[str]:
+        """Names bound to a Flask app in ``scope`` or, for reads, the module scope."""
+        names = {b.name for b in self.app_bindings if b.scope == scope}
+        if scope:
+            local_other = {n for (s, n) in self.other_bindings if s == scope}
+            names |= {b.name for b in self.app_bindings if b.scope == "" and b.name not in local_other}
+        return names
+
+    def is_app(self, name: str, scope: str) -> bool:
+        """True when ``name`` read in ``scope`` refers to a Flask app (and to nothing else)."""
+        own = [b for b in self.app_bindings if b.scope == scope and b.name == name]
+        if own:
+            return (scope, name) not in self.other_bindings
+        if scope and (scope, name) in self.other_bindings:
+            return False
+        module = [b for b in self.app_bindings if b.scope == "" and b.name == name]
+        return bool(module) and ("", name) not in self.other_bindings
+
+    def module_app_bindings(self) -> List[AppBinding]:
+        """App bindings at module level that execute at import time (not under the guard)."""
+        return [b for b in self.app_bindings if b.scope == "" and b.where is not None and b.where.region == IMPORT]
+
+    def region_of(self, where: Where) -> str:
+        """Resolve where a statement runs: ``IMPORT``, ``GUARD``, ``FACTORY`` or ``UNKNOWN``."""
+        if where.region != FUNCTION:
+            return where.region
+        top = where.scope
+        while top and top not in self.function_regions and "." in top:
+            top = top.rsplit(".", 1)[0]
+        return self.function_regions.get(top, UNKNOWN)
+
+    def runs_in_production_import(self, where: Where) -> bool:
+        """True when the statement runs, unconditionally, whenever the module is imported or its app
+        factory is called."""
+        return not where.conditional and self.region_of(where) in (IMPORT, FACTORY)
+
+    def is_guarded(self, where: Where) -> bool:
+        """True when the statement runs only when the module is executed as ``__main__``."""
+        return self.region_of(where) == GUARD
+
+    def app_definition(self, attr: Optional[str] = None) -> Optional[ast.AST]:
+        """The node defining the served app: the binding named ``attr`` if given and present, else
+        the first module-level app binding, else the first factory function."""
+        name = (attr or "").split("(")[0].strip() or None
+        candidates = [b for b in self.app_bindings if b.scope == ""]
+        for b in candidates:
+            if name and b.name == name:
+                return b.node
+        if name and name in self.functions:
+            return self.functions[name].node
+        if candidates:
+            return candidates[0].node
+        for qualname, region in self.function_regions.items():
+            if region == FACTORY:
+                return self.functions[qualname].node
+        return None
+
+    def constant_value(self, expr: Optional[ast.expr]) -> Optional[ast.expr]:
+        """Follow a module constant one step: ``DEBUG`` -> its literal value node, else ``expr``."""
+        if isinstance(expr, ast.Name) and expr.id in self.constants:
+            return self.constants[expr.id]
+        return expr
+
+
+def is_true(expr: Optional[ast.expr]) -> bool:
+    """True for the literals ``True`` and non-zero integers (what turns debug on for sure)."""
+    return isinstance(expr, ast.Constant) and (expr.value is True or (type(expr.value) is int and expr.value != 0))
+
+
+def string_value(expr: Optional[ast.expr]) -> Optional[str]:
+    """Return the literal string of ``expr``, or the default of ``os.environ.get(K, "d")`` /
+    ``os.getenv(K, "d")`` / ``environ.get``; None when it cannot be known statically."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, ast.Call) and len(expr.args) >= 2 and not expr.keywords:
+        func = expr.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in ("get", "getenv"):
+            return string_value(expr.args[1])
+    if isinstance(expr, ast.Call):
+        for kw in expr.keywords:
+            if kw.arg == "default":
+                return string_value(kw.value)
+    return None
+
+
+def is_main_guard(test: ast.expr) -> Optional[bool]:
+    """Classify an ``if`` test: True for ``__name__ == "__main__"`` (either operand order), False
+    for ``__name__ != "__main__"``, None for anything else."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1):
+        return None
+    left, right = test.left, test.comparators[0]
+    names = [x for x in (left, right) if isinstance(x, ast.Name) and x.id == "__name__"]
+    consts = [x for x in (left, right) if isinstance(x, ast.Constant) and x.value == "__main__"]
+    if not (names and consts):
+        return None
+    if isinstance(test.ops[0], ast.Eq):
+        return True
+    if isinstance(test.ops[0], ast.NotEq):
+        return False
+    return None
+
+
+def _receiver(expr: ast.expr) -> Optional[str]:
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _dotted(expr: ast.expr) -> str:
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+class _Collector:
+    """One walk over the statements of a module; fills a :class:`ModuleFacts`."""
+
+    def __init__(self, facts: ModuleFacts) -> None:
+        self.f = facts
+        self.pending_apps: List[Tuple[str, str, ast.AST, ast.Call, Where]] = []
+        self.flask_subclasses: Set[str] = set()
+        self.extension_calls: List[Tuple[ast.Call, ast.stmt, Where]] = []
+        self.attr_uses: List[Tuple[str, str, str]] = []  # (scope, name, attr)
+        self.module_calls: List[Tuple[str, Where]] = []  # calls of plain names outside functions
+
+    # ---- names -------------------------------------------------------------------------------
+    def is_flask_ctor(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.f.flask_class_names or func.id in self.flask_subclasses
+        if isinstance(func, ast.Attribute) and func.attr == "Flask":
+            return _dotted(func.value) in self.f.flask_module_names
+        return False
+
+    def is_factory_call(self, call: ast.Call) -> bool:
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else (func.attr if isinstance(func, ast.Attribute) else "")
+        return name in FACTORY_NAMES
+
+    # ---- walk --------------------------------------------------------------------------------
+    def block(self, stmts: Iterable[ast.stmt], where: Where) -> None:
+        for stmt in stmts:
+            self.stmt(stmt, where)
+
+    def stmt(self, stmt: ast.stmt, where: Where) -> None:  # noqa: C901 - one dispatch by node type
+        if isinstance(stmt, ast.If):
+            kind = is_main_guard(stmt.test) if where.scope == "" else None
+            if kind is not None:
+                self.f.guards.append(stmt)
+                guarded = Where(where.scope, GUARD, where.conditional, stmt)
+                imported = Where(where.scope, where.region, where.conditional, where.guard)
+                self.block(stmt.body, guarded if kind else imported)
+                self.block(stmt.orelse, imported if kind else guarded)
+                return
+            self.expr_stmt(stmt, stmt.test, where)
+            cond = Where(where.scope, where.region, True, where.guard)
+            self.block(stmt.body, cond)
+            self.block(stmt.orelse, cond)
+            return
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.decorators(stmt, where)
+            qualname = f"{where.scope}.{stmt.name}" if where.scope else stmt.name
+            info = FunctionInfo(qualname, stmt)
+            self.f.functions[qualname] = info
+            self.bind_other(where.scope, stmt.name)
+            for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
+                self.bind_other(qualname, arg.arg)
+            for stmt2 in ast.walk(stmt):
+                if isinstance(stmt2, ast.Return) and isinstance(stmt2.value, ast.Name):
+                    info.returns.add(stmt2.value.id)
+            # a function defined under the guard is guard code; its body resolves through calls
+            self.block(stmt.body, Where(qualname, FUNCTION, False, where.guard))
+            return
+        if isinstance(stmt, ast.ClassDef):
+            self.decorators(stmt, where)
+            for base in stmt.bases:
+                if self.is_flask_ctor(base):
+                    self.flask_subclasses.add(stmt.name)
+            self.bind_other(where.scope, stmt.name)
+            qualname = f"{where.scope}.{stmt.name}" if where.scope else stmt.name
+            # methods are functions of their own; the class body is judged like a function body
+            self.block(stmt.body, Where(qualname, FUNCTION, False, where.guard))
+            self.f.functions.setdefault(qualname, FunctionInfo(qualname, stmt))
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            self.expr_stmt(stmt, stmt.iter if not isinstance(stmt, ast.While) else stmt.test, where)
+            self.block(stmt.body, where)
+            self.block(stmt.orelse, where)
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self.expr_stmt(stmt, item.context_expr, where)
+            self.block(stmt.body, where)
+            return
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.block(stmt.body, where)
+            cond = Where(where.scope, where.region, True, where.guard)
+            for handler in stmt.handlers:
+                self.block(handler.body, cond)
+            self.block(stmt.orelse, where)
+            self.block(stmt.finalbody, where)
+            return
+        if type(stmt).__name__ == "Match":
+            cond = Where(where.scope, where.region, True, where.guard)
+            for case in stmt.cases:  # type: ignore[attr-defined]
+                self.block(case.body, cond)
+            return
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                local = alias.asname or alias.name.split(".")[0]
+                if alias.name == "flask":
+                    self.f.flask_module_names.add(local)
+                self.bind_other(where.scope, local)
+            return
+        if isinstance(stmt, ast.ImportFrom):
+            self.import_from(stmt, where)
+            return
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            self.assign(stmt, where)
+            return
+        self.expr_stmt(stmt, stmt, where)
+
+    def import_from(self, stmt: ast.ImportFrom, where: Where) -> None:
+        module = stmt.module or ""
+        for alias in stmt.names:
+            local = alias.asname or alias.name
+            if module == "flask" and alias.name == "Flask":
+                self.f.flask_class_names.add(local)
+                continue
+            if module in ("apiflask",) and alias.name == "APIFlask":
+                self.f.flask_class_names.add(local)
+                continue
+            if module.startswith("flask_") or module.startswith("flask.ext"):
+                self.f.extension_names.add(local)
+            self.f.imports[local] = (module, alias.name, stmt.level, stmt)
+            if where.scope == "" and alias.name != "*" and module != "flask":
+                self.f.import_candidates.append(
+                    AppBinding(local, "", stmt, "import", module, alias.name, stmt.level, where)
+                )
+            else:
+                self.bind_other(where.scope, local)
+
+    def bind_other(self, scope: str, name: str) -> None:
+        key = (scope, name)
+        self.f.other_bindings[key] = self.f.other_bindings.get(key, 0) + 1
+
+    def assign(self, stmt: ast.stmt, where: Where) -> None:
+        value = stmt.value
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if value is None:
+            return
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if isinstance(value, ast.Call) and self.is_flask_ctor(value.func):
+                    self.f.app_bindings.append(AppBinding(target.id, where.scope, stmt, "flask", where=where))
+                elif isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+                    # maybe a factory; decided once all functions are known
+                    self.pending_apps.append((target.id, where.scope, stmt, value, where))
+                else:
+                    self.bind_other(where.scope, target.id)
+                if where.scope == "" and isinstance(stmt, ast.Assign) and len(targets) == 1:
+                    self.f.constants[target.id] = value
+            elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                recv = target.value.id
+                self.attr_uses.append((where.scope, recv, target.attr))
+                if target.attr == "debug":
+                    self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "attribute", value))
+                elif target.attr in ("secret_key", "wsgi_app", "json_encoder", "json_provider_class",
+                                     "session_interface", "jinja_env"):
+                    self.f.registrations.append(Registration(target, stmt, recv, where, "config"))
+            elif isinstance(target, ast.Subscript):
+                base = target.value
+                if isinstance(base, ast.Attribute) and base.attr == "config" and isinstance(base.value, ast.Name):
+                    recv = base.value.id
+                    self.attr_uses.append((where.scope, recv, "config"))
+                    key = target.slice
+                    if isinstance(key, ast.Index):  # pragma: no cover - Python 3.8
+                        key = key.value  # type: ignore[attr-defined]
+                    keyname = key.value if isinstance(key, ast.Constant) else None
+                    if keyname == "DEBUG":
+                        self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "config-item", value))
+                    if keyname not in DEV_ONLY_CONFIG_KEYS:
+                        self.f.registrations.append(Registration(target, stmt, recv, where, "config"))
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                for elt in ast.walk(target):
+                    if isinstance(elt, ast.Name):
+                        self.bind_other(where.scope, elt.id)
+        self.expr_stmt(stmt, value, where)
+
+    def decorators(self, stmt: ast.stmt, where: Where) -> None:
+        for dec in stmt.decorator_list:  # type: ignore[attr-defined]
+            call = dec.func if isinstance(dec, ast.Call) else dec
+            if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name):
+                recv = call.value.id
+                self.attr_uses.append((where.scope, recv, call.attr))
+                if call.attr in ROUTE_METHODS:
+                    self.f.registrations.append(Registration(dec, stmt, recv, where, "route"))
+                elif call.attr in SETUP_METHODS:
+                    self.f.registrations.append(Registration(dec, stmt, recv, where, "setup"))
+            if isinstance(dec, ast.Call):
+                self.expr_stmt(stmt, dec, where, skip_top=True)
+
+    def expr_stmt(self, stmt: ast.stmt, root: ast.AST, where: Where, skip_top: bool = False) -> None:
+        for node in ast.walk(root):
+            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                self.attr_uses.append((where.scope, node.value.id, node.attr))
+            if not isinstance(node, ast.Call) or (skip_top and node is root):
+                continue
+            self.call(node, stmt, where)
+
+    def call(self, node: ast.Call, stmt: ast.stmt, where: Where) -> None:
+        func = node.func
+        if isinstance(func, ast.Name):
+            owner = self.f.functions.get(where.scope)
+            if owner is not None:
+                owner.calls.append((func.id, where))
+            else:
+                self.module_calls.append((func.id, where))
+            if func.id in self.f.extension_names and node.args and isinstance(node.args[0], ast.Name):
+                self.extension_calls.append((node, stmt, where))
+            return
+        if not isinstance(func, ast.Attribute):
+            return
+        method = func.attr
+        value = func.value
+        if isinstance(value, ast.Name):
+            recv = value.id
+            if method == "run":
+                self.run_call(node, stmt, recv, where)
+            elif method in SETUP_METHODS or method in ROUTE_METHODS and isinstance(stmt, ast.Expr) and \
+                    self._is_route_application(node, stmt):
+                self.f.registrations.append(Registration(node, stmt, recv, where, "setup"))
+            elif method == "init_app":
+                for arg in node.args[:1]:
+                    if isinstance(arg, ast.Name):
+                        self.f.registrations.append(Registration(node, stmt, arg.id, where, "extension"))
+            elif value.id in self.f.extension_names and node.args and isinstance(node.args[0], ast.Name):
+                self.extension_calls.append((node, stmt, where))
+        elif isinstance(value, ast.Attribute) and value.attr == "config" and isinstance(value.value, ast.Name):
+            recv = value.value.id
+            if method in CONFIG_METHODS:
+                self.config_call(node, stmt, recv, method, where)
+
+    @staticmethod
+    def _is_route_application(node: ast.Call, stmt: ast.Expr) -> bool:
+        # ``app.route("/")(view)``: the route call is the callee of the statement's call
+        outer = stmt.value
+        return isinstance(outer, ast.Call) and outer.func is node
+
+    def run_call(self, node: ast.Call, stmt: ast.stmt, recv: str, where: Where) -> None:
+        run = RunCall(node, stmt, recv, where)
+        names = ("host", "port", "debug", "load_dotenv")
+        for i, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                run.star_kwargs = True
+                break
+            if i < 3:
+                setattr(run, names[i], arg)
+        for kw in node.keywords:
+            if kw.arg is None:
+                run.star_kwargs = True
+            elif kw.arg in ("host", "port", "debug", "use_debugger"):
+                setattr(run, kw.arg, kw.value)
+        self.f.runs.append(run)
+        if run.debug is not None:
+            kind = "run-keyword" if any(kw.value is run.debug for kw in node.keywords) else "run-positional"
+            target = next((kw for kw in node.keywords if kw.value is run.debug), run.debug)
+            self.f.debug_sets.append(DebugSet(target, stmt, recv, where, kind, run.debug))
+        if run.use_debugger is not None:
+            target = next(kw for kw in node.keywords if kw.value is run.use_debugger)
+            self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "use_debugger", run.use_debugger))
+
+    def config_call(self, node: ast.Call, stmt: ast.stmt, recv: str, method: str, where: Where) -> None:
+        self.attr_uses.append((where.scope, recv, "config"))
+        self.f.registrations.append(Registration(node, stmt, recv, where, "config"))
+        if method in ("update", "from_mapping"):
+            for kw in node.keywords:
+                if kw.arg == "DEBUG":
+                    self.f.debug_sets.append(DebugSet(kw, stmt, recv, where, "config-update", kw.value))
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Dict):
+                    for key, val in zip(arg.keys, arg.values):
+                        if isinstance(key, ast.Constant) and key.value == "DEBUG":
+                            self.f.debug_sets.append(DebugSet(key, stmt, recv, where, "config-update", val))
+        elif method == "from_object" and node.args:
+            arg = node.args[0]
+            if isinstance(arg, ast.Name) and arg.id == "__name__":
+                self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-from-object", None))
+
+    # ---- resolution --------------------------------------------------------------------------
+    def finish(self) -> None:
+        f = self.f
+        factories = set()
+        for qualname, info in f.functions.items():
+            local_apps = {b.name for b in f.app_bindings if b.scope == qualname and b.kind == "flask"}
+            if info.returns & local_apps:
+                factories.add(qualname)
+        for name, scope, stmt, call, where in self.pending_apps:
+            func = call.func
+            callee = func.id if isinstance(func, ast.Name) else func.attr  # type: ignore[union-attr]
+            if callee in factories or callee in FACTORY_NAMES:
+                f.app_bindings.append(AppBinding(name, scope, stmt, "factory", where=where))
+            else:
+                self.bind_other(scope, name)
+        # imported names that are not apps are dropped unless they look like one (resolved by the
+        # project index when possible, see project.resolve_imported_apps)
+        for scope, name, attr in self.attr_uses:
+            f.used_attrs.setdefault(name, set()).add(attr)
+        for node, stmt, where in self.extension_calls:
+            arg = node.args[0]
+            assert isinstance(arg, ast.Name)
+            f.registrations.append(Registration(node, stmt, arg.id, where, "extension"))
+        # which functions run at import, only from the guard, or as factories
+        regions: Dict[str, str] = {q: FACTORY for q in factories}
+        import_called, guard_called = set(), set()
+        work = [(name, where.region, where.guard, where.conditional) for name, where in self.module_calls]
+        seen = set()
+        while work:
+            name, region, guard, conditional = work.pop()
+            if name not in f.functions or conditional or region not in (IMPORT, GUARD):
+                continue
+            if (name, region) in seen:
+                continue
+            seen.add((name, region))
+            if region == IMPORT:
+                import_called.add(name)
+            else:
+                guard_called.add(name)
+                f.function_guards.setdefault(name, guard)
+            for callee, w in f.functions[name].calls:
+                work.append((callee, region, guard, w.conditional))
+        for name in guard_called:
+            regions.setdefault(name, GUARD)
+        for name in import_called:
+            if regions.get(name) != FACTORY:
+                regions[name] = IMPORT
+        f.function_regions = regions
+
+
+def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
+    """Walk ``tree`` once and return its :class:`ModuleFacts`.
+
+    Args:
+        tree: the module's ``ast`` (as flake8 gives it).
+        filename: used only to tell test files (``test_*.py``, ``*_test.py``, ``conftest.py``,
+            files under a ``tests``/``test`` folder) apart.
+    Returns:
+        ModuleFacts: never None; an empty module gives empty facts.
+    Raises:
+        RecursionError: on pathologically deep trees (the plugin turns it into a skip).
+    """
+    facts = ModuleFacts()
+    collector = _Collector(facts)
+    collector.block(tree.body, Where())
+    collector.finish()
+    facts.shadowing = list(_shadowing(tree, collector))
+    facts.is_test_file = _is_test_path(filename)
+    return facts
+
+
+def _is_test_path(filename: str) -> bool:
+    parts = filename.replace("\\", "/").split("/")
+    base = parts[-1]
+    if base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py":
+        return True
+    return any(p in ("tests", "test", "testing") for p in parts[:-1])
+
+
+# ---- FDP002: names rebound to a new Flask app, with branches taken apart -------------------------
+def _shadowing(tree: ast.Module, collector: _Collector):
+    """Yield ``(assign, name, previous_kind, previous_node)`` for each ``X = Flask(...)`` that rebinds
+    an ``X`` that was imported or already bound to a Flask app in the same scope on the same path."""
+    out: List[Tuple[ast.Assign, str, str, ast.AST]] = []
+
+    def flow(stmts, state):
+        for stmt in stmts:
+            state = one(stmt, state)
+        return state
+
+    def merge(a, b):
+        return {k: v for k, v in a.items() if k in b and b[k][0] == v[0]}
+
+    def one(stmt, state):
+        if isinstance(stmt, ast.Import):
+            state = dict(state)
+            for alias in stmt.names:
+                state.pop(alias.asname or alias.name.split(".")[0], None)
+            return state
+        if isinstance(stmt, ast.ImportFrom):
+            state = dict(state)
+            for alias in stmt.names:
+                local = alias.asname or alias.name
+                if stmt.module == "flask" and alias.name == "Flask":
+                    state.pop(local, None)
+                else:
+                    state[local] = ("import", stmt)
+            return state
+        if isinstance(stmt, ast.Assign):
+            state = dict(state)
+            is_app = isinstance(stmt.value, ast.Call) and collector.is_flask_ctor(stmt.value.func)
+            for target in stmt.targets:
+                for name in ast.walk(target):
+                    if not isinstance(name, ast.Name):
+                        continue
+                    if is_app and name is target:
+                        if name.id in state:
+                            kind, prev = state[name.id]
+                            out.append((stmt, name.id, kind, prev))
+                        state[name.id] = ("flask", stmt)
+                    else:
+                        state.pop(name.id, None)
+            return state
+        if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+            state = dict(state)
+            if isinstance(stmt.target, ast.Name):
+                state.pop(stmt.target.id, None)
+            return state
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            flow(stmt.body, {})
+            state = dict(state)
+            state.pop(stmt.name, None)
+            return state
+        if isinstance(stmt, ast.If):
+            return merge(flow(stmt.body, dict(state)), flow(stmt.orelse, dict(state)))
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            after = flow(stmt.orelse, flow(stmt.body, dict(state)))
+            for handler in stmt.handlers:
+                after = merge(after, flow(handler.body, dict(state)))
+            return flow(stmt.finalbody, after)
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            merged = merge(state, flow(stmt.body, dict(state)))
+            return merge(merged, flow(stmt.orelse, dict(merged)))
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            return flow(stmt.body, state)
+        if type(stmt).__name__ == "Match":
+            result = state
+            for case in stmt.cases:  # type: ignore[attr-defined]
+                result = merge(result, flow(case.body, dict(state)))
+            return result
+        return state
+
+    flow(tree.body, {})
+    return out

@@ -1,0 +1,202 @@
+"""The data that flows between readers, rules and front ends.
+
+Everything here is a plain, immutable-by-convention dataclass so that facts and findings can be
+cached per process and passed to flake8 worker processes.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Tuple
+
+#: Server kinds a :class:`Launch` can start.
+WERKZEUG_SCRIPT = "python-script"  # ``python app.py`` / ``python -m pkg.app``: runs the module as __main__
+FLASK_RUN = "flask-run"  # ``flask run``: the Werkzeug development server through Flask's CLI
+GUNICORN = "gunicorn"
+UWSGI = "uwsgi"
+WAITRESS = "waitress"
+WSGI_SERVERS = frozenset({GUNICORN, UWSGI, WAITRESS})
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: absolute ``path`` and 1-based ``line`` (``col`` is 0-based, in bytes)."""
+
+    path: str
+    line: int
+    col: int = 0
+
+    def short(self, root: Optional[str] = None) -> str:
+        """Return ``relpath:line`` relative to ``root`` (or the current directory).
+
+        Returns:
+            str: e.g. ``"Dockerfile:7"``.
+        """
+        try:
+            rel = os.path.relpath(self.path, root or os.getcwd())
+        except ValueError:  # other drive on Windows
+            rel = self.path
+        if rel.startswith(".." + os.sep) and root is None:
+            rel = self.path
+        return f"{rel}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Bind:
+    """An address a server listens on.
+
+    ``host`` is ``None`` when the command leaves it to the server's default, ``"?"`` when it comes
+    from something we cannot evaluate (``$HOST``), ``"unix"`` for a unix socket.
+    ``port`` is a string (it may be ``"$PORT"``) or ``None``.
+    """
+
+    host: Optional[str]
+    port: Optional[str] = None
+
+    @property
+    def is_loopback(self) -> bool:
+        """True when ``host`` is a loopback name or address (127.0.0.0/8, ``localhost``, ``::1``)."""
+        return is_loopback_host(self.host)
+
+
+def is_loopback_host(host: Optional[str]) -> bool:
+    """Return True for ``localhost``, ``127.x.y.z`` and ``::1`` (with or without brackets).
+
+    Args:
+        host: a host string, or None (the caller decides what a missing host means).
+    """
+    if not host:
+        return False
+    h = host.strip().strip("[]").lower()
+    return h == "localhost" or h == "::1" or h.startswith("127.")
+
+
+@dataclass
+class Launch:
+    """One way the project is started, read from one deployment file.
+
+    Attributes:
+        source: where the command is written (deployment file and line).
+        server: one of the server kind constants of this module, or ``"other"``.
+        command: the command as written (for messages).
+        script: absolute path of the Python file the process runs as ``__main__`` (python-script),
+            else None.
+        module: dotted module the server imports (``"blog.wsgi"``) or None.
+        attr: attribute of ``module`` served (``"app"``, ``"create_app()"``) or None.
+        target_path: absolute path of the file of ``module`` when it was found in the project.
+        binds: the addresses the server binds, when the command says so.
+        env: environment set for the process by the deployment file (ENV, ``environment:``).
+        debug: True when the command itself turns on debug (``flask run --debug``).
+        container: True for Dockerfile / compose launches.
+        exposed: True when the process must accept connections from outside its host or container
+            (any container, a Procfile ``web`` process).
+        production: False for files whose names say development (``docker-compose.dev.yml``).
+        options: server options that matter to rules (``{"reload": "true"}``).
+        env_lines: the line of the deployment file that sets each variable of ``env``.
+        host_given: the command (or its environment) sets the bind host explicitly.
+    """
+
+    source: Location
+    server: str
+    command: str
+    script: Optional[str] = None
+    module: Optional[str] = None
+    attr: Optional[str] = None
+    target_path: Optional[str] = None
+    binds: Tuple[Bind, ...] = ()
+    env: Dict[str, str] = field(default_factory=dict)
+    debug: bool = False
+    container: bool = False
+    exposed: bool = False
+    production: bool = True
+    options: Dict[str, str] = field(default_factory=dict)
+    env_lines: Dict[str, int] = field(default_factory=dict)
+    host_given: bool = False
+
+    @property
+    def runs_as_main(self) -> bool:
+        """True when the launch executes its module's ``if __name__ == "__main__":`` block."""
+        return self.server == WERKZEUG_SCRIPT
+
+    def describe(self, root: Optional[str] = None) -> str:
+        """Return a short description for messages, e.g. ``"Dockerfile:7 runs this file with python"``."""
+        where = self.source.short(root)
+        if self.server == WERKZEUG_SCRIPT:
+            return f"{where} runs this file with python"
+        if self.server == FLASK_RUN:
+            return f"{where} starts it with `flask run`"
+        return f"{where} serves it with {self.server}"
+
+
+@dataclass
+class DeploymentContext:
+    """How a project is started: the launches read from its deployment files.
+
+    Attributes:
+        root: absolute project root.
+        launches: every launch found, production or not.
+        files: deployment files that were read.
+        warnings: ``(path, message)`` for files that could not be read; never raised.
+    """
+
+    root: str
+    launches: List[Launch] = field(default_factory=list)
+    files: List[str] = field(default_factory=list)
+    warnings: List[Tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def production_launches(self) -> List[Launch]:
+        """Launches that run in production (not from a file named for development)."""
+        return [launch for launch in self.launches if launch.production]
+
+    def launches_for(self, path: str) -> List[Launch]:
+        """Production launches whose script or served module is the file ``path``.
+
+        Args:
+            path: absolute, normalised path of a Python file.
+        """
+        out = []
+        for launch in self.production_launches:
+            if path in (launch.script, launch.target_path):
+                out.append(launch)
+        return out
+
+
+EMPTY_CONTEXT_ROOT = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation of one rule.
+
+    Attributes:
+        code: ``"FDP003"``.
+        message: the text after the code, one line.
+        path: absolute path of the file the finding is reported in.
+        line, col: 1-based line and 0-based column of the node (``ast`` columns: UTF-8 bytes).
+        end_line, end_col: the end of the node, for the fixer.
+        related: a second location (the deployment file line that makes this a finding, or the
+            Python line a deployment finding concerns).
+        fixable: True when the rule has a rewrite for this finding.
+        from_deployment: True for a deployment-file finding re-located onto the module it concerns.
+    """
+
+    code: str
+    message: str
+    path: str
+    line: int
+    col: int = 0
+    end_line: Optional[int] = None
+    end_col: Optional[int] = None
+    related: Optional[Location] = None
+    fixable: bool = False
+    from_deployment: bool = False
+
+    @property
+    def text(self) -> str:
+        """``"FDP003 message"``, the form flake8 prints."""
+        return f"{self.code} {self.message}"
+
+    def moved(self, path: str, line: int, col: int = 0, related: Optional[Location] = None) -> "Finding":
+        """Return the same finding reported at another location."""
+        return replace(self, path=path, line=line, col=col, end_line=None, end_col=None, related=related)

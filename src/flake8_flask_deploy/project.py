@@ -1,0 +1,211 @@
+"""The project around a linted file: its root, its modules, and facts of modules it imports.
+
+Everything here is cached per process (flake8 runs the plugin once per file, possibly in several
+worker processes; each builds what it needs once).
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from functools import lru_cache
+from typing import Iterator, List, Optional, Tuple
+
+from .facts import AppBinding, ModuleFacts, collect
+
+#: Files whose presence marks a project root.
+ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
+#: Folders never searched for project files.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "env",
+     ".env", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs"}
+)
+#: Most folders walked when looking for files in one project (a guard against walking a home folder).
+MAX_WALK_DIRS = 20000
+
+
+def normpath(path: str) -> str:
+    """Absolute, normalised path (symlinks resolved) used as the key of every cache."""
+    return os.path.realpath(os.path.abspath(path))
+
+
+@lru_cache(maxsize=1024)
+def find_root(directory: str) -> str:
+    """Return the nearest ancestor of ``directory`` (itself included) holding a root marker.
+
+    Args:
+        directory: absolute folder of the linted file.
+    Returns:
+        str: the root folder; ``directory`` itself when no ancestor has a marker.
+    """
+    current = directory
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return directory
+        current = parent
+
+
+def walk_project(root: str) -> Iterator[Tuple[str, List[str]]]:
+    """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS and build folders,
+    and never following symlinks out of the tree. Stops after :data:`MAX_WALK_DIRS` folders."""
+    count = 0
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        count += 1
+        if count > MAX_WALK_DIRS:
+            return
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIP_DIRS and not d.endswith(".egg-info")
+            and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
+        )
+        yield folder, sorted(files)
+
+
+def module_file(base: str, dotted: str) -> Optional[str]:
+    """Find the file of the dotted module ``dotted`` under folder ``base`` (also under ``base/src``).
+
+    Returns:
+        Optional[str]: the normalised path of ``mod.py`` or ``mod/__init__.py``, or None.
+    """
+    if not dotted or not re.fullmatch(r"[A-Za-z_][\w.]*", dotted):
+        return None
+    rel = dotted.replace(".", os.sep)
+    for prefix in (base, os.path.join(base, "src")):
+        for candidate in (os.path.join(prefix, rel + ".py"), os.path.join(prefix, rel, "__init__.py")):
+            if os.path.isfile(candidate):
+                return normpath(candidate)
+    return None
+
+
+def find_file_by_suffix(root: str, rel: str) -> Optional[str]:
+    """Find the one file under ``root`` whose path ends with ``rel`` (``"app.py"``, ``"web/app.py"``).
+
+    Returns None when there is none or more than one (an ambiguous match is no match).
+    """
+    rel = rel.replace("/", os.sep).lstrip(os.sep)
+    matches = [p for p in _python_files(root) if p == rel or p.endswith(os.sep + rel)]
+    if len(matches) == 1:
+        return normpath(os.path.join(root, matches[0]))
+    return None
+
+
+@lru_cache(maxsize=64)
+def _python_files(root: str) -> Tuple[str, ...]:
+    out = []
+    for folder, files in walk_project(root):
+        for name in files:
+            if name.endswith(".py"):
+                out.append(os.path.relpath(os.path.join(folder, name), root))
+    return tuple(out)
+
+
+def dotted_to_file(root: str, dotted: str, bases: Tuple[str, ...] = ()) -> Optional[str]:
+    """Resolve a dotted module name against ``bases`` (tried in order), then ``root``, then a
+    unique suffix match in the project (``app`` may live in ``backend/app.py``)."""
+    for base in bases + (root,):
+        found = module_file(base, dotted)
+        if found:
+            return found
+    return find_file_by_suffix(root, dotted.replace(".", os.sep) + ".py") or find_file_by_suffix(
+        root, os.path.join(dotted.replace(".", os.sep), "__init__.py")
+    )
+
+
+@lru_cache(maxsize=512)
+def facts_of_file(path: str) -> Optional[ModuleFacts]:
+    """Parse another project file (never execute it) and return its facts, or None when it cannot
+    be read or parsed. Cached per process."""
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+        tree = ast.parse(source, filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    try:
+        return collect(tree, path)
+    except RecursionError:
+        return None
+
+
+def importer_base(path: str, module: str, level: int) -> Optional[str]:
+    """The file of the module named by ``from <level dots><module> import x`` written in ``path``."""
+    folder = os.path.dirname(path)
+    if level:
+        for _ in range(level - 1):
+            folder = os.path.dirname(folder)
+        if not module:
+            init = os.path.join(folder, "__init__.py")
+            return normpath(init) if os.path.isfile(init) else None
+        return module_file(folder, module)
+    # absolute import: look in the importer's folder, then each ancestor up to the project root
+    root = find_root(folder)
+    current = folder
+    while True:
+        found = module_file(current, module)
+        if found:
+            return found
+        if current == root or os.path.dirname(current) == current:
+            return None
+        current = os.path.dirname(current)
+
+
+def resolve_imported_apps(facts: ModuleFacts, path: Optional[str], depth: int = 0) -> List[AppBinding]:
+    """Decide which names imported at module level are Flask apps.
+
+    A name imported from a project module counts when that module binds it to a Flask app (directly,
+    through a factory call, or by importing it in turn, up to three hops); a name from a module that
+    is not in the project counts when :meth:`ModuleFacts.looks_like_app` says so.
+
+    Args:
+        facts: the importing module's facts.
+        path: the importing module's absolute path, or None (no project to look in).
+    Returns:
+        the accepted :class:`AppBinding` candidates.
+    """
+    accepted = []
+    for binding in facts.import_candidates:
+        target = importer_base(path, binding.module or "", binding.level) if path else None
+        if target is None and path and binding.module is not None and binding.imported_name:
+            # ``from blog import app`` where blog/app.py is a submodule, not an attribute
+            sub = importer_base(path, f"{binding.module}.{binding.imported_name}".lstrip("."), binding.level)
+            if sub is not None:
+                continue
+        if target is None:
+            if facts.looks_like_app(binding):
+                accepted.append(binding)
+            continue
+        if _module_has_app(target, binding.imported_name or "", depth):
+            accepted.append(binding)
+    return accepted
+
+
+def _module_has_app(path: str, name: str, depth: int) -> bool:
+    other = facts_of_file(path)
+    if other is None:
+        return False
+    for binding in other.app_bindings:
+        if binding.scope == "" and binding.name == name:
+            return True
+    if depth >= 3:
+        return False
+    for binding in other.import_candidates:
+        if binding.name == name:
+            return any(b.name == name for b in resolve_imported_apps(_only(other, binding), path, depth + 1))
+    return False
+
+
+def _only(facts: ModuleFacts, binding: AppBinding) -> ModuleFacts:
+    clone = ModuleFacts()
+    clone.import_candidates = [binding]
+    clone.used_attrs = facts.used_attrs
+    return clone
+
+
+def clear_caches() -> None:
+    """Forget every cached root, file list and module (tests that change files on disk call it)."""
+    find_root.cache_clear()
+    _python_files.cache_clear()
+    facts_of_file.cache_clear()

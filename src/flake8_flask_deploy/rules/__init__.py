@@ -1,0 +1,143 @@
+"""Rules: one module per rule in this package, found by walking the package (no list to edit).
+
+A rule is a subclass of :class:`Rule` decorated with :func:`register`. It reads
+:class:`ModuleContext` (facts of one module plus the deployment context) in :meth:`Rule.check`, and
+the deployment context alone in :meth:`Rule.check_launch` for findings that live in a deployment file.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Type
+
+from ..facts import ModuleFacts
+from ..model import DeploymentContext, Finding, Launch, Location
+
+DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main/docs/rules/{code}.md"
+
+
+@dataclass
+class ModuleContext:
+    """What a rule sees of one module.
+
+    Attributes:
+        path: absolute, normalised path of the module.
+        facts: its :class:`~flake8_flask_deploy.facts.ModuleFacts`.
+        deployment: the project's deployment context (empty when ``--flask-deploy-context=off``).
+        launches: the production launches that run or serve this very file.
+    """
+
+    path: str
+    facts: ModuleFacts
+    deployment: DeploymentContext
+    launches: List[Launch] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        return self.deployment.root
+
+    def script_launches(self, exposed_only: bool = False) -> List[Launch]:
+        """Production launches that execute this file as ``__main__`` (``python app.py``)."""
+        return [x for x in self.launches if x.runs_as_main and (x.exposed or not exposed_only)]
+
+    def is_script_only(self) -> bool:
+        """True when deployment files run this module, and every one of them runs it as a script."""
+        return bool(self.launches) and all(x.runs_as_main for x in self.launches)
+
+    def is_side_launcher(self) -> bool:
+        """True for a launcher script the deployment does not use: production launches exist and
+        all resolve to other files, none runs or serves this file, and this file starts the
+        development server itself at import (``from blog import app; app.run()``)."""
+        prod = self.deployment.production_launches
+        if not prod or self.launches:
+            return False
+        if any((x.script or x.target_path) is None for x in prod):
+            return False
+        f = self.facts
+        return any(f.runs_in_production_import(r.where) and f.is_app(r.receiver, r.where.scope) for r in f.runs)
+
+    def finding(self, rule: "Rule", node: ast.AST, message: str, related: Optional[Launch] = None,
+                fixable: bool = False) -> Finding:
+        """Build a finding at ``node`` (its ``ast`` position kept for the fixer)."""
+        suffix = f" ({related.describe(self.root or None)})" if related is not None else ""
+        return Finding(
+            code=rule.code,
+            message=message + suffix,
+            path=self.path,
+            line=getattr(node, "lineno", 1),
+            col=getattr(node, "col_offset", 0),
+            end_line=getattr(node, "end_lineno", None),
+            end_col=getattr(node, "end_col_offset", None),
+            related=related.source if related is not None else None,
+            fixable=fixable,
+        )
+
+
+class Rule:
+    """Base class of every rule.
+
+    Class attributes:
+        code: ``"FDP001"``; name: kebab-case slug; summary: one line for the rules index;
+        fix_safety: ``"safe"``, ``"unsafe"``, ``"mixed"`` (per finding) or ``None`` (no fix).
+    """
+
+    code: str = ""
+    name: str = ""
+    summary: str = ""
+    fix_safety: Optional[str] = None
+
+    @property
+    def docs_url(self) -> str:
+        return DOCS_URL.format(code=self.code)
+
+    def check(self, module: ModuleContext) -> Iterator[Finding]:
+        """Yield findings located in the Python module."""
+        return iter(())
+
+    def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
+        """Yield findings located in a deployment file (``path``/``line`` of ``launch.source``).
+
+        Set ``related`` to None; the engine maps each such finding onto the launch's target
+        module for flake8 (see :func:`launch_finding`).
+        """
+        return iter(())
+
+
+def launch_finding(rule: Rule, launch: Launch, message: str, line: Optional[int] = None,
+                   fixable: bool = False) -> Finding:
+    """A finding located at a deployment file line (``line`` defaults to the command's line)."""
+    return Finding(rule.code, message, launch.source.path, line or launch.source.line, 0,
+                   related=None, fixable=fixable)
+
+
+_REGISTRY: Dict[str, Rule] = {}
+
+
+def register(cls: Type[Rule]) -> Type[Rule]:
+    """Class decorator: add one instance of ``cls`` to the registry (codes and names are unique)."""
+    if cls.code in _REGISTRY:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    if any(r.name == cls.name for r in _REGISTRY.values()):
+        raise ValueError(f"duplicate rule name {cls.name}")
+    _REGISTRY[cls.code] = cls()
+    return cls
+
+
+def all_rules() -> List[Rule]:
+    """Every registered rule, sorted by code (imports the rule modules on first call)."""
+    if not _REGISTRY:
+        for info in pkgutil.iter_modules(__path__):
+            if info.name.startswith("fdp"):
+                importlib.import_module(f"{__name__}.{info.name}")
+    return [_REGISTRY[c] for c in sorted(_REGISTRY)]
+
+
+def get_rule(code: str) -> Optional[Rule]:
+    """The rule with this code, or None."""
+    all_rules()
+    return _REGISTRY.get(code.upper())
+
+
+__all__ = ["ModuleContext", "Rule", "register", "all_rules", "get_rule", "launch_finding", "Location"]

@@ -1,0 +1,57 @@
+"""FDP004 dev-server-in-production: the Werkzeug development server used in production.
+
+Werkzeug's server "is not designed to be particularly efficient, stable, or secure"; production
+should use a WSGI server: https://flask.palletsprojects.com/en/stable/deploying/ and
+https://werkzeug.palletsprojects.com/en/stable/serving/ . An ``app.run()`` that executes on import
+also starts a second server inside every WSGI worker that imports the module: workers hang at boot
+or fail with "Address already in use".
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
+from . import ModuleContext, Rule, launch_finding, register
+
+
+@register
+class DevServerInProduction(Rule):
+    code = "FDP004"
+    name = "dev-server-in-production"
+    summary = "The Werkzeug development server (`app.run`, `flask run`) serves production"
+    fix_safety = "mixed"
+
+    def check(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        if facts.is_test_file:
+            return
+        scripts = module.script_launches()
+        side_launcher = module.is_side_launcher()
+        for run in facts.runs:
+            if not facts.is_app(run.receiver, run.where.scope):
+                continue
+            if facts.runs_in_production_import(run.where) and not scripts and not side_launcher:
+                yield module.finding(
+                    self, run.node,
+                    "`app.run()` executes on import: a WSGI server importing this module starts the "
+                    "development server inside the import; put it under `if __name__ == \"__main__\":`",
+                    fixable=True,
+                )
+            elif scripts and (facts.is_guarded(run.where) or facts.runs_in_production_import(run.where)):
+                yield module.finding(
+                    self, run.node,
+                    "`app.run()` serves production with the Werkzeug development server (single-threaded, "
+                    "not secure); serve the app with a WSGI server such as gunicorn",
+                    related=scripts[0],
+                )
+
+    def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
+        if not launch.production:
+            return
+        if launch.server == FLASK_RUN:
+            yield launch_finding(self, launch, "`flask run` starts the Werkzeug development server as the "
+                                 "production process; serve the app with a WSGI server such as gunicorn",
+                                 fixable=True)
+        elif launch.options.get("reload") == "true":
+            yield launch_finding(self, launch, f"`{launch.server} --reload` is a development option: it "
+                                 "restarts workers on every file change in production")

@@ -1,0 +1,71 @@
+"""FDP005 loopback-bind-unreachable: a server that must be reachable binds only loopback.
+
+``app.run()`` and ``flask run`` bind ``127.0.0.1`` unless told otherwise
+(https://flask.palletsprojects.com/en/stable/api/#flask.Flask.run ,
+https://flask.palletsprojects.com/en/stable/cli/#run-the-development-server ), gunicorn binds
+``127.0.0.1:8000`` by default (https://docs.gunicorn.org/en/stable/settings.html#bind ). Inside a
+container, loopback is the container's own: Docker's port mapping forwards to the container's
+external interface, so the client gets "connection refused"
+(https://docs.docker.com/engine/network/#published-ports ). A Procfile ``web`` process must listen
+on ``0.0.0.0:$PORT`` (https://devcenter.heroku.com/articles/runtime-principles#web-servers ).
+"""
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ..facts import string_value
+from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, is_loopback_host
+from . import ModuleContext, Rule, launch_finding, register
+
+
+@register
+class LoopbackBindUnreachable(Rule):
+    code = "FDP005"
+    name = "loopback-bind-unreachable"
+    summary = "A server that must be reachable from outside its container or host binds only loopback"
+    fix_safety = "unsafe"
+
+    def check(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        exposed = module.script_launches(exposed_only=True)
+        if not exposed:
+            return
+        launch = exposed[0]
+        for run in facts.runs:
+            if not facts.is_app(run.receiver, run.where.scope) or facts.region_of(run.where) not in ("import", "guard"):
+                continue
+            if run.host is None:
+                if run.star_kwargs:
+                    continue
+                host: Optional[str] = None
+            else:
+                host = string_value(facts.constant_value(run.host))
+                if host is None or not is_loopback_host(host):
+                    continue
+            shown = "127.0.0.1 (Flask's default)" if host is None else host
+            yield module.finding(
+                self, run.node,
+                f"`app.run()` binds {shown}, which is unreachable from outside the "
+                f"{'container' if launch.container else 'host'}: clients get \"connection refused\"",
+                related=launch, fixable=True,
+            )
+
+    def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
+        if not (launch.production and launch.exposed) or launch.server == WERKZEUG_SCRIPT:
+            return
+        where = "container" if launch.container else "host"
+        if launch.server == FLASK_RUN:
+            host = launch.binds[0].host if launch.binds else None
+            if not launch.host_given:
+                yield launch_finding(self, launch, f"`flask run` binds 127.0.0.1 without --host or FLASK_RUN_HOST, "
+                                     f"which is unreachable from outside the {where}", fixable=True)
+            elif is_loopback_host(host):
+                yield launch_finding(self, launch, f"`flask run` binds {host}, which is unreachable from outside "
+                                     f"the {where}", fixable=True)
+            return
+        for bind in launch.binds:
+            if bind.is_loopback:
+                yield launch_finding(self, launch, f"{launch.server} binds {bind.host}"
+                                     f"{':' + bind.port if bind.port else ''}, which is unreachable from outside "
+                                     f"the {where}", fixable=True)
+                return
