@@ -235,7 +235,7 @@ def read_compose(path: str) -> List[RawCommand]:
             argv = [" ".join(argv)]
         line = _yaml_line(node, ["services", name, line_key] if "services" in data else [name, line_key]) \
             if line_key else _yaml_line(node, ["services", name] if "services" in data else [name])
-        env_lines = {k: _yaml_line(node, (["services", name] if "services" in data else [name]) + ["environment"])
+        env_lines = {k: _yaml_line(node, (["services", name] if "services" in data else [name]) + ["environment", k])
                      for k in env}
         out.append(RawCommand(
             path, line, argv, env, env_lines, tuple(bases), container=True, exposed=True,
@@ -266,6 +266,12 @@ def _yaml_line(node, keys: List[str]) -> int:
     current = node
     line = 1
     for key in keys:
+        if isinstance(current, yaml.SequenceNode):  # ``- KEY=value`` items of a list
+            for item in current.value:
+                if str(getattr(item, "value", "")).split("=", 1)[0] == key:
+                    line = item.start_mark.line + 1
+                    break
+            break
         if not isinstance(current, yaml.MappingNode):
             break
         for k, v in current.value:

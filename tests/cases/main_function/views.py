@@ -1,0 +1,4 @@
+from flask import Blueprint
+
+api = Blueprint("api", __name__)
+admin = Blueprint("admin", __name__)

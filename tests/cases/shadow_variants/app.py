@@ -1,0 +1,23 @@
+import flask as f
+from flask import Flask as F
+
+try:
+    from local_settings import app
+except ImportError:
+    app = F(__name__)  # fallback when the local module is missing: not a shadow
+
+frontend = f.Flask("frontend")
+backend = f.Flask("backend")  # two apps with different names (DispatcherMiddleware): fine
+
+api = F("api")
+api = f.Flask("api-v2")  # expect: FDP002
+
+if f:
+    web = F("a")
+else:
+    web = F("b")  # one binding per branch: fine
+
+
+def create_app():
+    app = F(__name__)  # a factory's local app does not shadow the module's
+    return app
