@@ -56,7 +56,7 @@ def test_stdin_from_another_working_directory(project: Path) -> None:
 # Without the Dockerfile the module is assumed to be served by a WSGI server: the guard is dev-only,
 # so the route under it is hidden (FDP001) and the guarded dev server is fine.
 NO_CONTEXT = [
-    "app.py:8:5: FDP001 1 app setup call (routes/hooks) run only under `if __name__ == \"__main__\":`; "
+    "app.py:8:5: FDP001 1 app setup call (add_url_rule) run only under `if __name__ == \"__main__\":`; "
     "a WSGI server imports this module and skips them, so their URLs answer 404",
 ]
 
@@ -87,6 +87,6 @@ def test_seed_004_through_flake8(tmp_path: Path) -> None:
     shutil.copytree(CASES / "seed004_run", root)
     lines = flake8(root, ".")
     assert lines == [
-        "./run.py:14:9: FDP001 2 app setup calls (routes/hooks) run only under `if __name__ == \"__main__\":`; "
+        "./run.py:14:9: FDP001 2 app setup calls (add_url_rule) run only under `if __name__ == \"__main__\":`; "
         "a WSGI server imports this module and skips them, so their URLs answer 404"
     ]

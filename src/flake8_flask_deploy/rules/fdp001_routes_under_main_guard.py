@@ -8,6 +8,7 @@ https://docs.gunicorn.org/en/stable/run.html#commands
 """
 from __future__ import annotations
 
+import ast
 from typing import Dict, Iterator, List
 
 from ..facts import Registration
@@ -44,17 +45,24 @@ class RoutesUnderMainGuard(Rule):
             regs.sort(key=lambda r: (r.node.lineno, r.node.col_offset))
             first = regs[0]
             count = len(regs)
-            through = ""
-            if first.where.scope:
-                through = f", through {first.where.scope.split('.')[0]}()"
+            kinds = ", ".join(dict.fromkeys(_label(r) for r in regs))
+            callers = sorted({r.where.scope.split(".")[0] for r in regs if r.where.scope})
+            through = f"; through {', '.join(c + '()' for c in callers)}" if callers else ""
             noun = "setup call" if count == 1 else "setup calls"
             message = (
-                f"{count} app {noun} ({_kind(first)}{through}) run only under "
+                f"{count} app {noun} ({kinds}{through}) run only under "
                 f"`if __name__ == \"__main__\":`; a WSGI server imports this module and skips them, "
                 f"so their URLs answer 404"
             )
             yield module.finding(self, first.node, message, related=served, fixable=True)
 
 
-def _kind(reg: Registration) -> str:
-    return {"route": "routes", "setup": "routes/hooks", "extension": "extensions", "config": "config"}[reg.kind]
+def _label(reg: Registration) -> str:
+    """A short name for what a registration sets up: ``route``, ``add_url_rule``, ``config``..."""
+    if reg.kind in ("route", "config", "extension"):
+        return reg.kind
+    node = reg.node
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Call):
+        func = func.func
+    return func.attr if isinstance(func, ast.Attribute) else reg.kind
