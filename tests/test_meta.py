@@ -1,0 +1,35 @@
+"""Every rule has a unique code and name, a docs page with the standard headings, and a summary."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flake8_flask_deploy.rules import all_rules
+
+DOCS = Path(__file__).parent.parent / "docs" / "rules"
+HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options", "References"]
+RULES = all_rules()
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    codes = [r.code for r in RULES]
+    names = [r.name for r in RULES]
+    assert len(set(codes)) == len(codes)
+    assert len(set(names)) == len(names)
+    for rule in RULES:
+        assert re.fullmatch(r"FDP\d{3}", rule.code)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+        assert rule.summary
+        assert rule.fix_safety in (None, "safe", "unsafe", "mixed")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_has_docs_page_with_standard_headings(rule) -> None:
+    page = DOCS / f"{rule.code}.md"
+    assert page.exists(), f"missing {page}"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith(f"# {rule.code} {rule.name}")
+    found = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert found == HEADINGS
