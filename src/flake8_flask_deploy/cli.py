@@ -91,43 +91,82 @@ def parse_source(data: bytes, path: str) -> Tuple[Optional[ast.Module], Optional
     return tree, None, text.splitlines()
 
 
+def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Finding]]:
+    """Lint one file for :func:`check_paths` (runs in a worker process when ``--jobs`` > 1).
+
+    Args:
+        job: ``(path, mode)``.
+    Returns:
+        ``(path, parsed, warning or None, module findings not silenced by ``# noqa``)``.
+    """
+    path, mode = job
+    data, warning = read_source(path)
+    if data is None:
+        return path, False, warning or "", []
+    tree, warning, lines = parse_source(data, path)
+    if tree is None:
+        return path, False, warning or "", []
+    if not might_matter("\n".join(lines)):
+        return path, True, None, []
+    try:
+        found = analyze_module(tree, path, mode)
+    except RecursionError:
+        return path, True, "is nested too deeply to analyse; skipped", []
+    kept = []
+    for finding in found:
+        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        if not is_noqa(line, finding.code):
+            kept.append(finding)
+    return path, True, None, kept
+
+
+def _map_files(jobs: List[Tuple[str, str]], workers: int) -> Iterable[Tuple[str, bool, Optional[str], List[Finding]]]:
+    """Run :func:`_check_file` over ``jobs``: in ``workers`` processes (chunked like flake8's pool), or
+    in this process when ``workers`` <= 1, there are few files, or a pool cannot be started."""
+    if workers > 1 and len(jobs) > 1:
+        import multiprocessing
+
+        # read each root's deployment files once, here: forked workers inherit the per-process caches
+        for path, mode in jobs:
+            context_for(project.normpath(path), mode)
+
+        try:
+            pool = multiprocessing.Pool(min(workers, len(jobs)))
+        except (OSError, ImportError, NotImplementedError):  # no semaphores (e.g. some sandboxes)
+            pool = None
+        if pool is not None:
+            try:
+                return pool.map(_check_file, jobs, chunksize=max(len(jobs) // (workers * 4), 1))
+            finally:
+                pool.terminate()
+                pool.join()
+    return [_check_file(job) for job in jobs]
+
+
 def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
-                ignore: Sequence[str] = ()) -> Report:
+                ignore: Sequence[str] = (), jobs: int = 1) -> Report:
     """Lint every Python file under ``paths`` and the deployment files of their projects.
 
     Args:
         paths: files or folders.
         mode: ``"auto"`` or ``"off"`` (deployment context).
         select, ignore: code prefixes to keep / drop.
+        jobs: worker processes for the per-file work (1: in this process); findings are the same.
     Returns:
         Report: findings sorted by path and line; never raises for bad input.
     """
     report = Report()
     contexts: Dict[str, object] = {}
     module_findings: List[Finding] = []
-    for path in iter_python_files(paths):
-        report.files += 1
-        data, warning = read_source(path)
-        if data is None:
-            report.warnings.append((path, warning or ""))
-            continue
-        tree, warning, lines = parse_source(data, path)
-        if tree is None:
-            report.warnings.append((path, warning or ""))
-            continue
-        context = context_for(project.normpath(path), mode)
-        contexts.setdefault(context.root, context)
-        if not might_matter("\n".join(lines)):
-            continue
-        try:
-            found = analyze_module(tree, path, mode)
-        except RecursionError:
-            report.warnings.append((path, "is nested too deeply to analyse; skipped"))
-            continue
-        for finding in found:
-            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            if not is_noqa(line, finding.code):
-                module_findings.append(finding)
+    files = list(iter_python_files(paths))
+    report.files = len(files)
+    for path, parsed, warning, found in _map_files([(path, mode) for path in files], jobs):
+        if parsed:
+            context = context_for(project.normpath(path), mode)
+            contexts.setdefault(context.root, context)
+        if warning is not None:
+            report.warnings.append((path, warning))
+        module_findings.extend(found)
     deploy: List[Finding] = []
     for context in contexts.values():
         report.roots.append(context.root)  # type: ignore[attr-defined]
@@ -177,6 +216,19 @@ def _codes(value: str) -> List[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+def _jobs(value: str) -> int:
+    """``--jobs``: ``auto`` (every core, like flake8) or a positive number of processes."""
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flake8-flask-deploy", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -189,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--flask-deploy-context", choices=("auto", "off"), default="auto",
                        help="read deployment files to judge findings (default: auto)")
     check.add_argument("--show-fixes", action="store_true", help="mark fixable findings with [*]")
+    check.add_argument("-j", "--jobs", type=_jobs, default="auto",
+                       help="processes to lint files with: 'auto' (default: every core) or a number")
     check.set_defaults(func=run_check)
     for spec in SUBCOMMANDS:
         module_name, _, func_name = spec.partition(":")
@@ -199,12 +253,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Other subcommands: ``"module:function"``; the function gets argparse's subparsers object and adds
 #: its parser with ``set_defaults(func=callable(args) -> exit status)``.
-SUBCOMMANDS: List[str] = []
+SUBCOMMANDS: List[str] = [
+    "flake8_flask_deploy.fix:register_cli",
+]
 
 
 def run_check(args: argparse.Namespace) -> int:
     """``check``: print findings and warnings; 1 when there are findings."""
-    report = check_paths(args.paths, args.flask_deploy_context, args.select, args.ignore)
+    report = check_paths(args.paths, args.flask_deploy_context, args.select, args.ignore,
+                         getattr(args, "jobs", 1))
     for path, message in report.warnings:
         print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
     out = FORMATS[args.format](report, args.show_fixes)

@@ -1,0 +1,383 @@
+"""``flake8-flask-deploy fix``: apply the rules' rewrites (libcst), minimally and safely.
+
+Flow per run: deployment files first (unsafe fixes only: ``flask run`` / ``python app.py`` ->
+gunicorn, ``--host``/bind changes), then each Python file: analyse it with the engine, apply the
+first applicable fix, re-analyse, until no finding has a fix (at most :data:`MAX_PASSES` rounds).
+Each fix lives in :mod:`flake8_flask_deploy.fixes` (one module per rule) and says whether it is safe.
+
+Guarantees: the result parses (a fix whose result does not is refused); lines carrying ``# noqa``
+(or ``# noqa: FDP00x``) are neither reported nor rewritten; files are written atomically (a temporary
+file in the same folder, then :func:`os.replace`) with their encoding (coding cookie, BOM), newline
+style and permission bits; a file that does not decode or parse is left untouched and reported, and
+one failing file never stops the others.
+
+Exit status (pre-commit relies on it): 0 nothing changed (or would change), 1 a file changed (or
+would, with ``--diff``), 2 an error (bad usage, or a file that needed a change could not be written).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import codecs
+import difflib
+import io
+import os
+import re
+import stat
+import sys
+import tempfile
+import tokenize
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import config as config_mod
+from . import project
+from .engine import CONTEXT_AUTO, analyze_module, clear_caches, might_matter
+from .model import Finding
+
+#: Most fix rounds on one file (each round applies one fix and re-analyses).
+MAX_PASSES = 50
+SAFE = "safe"
+UNSAFE = "unsafe"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class Applied:
+    """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding."""
+
+    path: str
+    code: str
+    safety: str
+    description: str
+    line: int
+
+
+@dataclass
+class FixReport:
+    """What a fix run did.
+
+    Attributes:
+        applied: fixes applied (or that would be, with ``--diff``).
+        changed: path -> (old bytes, new bytes) of every file changed (or that would change).
+        unsafe_available: findings that have only an unsafe fix (not applied without --unsafe-fixes).
+        warnings: ``(path, message)``: files left untouched (unreadable, undecodable, unparsable).
+        errors: ``(path, message)``: files that needed a change that could not be made.
+        notes: things the user must do or know (e.g. "gunicorn must be installed").
+    """
+
+    applied: List[Applied] = field(default_factory=list)
+    changed: Dict[str, Tuple[bytes, bytes]] = field(default_factory=dict)
+    unsafe_available: int = 0
+    warnings: List[Tuple[str, str]] = field(default_factory=list)
+    errors: List[Tuple[str, str]] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+
+
+# ---- source text: encoding, BOM, newlines -------------------------------------------------------
+@dataclass
+class Source:
+    """A Python file's text and how to write it back (``encoding`` includes ``-sig`` for a BOM)."""
+
+    text: str
+    encoding: str
+
+
+def decode(data: bytes) -> Source:
+    """Decode Python source bytes as Python does (BOM, PEP 263 coding cookie, else UTF-8).
+
+    Raises:
+        SyntaxError: invalid or conflicting coding cookie; UnicodeDecodeError: bytes invalid in the
+        encoding; LookupError: unknown encoding.
+    """
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    return Source(data.decode(encoding), encoding)
+
+
+def encode(source: Source, text: str) -> bytes:
+    """Encode ``text`` back the way ``source`` was read (a BOM stays, a cookie's codec is used)."""
+    return text.encode(source.encoding)
+
+
+def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """True when ``code`` passes ``--select`` (empty: all) and ``--ignore`` (code prefixes)."""
+    if select and not any(code.startswith(s) for s in select):
+        return False
+    return not any(code.startswith(s) for s in ignore)
+
+
+def _noqa(lines: List[str], finding: Finding) -> bool:
+    from .cli import is_noqa
+
+    line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+    return is_noqa(line, finding.code)
+
+
+def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
+                     ignore: Sequence[str] = ()) -> List[Finding]:
+    """Findings of the module ``text`` that ``fix`` would consider (selected, not ``# noqa``).
+
+    Raises:
+        SyntaxError, ValueError: ``text`` does not parse.
+    """
+    tree = ast.parse(text, filename=path)
+    if not might_matter(text):
+        return []
+    lines = _LINE_BREAK.split(text)
+    return [f for f in analyze_module(tree, path, mode)
+            if is_selected(f.code, select, ignore) and not f.from_deployment and not _noqa(lines, f)]
+
+
+def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
+             ignore: Sequence[str] = ()) -> Tuple[str, List[Applied], int, List[str]]:
+    """Apply every available fix to the module ``text`` (``path`` locates its project).
+
+    Args:
+        text: decoded source; path: its file path (need not exist; the project is found from it).
+        mode: deployment context mode; unsafe: also apply unsafe fixes; select/ignore: code prefixes.
+    Returns:
+        ``(new_text, applied, unsafe_available, problems)``; ``problems`` lists fixes refused because
+        their result did not parse (a bug: please report it).
+    Raises:
+        SyntaxError, ValueError: ``text`` itself does not parse (with ``ast``).
+    """
+    import libcst as cst
+
+    from .facts import collect
+    from .fixes import FixContext, module_fix
+
+    applied: List[Applied] = []
+    problems: List[str] = []
+    unsafe_available = 0
+    norm = project.normpath(path)
+    refused = set()
+    for _ in range(MAX_PASSES):
+        findings = fixable_findings(text, path, mode, select, ignore)
+        if not findings:
+            break
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            problems.append(f"libcst cannot parse it ({str(exc).splitlines()[0]}); not fixed")
+            break
+        tree = ast.parse(text, filename=path)
+        facts = collect(tree, path)
+        facts.accept_imported_apps(project.resolve_imported_apps(facts, norm))
+        ctx: Optional[FixContext] = None
+        unsafe_available = 0
+        done = False
+        for finding in findings:
+            fixer = module_fix(finding.code)
+            if fixer is None:
+                continue
+            if ctx is None:
+                ctx = FixContext(norm, text, module, tree, facts, finding)
+            ctx.finding = finding
+            change = fixer(ctx)
+            if change is None:
+                continue
+            if change.safety != SAFE and not unsafe:
+                unsafe_available += 1
+                continue
+            new_text = change.module.code
+            key = (finding.code, finding.line, finding.col, text)
+            if new_text == text or key in refused:
+                continue
+            try:
+                ast.parse(new_text)
+            except (SyntaxError, ValueError):
+                refused.add(key)
+                problems.append(f"{finding.code} fix at line {finding.line} gave code that does not parse; skipped")
+                continue
+            applied.append(Applied(norm, finding.code, change.safety, change.description, finding.line))
+            text = new_text
+            done = True
+            break
+        if not done:
+            break
+    return text, applied, unsafe_available, problems
+
+
+# ---- files -------------------------------------------------------------------------------------
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` atomically, keeping its permission bits.
+
+    A temporary file is written in the same folder (same file system) and moved over the target
+    with :func:`os.replace`; a symlink is followed (its target is replaced).
+
+    Raises:
+        OSError: the file is read-only (no user write bit) or cannot be written.
+    """
+    target = os.path.realpath(path)
+    st = os.stat(target)
+    if not st.st_mode & stat.S_IWUSR:
+        raise PermissionError(f"{path} is read-only")
+    folder = os.path.dirname(target)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".fdp-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
+             ignore: Sequence[str]) -> None:
+    """Fix one Python file into ``report`` (never raises for bad input; see module docstring)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        report.warnings.append((path, f"cannot be read ({exc.strerror or exc}); left untouched"))
+        return
+    try:
+        source = decode(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        report.warnings.append((path, f"cannot be decoded ({exc}); left untouched"))
+        return
+    try:
+        new_text, applied, unsafe_available, problems = fix_text(source.text, path, mode, unsafe, select, ignore)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        report.warnings.append((path, f"does not parse ({getattr(exc, 'msg', exc)}"
+                                      f"{', line %s' % line if line else ''}); left untouched"))
+        return
+    except RecursionError:
+        report.warnings.append((path, "is nested too deeply to analyse; left untouched"))
+        return
+    report.unsafe_available += unsafe_available
+    report.warnings.extend((path, p) for p in problems)
+    if new_text == source.text:
+        return
+    try:
+        new_data = encode(source, new_text)
+    except UnicodeEncodeError as exc:
+        report.errors.append((path, f"the fixed text cannot be encoded as {source.encoding} ({exc}); not changed"))
+        return
+    report.applied.extend(applied)
+    report.changed[path] = (data, new_data)
+
+
+def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
+              ignore: Sequence[str] = (), write: bool = True) -> FixReport:
+    """Fix the deployment files of the projects of ``paths``, then every Python file under ``paths``.
+
+    Args:
+        paths: files or folders; mode: ``"auto"``/``"off"``; unsafe: apply unsafe fixes too;
+        select/ignore: code prefixes; write: False computes the changes without writing (``--diff``).
+    Returns:
+        FixReport. Never raises for bad input.
+    """
+    from .cli import iter_python_files
+
+    report = FixReport()
+    clear_caches()
+    if mode != "off":
+        from .fixes import deployment
+
+        deployment.fix_deployments(paths, report, unsafe, select, ignore, write)
+    for path in iter_python_files(paths):
+        before = len(report.changed)
+        fix_file(path, report, mode, unsafe, select, ignore)
+        if len(report.changed) > before and write:
+            old, new = report.changed[path]
+            try:
+                write_atomic(path, new)
+            except OSError as exc:
+                report.errors.append((path, f"cannot be written ({exc.strerror or exc}); not changed"))
+                del report.changed[path]
+                report.applied = [a for a in report.applied if a.path != project.normpath(path)]
+            clear_caches()  # other modules' facts may depend on this one
+    return report
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> str:
+    """A unified diff of two versions of a file (decoded for display)."""
+    def text(data: bytes) -> List[str]:
+        try:
+            return decode(data).text.splitlines(keepends=True)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            return data.decode("utf-8", "replace").splitlines(keepends=True)
+
+    rel = _rel(path)
+    out = difflib.unified_diff(text(old), text(new), f"a/{rel}", f"b/{rel}")
+    lines = []
+    for line in out:
+        lines.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _rel(path: str) -> str:
+    from .output import _relative
+
+    return _relative(path)
+
+
+# ---- command line ------------------------------------------------------------------------------
+def run_fix(args: argparse.Namespace) -> int:
+    """``fix``: apply (or show with ``--diff``) fixes; returns the exit status (see module docstring)."""
+    options = config_mod.load_options(args.paths[0] if args.paths else ".")
+    select = config_mod.merge_codes(args.select, options.select)
+    ignore = config_mod.merge_codes(args.ignore, options.ignore)
+    mode = args.flask_deploy_context or options.context or CONTEXT_AUTO
+    unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else bool(options.unsafe_fixes)
+    for path in args.paths:
+        if not os.path.exists(path):
+            print(f"error: {path}: no such file or directory", file=sys.stderr)
+            return 2
+    report = fix_paths(args.paths, mode, unsafe, select, ignore, write=not args.diff)
+    for path, message in sorted(set(options.warnings + report.warnings)):
+        print(f"warning: {_rel(path)}: {message}", file=sys.stderr)
+    for path, message in report.errors:
+        print(f"error: {_rel(path)}: {message}", file=sys.stderr)
+    info = sys.stderr if args.diff else sys.stdout
+    if args.diff:
+        for path, (old, new) in report.changed.items():
+            sys.stdout.write(unified_diff(path, old, new))
+    else:
+        for item in report.applied:
+            print(f"{_rel(item.path)}:{item.line}: {item.code} [{item.safety}] {item.description}", file=info)
+    for note in report.notes:
+        print(f"note: {note}", file=info)
+    verb = "Would fix" if args.diff else "Fixed"
+    count = len(report.applied)
+    if count:
+        print(f"{verb} {count} finding{'s' if count != 1 else ''} in {len(report.changed)} "
+              f"file{'s' if len(report.changed) != 1 else ''}.", file=info)
+    if report.unsafe_available and not unsafe:
+        n = report.unsafe_available
+        print(f"{n} more fix{'es' if n != 1 else ''} available with --unsafe-fixes.", file=info)
+    if report.errors:
+        return 2
+    return 1 if report.changed else 0
+
+
+def _codes(value: str) -> List[str]:
+    return config_mod.split_codes(value)
+
+
+def register_cli(sub: "argparse._SubParsersAction") -> None:
+    """Add the ``fix`` subcommand to the CLI's subparsers (see ``cli.SUBCOMMANDS``)."""
+    parser = sub.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)",
+                            description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    parser.add_argument("--unsafe-fixes", action="store_true", default=None,
+                        help="also apply fixes marked unsafe (see each rule's 'Fix safety')")
+    parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false",
+                        help="apply safe fixes only, whatever the configuration says")
+    parser.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    parser.add_argument("--select", type=_codes, default=None, help="comma-separated codes or prefixes to fix")
+    parser.add_argument("--ignore", type=_codes, default=None, help="comma-separated codes or prefixes to skip")
+    parser.add_argument("--flask-deploy-context", choices=("auto", "off"), default=None,
+                        help="read deployment files to judge findings (default: auto)")
+    parser.set_defaults(func=run_fix)

@@ -1,0 +1,239 @@
+"""Fixes: one module per rule (``fdp001.py`` .. ``fdp005.py``), each with the libcst rewrite of that
+rule's findings and the safety of each rewrite.
+
+Only the fixer imports this package (it imports libcst). A fix receives a :class:`FixContext` (the
+module's text, its libcst tree with positions, its ``ast`` tree and facts, and the finding) and
+returns a :class:`Change` (the new libcst module, ``"safe"`` or ``"unsafe"``, and a one-line
+description) or ``None`` when it has no rewrite for that finding.
+
+Nodes are found from the finding's ``ast`` position: ``ast`` columns are UTF-8 byte offsets, libcst
+columns are characters; :meth:`FixContext.char_col` converts once. Results are built from the
+original nodes (``with_changes``), matched by identity, so everything outside the edited statement
+keeps its bytes.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..facts import ModuleFacts
+from ..model import Finding
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+N = TypeVar("N", bound=cst.CSTNode)
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class Change:
+    """One rewrite of one finding.
+
+    Attributes:
+        module: the whole new libcst module.
+        safety: ``"safe"`` or ``"unsafe"``.
+        description: what the rewrite does, for the report (one line).
+        notes: extra lines to tell the user (e.g. "add gunicorn to requirements").
+    """
+
+    module: cst.Module
+    safety: str
+    description: str
+    notes: List[str] = field(default_factory=list)
+
+
+class FixContext:
+    """What a fix sees of one module.
+
+    Attributes:
+        path: absolute path of the module.
+        text: the decoded source.
+        module: libcst tree of ``text`` (positions resolved on this very object).
+        tree: ``ast`` tree of ``text``; facts: its :class:`~flake8_flask_deploy.facts.ModuleFacts`.
+        finding: the finding to fix.
+    """
+
+    def __init__(self, path: str, text: str, module: cst.Module, tree: ast.Module, facts: ModuleFacts,
+                 finding: Finding) -> None:
+        self.path = path
+        self.text = text
+        self.module = module
+        self.tree = tree
+        self.facts = facts
+        self.finding = finding
+        self.lines = _LINE_BREAK.split(text)
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.positions = wrapper.resolve(PositionProvider)
+        self._starts: Dict[Tuple[int, int], List[cst.CSTNode]] = {}
+        self.parents: Dict[cst.CSTNode, cst.CSTNode] = {}
+        _index(module, self._starts, self.parents, self.positions)
+
+    # ---- positions ------------------------------------------------------------------------------
+    def char_col(self, line: int, byte_col: int) -> int:
+        """Convert an ``ast`` column (UTF-8 bytes) on 1-based ``line`` to a character column."""
+        if not 0 < line <= len(self.lines):
+            return byte_col
+        return len(self.lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
+
+    def nodes_at(self, line: int, byte_col: int, kind: Type[N]) -> List[N]:
+        """Nodes of type ``kind`` starting at the ``ast`` position ``(line, byte_col)``, outermost first."""
+        key = (line, self.char_col(line, byte_col))
+        return [n for n in self._starts.get(key, []) if isinstance(n, kind)]
+
+    def node_at(self, line: int, byte_col: int, kind: Type[N]) -> Optional[N]:
+        """The outermost node of type ``kind`` starting at ``(line, byte_col)``, or None."""
+        found = self.nodes_at(line, byte_col, kind)
+        return found[0] if found else None
+
+    def finding_node(self, kind: Type[N]) -> Optional[N]:
+        """The node of type ``kind`` at the finding's start position."""
+        return self.node_at(self.finding.line, self.finding.col, kind)
+
+    def span(self, node: cst.CSTNode) -> Tuple[int, int]:
+        """First and last line (1-based) of ``node``."""
+        rng = self.positions[node]
+        return rng.start.line, rng.end.line
+
+    def ancestor(self, node: cst.CSTNode, kind: Type[N]) -> Optional[N]:
+        """The nearest ancestor of ``node`` of type ``kind``."""
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, kind):
+            current = self.parents.get(current)
+        return current  # type: ignore[return-value]
+
+    # ---- edits ----------------------------------------------------------------------------------
+    def replace(self, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
+        """The module with ``old`` (matched by identity) replaced by ``new``."""
+        return self.module.deep_replace(old, new)  # type: ignore[return-value]
+
+    def replace_many(self, mapping: Dict[cst.CSTNode, object]) -> cst.Module:
+        """The module with each key node replaced (by identity) by its value: a node, a list of
+        statements (``cst.FlattenSentinel``), ``cst.RemovalSentinel.REMOVE``, or a function of the
+        updated node (for nested edits)."""
+        return self.module.visit(_Replacer(mapping))  # type: ignore[return-value]
+
+    def remove_statement(self, stmt: cst.BaseSmallStatement) -> Optional[cst.Module]:
+        """Delete one small statement (``x = 1``), keeping everything around it.
+
+        The comment lines above a deleted line move to the statement after it; a block left empty
+        gets ``pass``. Returns None when the statement is not in a simple statement line.
+        """
+        line = self.parents.get(stmt)
+        if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return None
+        if len(line.body) > 1:
+            body = [s for s in line.body if s is not stmt]
+            body[-1] = body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            return self.replace(line, line.with_changes(body=body))
+        if isinstance(line, cst.SimpleStatementSuite):
+            return self.replace(stmt, cst.Pass())
+        return self.remove_line(line)
+
+    def remove_line(self, line: cst.BaseStatement) -> cst.Module:
+        """Delete a whole statement line (see :meth:`remove_statement`)."""
+        block = self.parents.get(line)
+        siblings = list(getattr(block, "body", ()))
+        index = next(i for i, s in enumerate(siblings) if s is line)
+        leading = list(getattr(line, "leading_lines", ()))
+        mapping: Dict[cst.CSTNode, object] = {}
+        if len(siblings) == 1 and not isinstance(block, cst.Module):
+            mapping[line] = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=leading)
+        else:
+            mapping[line] = cst.RemovalSentinel.REMOVE
+            if leading and index + 1 < len(siblings):
+                nxt = siblings[index + 1]
+                mapping[nxt] = nxt.with_changes(leading_lines=leading + list(nxt.leading_lines))
+        return self.replace_many(mapping)
+
+
+def _index(module: cst.Module, starts: Dict[Tuple[int, int], List[cst.CSTNode]],
+           parents: Dict[cst.CSTNode, cst.CSTNode], positions) -> None:
+    stack: List[cst.CSTNode] = []
+
+    class Visitor(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if stack:
+                parents[node] = stack[-1]
+            stack.append(node)
+            rng = positions.get(node)
+            if rng is not None:
+                starts.setdefault((rng.start.line, rng.start.column), []).append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            stack.pop()
+
+    module.visit(Visitor())
+
+
+class _Replacer(cst.CSTTransformer):
+    def __init__(self, mapping: Dict[cst.CSTNode, object]) -> None:
+        super().__init__()
+        self.mapping = mapping
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        if original_node in self.mapping:
+            new = self.mapping[original_node]
+            if callable(new) and not isinstance(new, cst.CSTNode):
+                new = new(updated_node)
+            if isinstance(new, list):
+                return cst.FlattenSentinel(new)
+            return new
+        return updated_node
+
+
+# ---- helpers shared by the rules ---------------------------------------------------------------
+def remove_from_sequence(items: Sequence[N], target: N, attr: str = "comma") -> List[N]:
+    """``items`` without ``target`` (an ``Arg`` or ``DictElement``); when the last item goes, the
+    new last item takes its comma so a trailing comma (or its absence) is kept."""
+    out = [x for x in items if x is not target]
+    if out and items and items[-1] is target:
+        out[-1] = out[-1].with_changes(**{attr: getattr(target, attr)})
+    return out
+
+
+def is_main_guard(node: cst.CSTNode) -> bool:
+    """True for ``if __name__ == "__main__":`` (either operand order) as a libcst node."""
+    if not isinstance(node, cst.If):
+        return False
+    test = node.test
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    has_name = any(isinstance(s, cst.Name) and s.value == "__name__" for s in sides)
+    has_main = any(isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__" for s in sides)
+    return has_name and has_main
+
+
+def main_guard(indent_of: cst.Module, body: Sequence[cst.BaseStatement],
+               leading_lines: Sequence[cst.EmptyLine] = ()) -> cst.If:
+    """Build ``if __name__ == "__main__":`` around ``body``."""
+    test = cst.parse_expression('__name__ == "__main__"')
+    return cst.If(test=test, body=cst.IndentedBlock(body=list(body)), leading_lines=list(leading_lines))
+
+
+#: code -> module name of its fix (imported on first use).
+_MODULES = {"FDP001": "fdp001", "FDP002": "fdp002", "FDP003": "fdp003", "FDP004": "fdp004", "FDP005": "fdp005"}
+
+
+def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:
+    """The ``fix(ctx)`` function of rule ``code``'s module, or None when the rule has none."""
+    name = _MODULES.get(code)
+    if name is None:
+        return None
+    module = importlib.import_module(f"{__name__}.{name}")
+    return getattr(module, "fix", None)
+
+
+__all__ = ["SAFE", "UNSAFE", "Change", "FixContext", "module_fix", "remove_from_sequence", "is_main_guard",
+           "main_guard"]

@@ -1,0 +1,166 @@
+"""FDP001 fix: move the app setup hidden under ``if __name__ == "__main__":`` to module level.
+
+The statements that register routes, blueprints, hooks, extensions or config on the app (and the
+statements they depend on: names they read, e.g. seed 004's ``config = load(open(...))`` and
+``site = Website(app)``, and the loops around ``add_url_rule``) move out of the guard to just before
+it, in their order and with their comments; what serves only ``app.run(...)`` (a print of the port,
+the run itself) stays in the guard. Under ``if __name__ != "__main__": ... else:`` the ``else``
+block is the guarded one.
+
+Safety: safe when only registrations and definitions move (``def``/``class``, imports, registration
+calls, assignments of literals); unsafe when other statements move (they now run at import, in
+every WSGI worker: reading files, connecting to services).
+
+Not fixed: setup reached through a function that also starts the server (``def main(): ...;
+app.run()``), one-line guards (``if __name__ == "__main__": app.run()``), ``elif`` chains.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Set
+
+import libcst as cst
+
+from . import SAFE, UNSAFE, Change, FixContext
+from ..facts import is_main_guard
+
+
+def fix(ctx: FixContext) -> Optional[Change]:
+    """Return the rewrite of an FDP001 finding (its guard), or None."""
+    f = ctx.finding
+    facts = ctx.facts
+    for guard in facts.guards:
+        kind = is_main_guard(guard.test)
+        ablock = guard.body if kind else guard.orelse
+        if not ablock or not (ablock[0].lineno <= f.line <= ablock[-1].end_lineno):
+            continue
+        cguard = ctx.node_at(guard.lineno, guard.col_offset, cst.If)
+        if cguard is None or not isinstance(ctx.parents.get(cguard), cst.Module):
+            return None
+        if kind:
+            cblock = cguard.body
+        else:
+            if not isinstance(cguard.orelse, cst.Else):
+                return None
+            cblock = cguard.orelse.body
+        if not isinstance(cblock, cst.IndentedBlock):
+            return None
+        return _move(ctx, guard, ablock, cguard, cblock, bool(kind))
+    return None
+
+
+def _names(stmt: ast.stmt):
+    reads: Set[str] = set()
+    binds: Set[str] = set()
+    calls: Set[str] = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name):
+            (reads if isinstance(node.ctx, ast.Load) else binds).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is stmt:
+            binds.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                binds.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            calls.add(node.func.id)
+    return reads, binds, calls
+
+
+def _move(ctx: FixContext, guard: ast.If, ablock: List[ast.stmt], cguard: cst.If, cblock: cst.IndentedBlock,
+          is_eq: bool) -> Optional[Change]:
+    facts = ctx.facts
+    cstmts = list(cblock.body)
+    spans = [ctx.span(c) for c in cstmts]
+
+    def owner(a: ast.stmt) -> Optional[int]:
+        for j, (start, end) in enumerate(spans):
+            if start <= a.lineno <= end:
+                return j
+        return None
+
+    groups: Dict[int, List[ast.stmt]] = {}
+    for a in ablock:
+        j = owner(a)
+        if j is None:
+            return None
+        groups.setdefault(j, []).append(a)
+    n = len(cstmts)
+    nodes = [set() for _ in range(n)]
+    reads = [set() for _ in range(n)]
+    binds = [set() for _ in range(n)]
+    calls = [set() for _ in range(n)]
+    for j, stmts in groups.items():
+        for a in stmts:
+            nodes[j].update(ast.walk(a))
+            r, b, c = _names(a)
+            reads[j] |= r
+            binds[j] |= b
+            calls[j] |= c
+    module_apps = {b.name for b in facts.module_app_bindings()}
+    regs = [r for r in facts.registrations if r.receiver in module_apps and facts.is_guarded(r.where)]
+    reg_funcs = {r.where.scope.split(".")[0] for r in regs if r.where.scope}
+    run_funcs = {r.where.scope.split(".")[0] for r in facts.runs if r.where.scope}
+    reg_stmts = {id(r.stmt) for r in regs}
+    run_stmts = {id(r.stmt) for r in facts.runs}
+    must = set()
+    for j in range(n):
+        ids = {id(x) for x in nodes[j]}
+        if ids & reg_stmts or calls[j] & reg_funcs:
+            must.add(j)
+    if not must:
+        return None
+    moved = set(must)
+    work = sorted(must)
+    while work:
+        j = work.pop()
+        for k in range(j):
+            if k not in moved and binds[k] & reads[j]:
+                moved.add(k)
+                work.append(k)
+    for j in moved:
+        ids = {id(x) for x in nodes[j]}
+        if ids & run_stmts or calls[j] & run_funcs:
+            return None  # moving it would start the server at import
+    safe = all(_is_definition(cstmts[j], groups.get(j, []), reg_stmts) for j in moved)
+    out = [cstmts[j] for j in range(n) if j in moved]
+    stay = [cstmts[j] for j in range(n) if j not in moved]
+    out[0] = out[0].with_changes(leading_lines=list(cguard.leading_lines) + list(out[0].leading_lines))
+    blank = [cst.EmptyLine()] * (2 if isinstance(out[-1], (cst.FunctionDef, cst.ClassDef)) else 1)
+    replacement: List[cst.BaseStatement] = list(out)
+    if stay:
+        new_block = cblock.with_changes(body=stay)
+    else:
+        new_block = cblock.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+    if is_eq:
+        new_guard = cguard.with_changes(body=new_block, leading_lines=blank)
+        if not stay and cguard.orelse is None:
+            new_guard = None
+    else:
+        new_guard = cguard.with_changes(orelse=cguard.orelse.with_changes(body=new_block), leading_lines=blank)
+    if new_guard is not None:
+        replacement.append(new_guard)
+    module = ctx.replace_many({cguard: replacement})
+    count = len(out)
+    what = f"move {count} statement{'s' if count != 1 else ''} of app setup out of the `__main__` guard"
+    if not safe:
+        what += " (some run code at import now)"
+    return Change(module, SAFE if safe else UNSAFE, what)
+
+
+def _is_definition(cstmt: cst.BaseStatement, stmts: List[ast.stmt], reg_stmts: Set[int]) -> bool:
+    """A statement that only defines or registers (runs no other code at import)."""
+    if isinstance(cstmt, (cst.FunctionDef, cst.ClassDef)):
+        return True
+    if not isinstance(cstmt, cst.SimpleStatementLine):
+        return False
+    for a in stmts:
+        if isinstance(a, (ast.Import, ast.ImportFrom, ast.Pass)) or id(a) in reg_stmts:
+            continue
+        if isinstance(a, ast.Assign) and all(isinstance(t, ast.Name) for t in a.targets):
+            try:
+                ast.literal_eval(a.value)
+                continue
+            except ValueError:
+                return False
+        return False
+    return True
