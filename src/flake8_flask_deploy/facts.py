@@ -189,6 +189,14 @@ class ModuleFacts:
             return True
         return bool(self.used_attrs.get(binding.name, set()) & FLASK_ONLY_ATTRS)
 
+    def receivers(self) -> Set[str]:
+        """Names used as the receiver of a run call, debug setting or registration: the only
+        imported names worth resolving."""
+        names = {r.receiver for r in self.runs}
+        names.update(d.receiver for d in self.debug_sets)
+        names.update(r.receiver for r in self.registrations)
+        return names
+
     def accept_imported_apps(self, accepted: Iterable[AppBinding]) -> None:
         """Make the given import candidates app bindings (once the importer decided which are)."""
         for binding in accepted:

@@ -166,7 +166,10 @@ def resolve_imported_apps(facts: ModuleFacts, path: Optional[str], depth: int = 
         the accepted :class:`AppBinding` candidates.
     """
     accepted = []
+    wanted = facts.receivers()
     for binding in facts.import_candidates:
+        if binding.name not in wanted and depth == 0:
+            continue
         target = importer_base(path, binding.module or "", binding.level) if path else None
         if target is None and path and binding.module is not None and binding.imported_name:
             # ``from blog import app`` where blog/app.py is a submodule, not an attribute
