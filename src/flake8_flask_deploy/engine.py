@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Iterable, List, Optional, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import project
 from .deploy import get_context
-from .facts import collect
-from .model import DeploymentContext, Finding, Location
+from .facts import IMPORT, AppBinding, Where, collect
+from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .rules import ModuleContext, all_rules
 
 #: A module that matches none of these cannot hold a finding (the cheap test before any walk).
@@ -24,17 +25,110 @@ CONTEXT_AUTO = "auto"
 CONTEXT_OFF = "off"
 
 
+@dataclass(frozen=True)
+class Options:
+    """User options that change what the engine assumes (set by the flake8 plugin from flake8's
+    options and config files; see :func:`configure`).
+
+    Attributes:
+        app_names: names, besides ``app`` and ``application``, that hold a Flask app: a name imported
+            under one of them, or bound at module level to a call (``server = build()``), is an app.
+        entrypoints: what production runs, for deployments no file of the project tells:
+            ``"pkg.wsgi:app"`` (a WSGI server serves that module) or ``"run.py"`` (``python run.py``),
+            paths relative to the project root.
+        assume_production: every ``if __name__ == "__main__":`` block runs in production (as if a
+            deployment file ran each module with ``python``), in addition to what the files say.
+    """
+
+    app_names: Tuple[str, ...] = ()
+    entrypoints: Tuple[str, ...] = ()
+    assume_production: bool = False
+
+
+#: The options in force for this process.
+OPTIONS = Options()
+
+
+def configure(app_names: Sequence[str] = (), entrypoints: Sequence[str] = (),
+              assume_production: bool = False) -> Options:
+    """Set the process-wide :data:`OPTIONS` (empty strings are dropped) and return them."""
+    global OPTIONS
+    OPTIONS = Options(tuple(n.strip() for n in app_names if n.strip()),
+                      tuple(e.strip() for e in entrypoints if e.strip()), bool(assume_production))
+    _OPTION_CONTEXTS.clear()
+    return OPTIONS
+
+
+class _OptionSource(Location):
+    """Where an option-made launch comes from: shown as the option's name, no file line."""
+
+    def short(self, root: Optional[str] = None) -> str:
+        return self.path
+
+
+def _entrypoint_launch(spec: str, root: str) -> Optional[Launch]:
+    source = _OptionSource("flask-deploy-entrypoints", 0)
+    if spec.endswith(".py") or "/" in spec or os.sep in spec:
+        path = os.path.join(root, spec)
+        script = project.normpath(path) if os.path.isfile(path) else project.find_file_by_suffix(root, spec)
+        return Launch(source, WERKZEUG_SCRIPT, f"python {spec}", script=script) if script else None
+    module, _, attr = spec.partition(":")
+    target = project.dotted_to_file(root, module.strip())
+    return Launch(source, "a WSGI server", spec, module=module.strip(), attr=attr.strip() or None,
+                  target_path=target) if target else None
+
+
+_OPTION_CONTEXTS: Dict[int, Tuple[DeploymentContext, DeploymentContext]] = {}
+
+
+def _with_options(context: DeploymentContext) -> DeploymentContext:
+    """``context`` plus the launches of ``OPTIONS.entrypoints`` (the same object when there are none)."""
+    if not OPTIONS.entrypoints:
+        return context
+    cached = _OPTION_CONTEXTS.get(id(context))
+    if cached is not None and cached[0] is context:
+        return cached[1]
+    extra = [x for x in (_entrypoint_launch(s, context.root) for s in OPTIONS.entrypoints) if x is not None]
+    merged = replace(context, launches=list(context.launches) + extra)
+    _OPTION_CONTEXTS[id(context)] = (context, merged)
+    return merged
+
+
+@dataclass
+class _AssumedProductionContext(ModuleContext):
+    """``--flask-deploy-assume-production``: the module's ``__main__`` run is one more production
+    launch; whether the module is *only* run as a script is still decided by the real launches."""
+
+    declared: List[Launch] = field(default_factory=list)
+
+    def is_script_only(self) -> bool:
+        return bool(self.declared) and all(x.runs_as_main for x in self.declared)
+
+
+def _accept_named_apps(tree: ast.Module, facts, names: Sequence[str]) -> None:
+    """Make ``OPTIONS.app_names`` apps: imported names, and module-level ``name = call(...)``."""
+    accepted = [b for b in facts.import_candidates if b.imported_name in names or b.name in names]
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id in names and isinstance(stmt.value, ast.Call):
+            accepted.append(AppBinding(stmt.targets[0].id, "", stmt, "factory", where=Where("", IMPORT)))
+            facts.other_bindings.pop(("", stmt.targets[0].id), None)
+    facts.accept_imported_apps(accepted)
+
+
 def might_matter(source: str) -> bool:
     """True when ``source`` mentions Flask or an app; False means no rule can fire on it."""
-    return PREFILTER.search(source) is not None
+    if PREFILTER.search(source) is not None:
+        return True
+    return any(re.search(rf"\b{re.escape(name)}\b", source) for name in OPTIONS.app_names)
 
 
 def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
     """The deployment context of the project holding ``path`` (empty when ``mode`` is ``off``)."""
     root = project.find_root(os.path.dirname(path))
     if mode == CONTEXT_OFF:
-        return DeploymentContext(root=root)
-    return get_context(root)
+        return _with_options(DeploymentContext(root=root))
+    return _with_options(get_context(root))
 
 
 def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
@@ -55,11 +149,18 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     path = project.normpath(filename)
     facts = collect(tree, filename)
     facts.accept_imported_apps(project.resolve_imported_apps(facts, path))
+    if OPTIONS.app_names:
+        _accept_named_apps(tree, facts, OPTIONS.app_names)
     context = context_for(path, mode)
     module = ModuleContext(path, facts, context, context.launches_for(path))
+    if OPTIONS.assume_production and facts.guards:
+        assumed = Launch(_OptionSource("flask-deploy-assume-production", 0), WERKZEUG_SCRIPT, "python", script=path)
+        module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], module.launches)
     findings: List[Finding] = []
     for rule in all_rules():
         findings.extend(rule.check(module))
+    # a launch made by an option has no file line to show the finding at
+    findings = [replace(f, related=None) if isinstance(f.related, _OptionSource) else f for f in findings]
     findings.extend(_mapped_launch_findings(module))
     return _filter(_dedupe(findings), select)
 
@@ -125,3 +226,4 @@ def clear_caches() -> None:
     project.clear_caches()
     deploy.clear_caches()
     _LAUNCH_CACHE.clear()
+    _OPTION_CONTEXTS.clear()

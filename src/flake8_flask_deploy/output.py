@@ -1,12 +1,28 @@
-"""Output formats of the CLI: flake8-style text and JSON (more formats register here)."""
+"""Output formats of the CLI: flake8-style text, JSON, SARIF 2.1.0 and GitHub workflow commands.
+
+* SARIF 2.1.0: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html ; what GitHub code
+  scanning reads of it:
+  https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+* GitHub workflow commands (``::error file=…,line=…::message``) and their escaping:
+  https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#setting-an-error-message
+"""
 from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Callable, Dict
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from urllib.parse import quote
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cli import Report
+    from .model import Finding
+
+#: The project's home, SARIF ``informationUri``.
+HOME_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: SARIF ``uriBaseId`` of paths relative to the directory the check ran in (the repository root in CI).
+SRCROOT = "%SRCROOT%"
 
 
 def _relative(path: str) -> str:
@@ -47,5 +63,170 @@ def format_json(report: "Report", show_fixes: bool = False) -> str:
     return json.dumps({"findings": items, "warnings": warnings, "files": report.files}, indent=2)
 
 
+# ---- SARIF 2.1.0 -----------------------------------------------------------------------------------
+@lru_cache(maxsize=256)
+def _file_lines(path: str) -> List[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().splitlines()
+    except OSError:
+        return []
+
+
+def _utf16_column(path: str, line: int, byte_col: int) -> int:
+    """1-based SARIF column (UTF-16 code units, SARIF's default ``columnKind``) of the 0-based
+    UTF-8 byte offset ``byte_col`` on ``line`` (``ast`` columns are UTF-8 bytes)."""
+    lines = _file_lines(path)
+    if not byte_col or not 0 < line <= len(lines):
+        return byte_col + 1
+    prefix = lines[line - 1][:byte_col].decode("utf-8", "replace")
+    return len(prefix.encode("utf-16-le")) // 2 + 1
+
+
+def _artifact(path: str) -> Dict[str, Any]:
+    """``artifactLocation``: a URI relative to ``%SRCROOT%`` (the current directory), or an absolute
+    ``file:`` URI for a file outside it."""
+    rel = _relative(path)
+    if os.path.isabs(rel):
+        return {"uri": "file://" + quote(os.path.abspath(path).replace(os.sep, "/"))}
+    return {"uri": quote(rel.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+
+
+def _region(path: str, line: int, col: Optional[int], end_line: Optional[int] = None,
+            end_col: Optional[int] = None) -> Dict[str, Any]:
+    region: Dict[str, Any] = {"startLine": max(line, 1)}
+    if col is not None:
+        region["startColumn"] = _utf16_column(path, line, col)
+    if end_line is not None and end_col is not None and (end_line, end_col) > (line, col or 0):
+        region["endLine"] = end_line
+        region["endColumn"] = _utf16_column(path, end_line, end_col)
+    return region
+
+
+def _physical(path: str, line: int, col: Optional[int] = None, end_line: Optional[int] = None,
+              end_col: Optional[int] = None) -> Dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": _artifact(path),
+                                 "region": _region(path, line, col, end_line, end_col)}}
+
+
+#: Hook for SARIF ``fixes``: ``finding -> [sarif fix objects]``; set by the fixer when it can say
+#: which edits fix a finding (None: fixable findings carry no ``fixes``, only ``properties.fixable``).
+SARIF_FIXES: Optional[Callable[["Finding"], List[Dict[str, Any]]]] = None
+
+
+def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
+    if not finding.fixable:
+        return []
+    provider = SARIF_FIXES
+    if provider is None:
+        try:
+            from . import fix as fixer  # built separately; optional here
+        except ImportError:
+            return []
+        provider = getattr(fixer, "sarif_fixes", None)
+        if provider is None:
+            return []
+    try:
+        return list(provider(finding) or [])
+    except Exception:  # a fixer failure must not lose the report
+        return []
+
+
+def sarif_log(report: "Report") -> Dict[str, Any]:
+    """The SARIF 2.1.0 log of a report, as a JSON-ready dict.
+
+    One run; ``tool.driver.rules`` lists every registered rule (id, name, descriptions, ``helpUri``,
+    fix safety); each result names its rule by ``ruleId``/``ruleIndex``. A finding caused by a
+    deployment file carries that file's line in ``relatedLocations``; a finding located in a
+    deployment file has it as its ``locations`` and the Python line it concerns as related.
+    """
+    from . import __version__
+    from .rules import all_rules
+
+    rules = all_rules()
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    descriptors = []
+    for rule in rules:
+        descriptors.append({
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary or rule.name},
+            "fullDescription": {"text": rule.summary or rule.name},
+            "helpUri": rule.docs_url,
+            "help": {"text": f"{rule.summary}. Documentation: {rule.docs_url}",
+                     "markdown": f"{rule.summary}. [Rule documentation]({rule.docs_url})"},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {"tags": ["flask", "deployment"], "fixSafety": rule.fix_safety or "none"},
+        })
+    results = []
+    for f in report.findings:
+        result: Dict[str, Any] = {
+            "ruleId": f.code,
+            "level": "error",
+            "message": {"text": f.message},
+            "locations": [_physical(f.path, f.line, f.col, f.end_line, f.end_col)],
+        }
+        if f.code in index:
+            result["ruleIndex"] = index[f.code]
+        if f.related is not None:
+            related = _physical(f.related.path, f.related.line)
+            related["id"] = 1
+            what = "the Python code this concerns" if f.related.path.endswith(".py") else \
+                "the deployment file line that makes this a finding"
+            related["message"] = {"text": what}
+            result["relatedLocations"] = [related]
+        fixes = _sarif_fixes(f)
+        if fixes:
+            result["fixes"] = fixes
+        result["properties"] = {"fixable": f.fixable}
+        results.append(result)
+    notifications = [{"level": "warning", "message": {"text": message},
+                      "locations": [{"physicalLocation": {"artifactLocation": _artifact(path)}}]}
+                     for path, message in report.warnings]
+    base = os.getcwd().replace(os.sep, "/").rstrip("/") + "/"
+    run: Dict[str, Any] = {
+        "tool": {"driver": {"name": "flake8-flask-deploy", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": HOME_URL, "rules": descriptors}},
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "originalUriBaseIds": {SRCROOT: {"uri": "file://" + quote(base if base.startswith("/") else "/" + base)}},
+        "columnKind": "utf16CodeUnits",
+        "results": results,
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def format_sarif(report: "Report", show_fixes: bool = False) -> str:
+    """SARIF 2.1.0 JSON (see :func:`sarif_log`), for GitHub code scanning and other SARIF viewers."""
+    return json.dumps(sarif_log(report), indent=2)
+
+
+# ---- GitHub Actions workflow commands ------------------------------------------------------------
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(report: "Report", show_fixes: bool = False) -> str:
+    """One ``::error file=…,line=…,col=…,title=FDP00x::message`` line per finding (GitHub shows them as
+    annotations on the pull request) and ``::warning`` for files that could not be read."""
+    lines = []
+    for f in report.findings:
+        props = [f"file={_escape_property(_relative(f.path))}", f"line={f.line}", f"col={f.col + 1}"]
+        props.append(f"title={_escape_property(f.code)}")
+        mark = "[*] " if show_fixes and f.fixable else ""
+        lines.append(f"::error {','.join(props)}::{_escape_data(mark + f.message)}")
+    for path, message in report.warnings:
+        lines.append(f"::warning file={_escape_property(_relative(path))}::{_escape_data(message)}")
+    return "\n".join(lines)
+
+
 #: ``--format`` name -> formatter(report, show_fixes) -> text.
-FORMATS: Dict[str, Callable[..., str]] = {"text": format_text, "json": format_json}
+FORMATS: Dict[str, Callable[..., str]] = {
+    "text": format_text,
+    "json": format_json,
+    "sarif": format_sarif,
+    "github": format_github,
+}

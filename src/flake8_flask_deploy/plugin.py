@@ -1,12 +1,14 @@
 """The flake8 entry point (``FDP``): one instance per file, ``run()`` yields findings.
 
-flake8 plugin API: https://flake8.pycqa.org/en/latest/plugin-development/
+flake8 plugin API: https://flake8.pycqa.org/en/latest/plugin-development/ ; options registered with
+``parse_from_config=True`` are read from ``[flake8]`` in ``setup.cfg``, ``tox.ini`` or ``.flake8``
+(https://flake8.pycqa.org/en/latest/plugin-development/plugin-parameters.html#registering-options).
 """
 from __future__ import annotations
 
 import ast
 import logging
-from typing import Any, Iterator, List, Tuple
+from typing import Any, Iterator, List, Sequence, Tuple
 
 from . import __version__
 
@@ -27,7 +29,7 @@ class FlaskDeployChecker:
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
-        """Register ``--flask-deploy-context`` (read from ``[flake8]`` config too)."""
+        """Register the plugin's options; each is also read from the ``[flake8]`` config section."""
         manager.add_option(
             "--flask-deploy-context",
             default="auto",
@@ -36,10 +38,43 @@ class FlaskDeployChecker:
             help="Read the project's deployment files (Dockerfile, compose, Procfile) to judge "
                  "findings: auto (default) or off.",
         )
+        manager.add_option(
+            "--flask-deploy-app-names",
+            default="",
+            comma_separated_list=True,
+            parse_from_config=True,
+            help="Comma-separated names, besides app and application, that hold a Flask app "
+                 "(imported under that name, or bound at module level to a call).",
+        )
+        manager.add_option(
+            "--flask-deploy-entrypoints",
+            default="",
+            comma_separated_list=True,
+            parse_from_config=True,
+            help="Comma-separated entrypoints production runs that no deployment file shows: "
+                 "module:attr (served by a WSGI server) or path/to/script.py (run with python), "
+                 "relative to the project root.",
+        )
+        manager.add_option(
+            "--flask-deploy-assume-production",
+            default=False,
+            action="store_true",
+            parse_from_config=True,
+            help="Treat every `if __name__ == \"__main__\":` run as production (debug mode and the "
+                 "development server there are reported).",
+        )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
+        """Take the parsed options and hand them to the engine (process-wide, before any file runs)."""
+        from .engine import configure
+
         cls.context_mode = getattr(options, "flask_deploy_context", "auto") or "auto"
+        configure(
+            app_names=_as_list(getattr(options, "flask_deploy_app_names", ())),
+            entrypoints=_as_list(getattr(options, "flask_deploy_entrypoints", ())),
+            assume_production=bool(getattr(options, "flask_deploy_assume_production", False)),
+        )
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         """Yield ``(line, col, "FDP00x message", type)``; never raises into flake8."""
@@ -57,3 +92,13 @@ class FlaskDeployChecker:
             return
         for finding in findings:
             yield finding.line, finding.col, finding.text, type(self)
+
+
+def _as_list(value: Any) -> List[str]:
+    """flake8 gives a list for ``comma_separated_list`` options; a plain string is split too."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    items: Sequence[str] = value
+    return [item.strip() for item in items if item and item.strip()]

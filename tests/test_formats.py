@@ -1,0 +1,192 @@
+"""CI output formats of ``flake8-flask-deploy check``: SARIF 2.1.0 and GitHub workflow commands.
+
+The SARIF log is validated against ``tests/data/sarif-2.1.0-subset.schema.json``: the objects of the
+OASIS SARIF 2.1.0 schema that we write, with the official names, types, required members, enums and
+``additionalProperties: false`` (see tests/data/README.md). When the official schema file is placed
+at ``tests/data/sarif-schema-2.1.0.json`` the log is validated against it as well.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+jsonschema = pytest.importorskip("jsonschema")
+
+DATA = Path(__file__).parent / "data"
+
+APP = '''\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "hi"
+
+
+if __name__ == "__main__":
+    app.run(port=8080, debug=True)
+'''
+
+DOCKERFILE = '''\
+FROM python:3.12-slim
+WORKDIR /srv
+COPY . .
+EXPOSE 8080
+CMD ["python", "app.py"]
+'''
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "svc"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[project]\nname = 'svc'\n")
+    (root / "app.py").write_text(APP)
+    (root / "Dockerfile").write_text(DOCKERFILE)
+    return root
+
+
+def validators():
+    out = [json.loads((DATA / "sarif-2.1.0-subset.schema.json").read_text())]
+    official = DATA / "sarif-schema-2.1.0.json"
+    if official.exists():
+        out.append(json.loads(official.read_text()))
+    return [jsonschema.Draft7Validator(s, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER) for s in out]
+
+
+def assert_valid(log: dict) -> None:
+    for validator in validators():
+        errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_sarif_is_valid_and_complete(project: Path) -> None:
+    proc = cli(project, "check", "--format", "sarif", ".")
+    assert proc.returncode == 1
+    log = json.loads(proc.stdout)
+    assert_valid(log)
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "flake8-flask-deploy"
+    from flake8_flask_deploy.rules import all_rules
+
+    codes = [r.code for r in all_rules()]
+    assert [r["id"] for r in driver["rules"]] == codes
+    for descriptor, rule in zip(driver["rules"], all_rules()):
+        assert descriptor["name"] == rule.name
+        assert descriptor["helpUri"].endswith(f"/docs/rules/{rule.code}.md")
+        assert descriptor["shortDescription"]["text"] == rule.summary
+    by_place = {}
+    for result in run["results"]:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        loc = result["locations"][0]["physicalLocation"]
+        by_place[(result["ruleId"], loc["artifactLocation"]["uri"], loc["region"]["startLine"])] = result
+        assert loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    assert set(by_place) >= {("FDP003", "app.py", 12), ("FDP004", "app.py", 12), ("FDP005", "app.py", 12),
+                             ("FDP003", "Dockerfile", 5)}
+    # the module finding names the deployment line that makes it one, and the other way round
+    debug = by_place[("FDP003", "app.py", 12)]
+    assert debug["locations"][0]["physicalLocation"]["region"]["startColumn"] == len("    app.run(port=8080, ") + 1
+    related = debug["relatedLocations"][0]["physicalLocation"]
+    assert (related["artifactLocation"]["uri"], related["region"]["startLine"]) == ("Dockerfile", 5)
+    in_dockerfile = by_place[("FDP003", "Dockerfile", 5)]["relatedLocations"][0]["physicalLocation"]
+    assert (in_dockerfile["artifactLocation"]["uri"], in_dockerfile["region"]["startLine"]) == ("app.py", 12)
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/svc/")
+
+
+def test_sarif_columns_count_utf16_units_not_bytes(tmp_path: Path) -> None:
+    root = tmp_path / "uni"
+    root.mkdir()
+    (root / "setup.cfg").write_text("[metadata]\nname = uni\n")
+    line = 'app.config.update(NAME="Zoë 😀", DEBUG=True)'
+    (root / "app.py").write_text(f"from flask import Flask\napp = Flask(__name__)\n{line}\n", encoding="utf-8")
+    log = json.loads(cli(root, "check", "--format", "sarif", ".").stdout)
+    assert_valid(log)
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "FDP003"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    # "😀" is two UTF-16 code units (four UTF-8 bytes), "ë" one (two bytes)
+    assert region["startColumn"] == len(line[:line.index("DEBUG")].encode("utf-16-le")) // 2 + 1
+    assert log["runs"][0]["columnKind"] == "utf16CodeUnits"
+
+
+def test_sarif_without_findings_is_valid_and_lists_warnings(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    (tmp_path / "broken.py").write_text("def (:\n")
+    proc = cli(tmp_path, "check", "--format", "sarif", ".")
+    assert proc.returncode == 0
+    log = json.loads(proc.stdout)
+    assert_valid(log)
+    assert log["runs"][0]["results"] == []
+    [note] = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    assert "does not parse" in note["message"]["text"]
+
+
+def test_subset_schema_rejects_what_the_official_schema_rejects() -> None:
+    """The vendored subset is not a rubber stamp: the errors the official schema reports are caught."""
+    good = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+        {"message": {"text": "m"}, "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "a.py"}, "region": {"startLine": 1, "startColumn": 1}}}]}]}]}
+    assert_valid(good)
+    bad_cases = [
+        {"version": "2.0.0", "runs": []},                                       # wrong version
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]},               # driver without name
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "A"}]}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+            {"message": {"text": "m"}, "level": "fatal"}]}]},                   # level not in the enum
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+            {"message": {"text": "m"}, "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": "a.py"}, "region": {"startLine": 0}}}]}]}]},  # lines start at 1
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x", "rules": [{"name": "no-id"}]}}}]},
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [
+            {"message": {"text": "m"}, "fixes": [{"artifactChanges": []}]}]}]},  # a fix needs a change
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "resultz": []}]},  # unknown member
+    ]
+    for bad in bad_cases:
+        for validator in validators():
+            assert list(validator.iter_errors(bad)), bad
+
+
+def test_github_format_prints_workflow_commands(project: Path) -> None:
+    proc = cli(project, "check", "--format", "github", ".")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert ("::error file=app.py,line=12,col=24,title=FDP003::`debug=True` turns on debug mode in production: "
+            "the interactive debugger allows remote code execution (Dockerfile:5 runs this file with python)") in lines
+    assert any(line.startswith("::error file=Dockerfile,line=5,col=1,title=FDP005::") for line in lines)
+    assert all(line.startswith("::error file=") for line in lines)
+
+
+def test_github_format_escapes_properties_and_data(tmp_path: Path) -> None:
+    from flake8_flask_deploy.cli import Report
+    from flake8_flask_deploy.model import Finding
+    from flake8_flask_deploy.output import format_github
+
+    weird = tmp_path / "a,b:c.py"
+    report = Report(findings=[Finding("FDP003", "50% of\nit", str(weird), 3, 4)],
+                    warnings=[(str(tmp_path / "x.py"), "does not parse")])
+    out = format_github(report).splitlines()
+    assert out[0].endswith(",line=3,col=5,title=FDP003::50%25 of%0Ait")
+    assert "a%2Cb%3Ac.py," in out[0]
+    assert out[1].startswith("::warning file=") and out[1].endswith("::does not parse")
+
+
+def test_format_choices_come_from_formats() -> None:
+    proc = subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", "check", "--help"],
+                          capture_output=True, text=True)
+    assert "github" in proc.stdout and "sarif" in proc.stdout
