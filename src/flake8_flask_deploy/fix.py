@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import codecs
+import contextlib
 import difflib
 import io
 import os
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import tokenize
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from . import config as config_mod
 from . import project
@@ -286,7 +287,41 @@ def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = Fal
         from .fixes import deployment
 
         deployment.fix_deployments(paths, report, unsafe, select, ignore, write)
-    for path in iter_python_files(paths):
+    overlay = {} if write else {p: new for p, (_, new) in report.changed.items()}
+    with _deployment_overlay(overlay):
+        _fix_python_files(iter_python_files(paths), report, mode, unsafe, select, ignore, write)
+    return report
+
+
+@contextlib.contextmanager
+def _deployment_overlay(files: Dict[str, bytes]) -> Iterator[None]:
+    """With ``--diff`` nothing is written, yet the Python fixes must see the deployment files as the
+    deployment fixes left them: while active, the deployment readers read ``files`` (path -> new
+    bytes) instead of the disk."""
+    if not files:
+        yield
+        return
+    from .deploy import readers
+
+    original = readers._read_text
+    texts = {os.path.abspath(p): data.decode("utf-8-sig") for p, data in files.items()}
+
+    def read(path: str) -> str:
+        key = os.path.abspath(path)
+        return texts[key] if key in texts else original(path)
+
+    readers._read_text = read  # type: ignore[assignment]
+    clear_caches()
+    try:
+        yield
+    finally:
+        readers._read_text = original  # type: ignore[assignment]
+        clear_caches()
+
+
+def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
+                      ignore: Sequence[str], write: bool) -> None:
+    for path in files:
         before = len(report.changed)
         fix_file(path, report, mode, unsafe, select, ignore)
         if len(report.changed) > before and write:
@@ -298,7 +333,6 @@ def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = Fal
                 del report.changed[path]
                 report.applied = [a for a in report.applied if a.path != project.normpath(path)]
             clear_caches()  # other modules' facts may depend on this one
-    return report
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

@@ -44,4 +44,3 @@ def fix(ctx: FixContext) -> Optional[Change]:
         return Change(module, SAFE, f"delete `{name} = Flask(...)` so routes bind to the imported app")
     return Change(module, UNSAFE, f"delete the second `{name} = Flask(...)` so routes bind to the first app "
                   "(its arguments are lost)")
-
