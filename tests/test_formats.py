@@ -190,3 +190,32 @@ def test_format_choices_come_from_formats() -> None:
     proc = subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", "check", "--help"],
                           capture_output=True, text=True)
     assert "github" in proc.stdout and "sarif" in proc.stdout
+
+
+def apply_sarif_fix(text: str, fix: dict) -> str:
+    """Apply a SARIF fix's replacements (whole-line regions, as we write them) to ``text``."""
+    lines = text.splitlines(keepends=True)
+    [change] = fix["artifactChanges"]
+    for rep in sorted(change["replacements"], key=lambda r: r["deletedRegion"]["startLine"], reverse=True):
+        region = rep["deletedRegion"]
+        start = region["startLine"] - 1
+        end = region["endLine"] - 1 if region["endColumn"] == 1 else region["endLine"]
+        lines[start:end] = [rep["insertedContent"]["text"]]
+    return "".join(lines)
+
+
+def test_sarif_fix_is_what_fix_would_do(tmp_path: Path) -> None:
+    source = ("from flask import Flask\n\napp = Flask(__name__)\napp.debug = True\n\n\n"
+              "@app.route('/')\ndef i():\n    return 'x'\n")
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
+    (tmp_path / "app.py").write_text(source)
+    log = json.loads(cli(tmp_path, "check", "--format", "sarif", ".").stdout)
+    assert_valid(log)
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "FDP003" and result["properties"]["fixable"] is True
+    [fix] = result["fixes"]
+    assert fix["properties"]["safety"] == "safe"
+    patched = apply_sarif_fix(source, fix)
+    fixed = cli(tmp_path, "fix", ".")
+    assert fixed.returncode == 1, fixed.stderr
+    assert patched == (tmp_path / "app.py").read_text() != source

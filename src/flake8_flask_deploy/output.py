@@ -109,27 +109,64 @@ def _physical(path: str, line: int, col: Optional[int] = None, end_line: Optiona
                                  "region": _region(path, line, col, end_line, end_col)}}
 
 
-#: Hook for SARIF ``fixes``: ``finding -> [sarif fix objects]``; set by the fixer when it can say
-#: which edits fix a finding (None: fixable findings carry no ``fixes``, only ``properties.fixable``).
-SARIF_FIXES: Optional[Callable[["Finding"], List[Dict[str, Any]]]] = None
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _replacements(old: str, new: str) -> List[Dict[str, Any]]:
+    """SARIF ``replacement`` objects, whole lines, that turn ``old`` into ``new`` (columns: UTF-16)."""
+    import difflib
+
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 < len(a) or i1 == i2 == len(a):
+            region = {"startLine": i1 + 1, "startColumn": 1, "endLine": i2 + 1, "endColumn": 1}
+        else:  # the change reaches the end of the file: end after the last character
+            region = {"startLine": i1 + 1, "startColumn": 1, "endLine": i2, "endColumn": _utf16_len(a[-1]) + 1}
+        out.append({"deletedRegion": region, "insertedContent": {"text": "".join(b[j1:j2])}})
+    return out
 
 
 def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
-    if not finding.fixable:
+    """The fix of a fixable Python finding as a SARIF ``fix`` (what ``flake8-flask-deploy fix`` would
+    change for this finding alone), or ``[]``. Never raises: a fixer failure loses only the fix."""
+    if not finding.fixable or not finding.path.endswith(".py") or finding.from_deployment:
         return []
-    provider = SARIF_FIXES
-    if provider is None:
-        try:
-            from . import fix as fixer  # built separately; optional here
-        except ImportError:
-            return []
-        provider = getattr(fixer, "sarif_fixes", None)
-        if provider is None:
-            return []
     try:
-        return list(provider(finding) or [])
-    except Exception:  # a fixer failure must not lose the report
+        import ast
+
+        import libcst as cst
+
+        from . import project
+        from .facts import collect
+        from .fix import decode
+        from .fixes import FixContext, module_fix
+
+        fixer = module_fix(finding.code)
+        if fixer is None:
+            return []
+        with open(finding.path, "rb") as handle:
+            text = decode(handle.read()).text
+        tree = ast.parse(text, filename=finding.path)
+        facts = collect(tree, finding.path)
+        facts.accept_imported_apps(project.resolve_imported_apps(facts, project.normpath(finding.path)))
+        context = FixContext(project.normpath(finding.path), text, cst.parse_module(text), tree, facts, finding)
+        change = fixer(context)
+        if change is None or change.module.code == text:
+            return []
+        replacements = _replacements(text, change.module.code)
+    except Exception:  # noqa: B902 - an optional extra: the finding is reported without it
         return []
+    if not replacements:
+        return []
+    return [{
+        "description": {"text": f"{change.description} ({change.safety} fix)"},
+        "artifactChanges": [{"artifactLocation": _artifact(finding.path), "replacements": replacements}],
+        "properties": {"safety": change.safety},
+    }]
 
 
 def sarif_log(report: "Report") -> Dict[str, Any]:
