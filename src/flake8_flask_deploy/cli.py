@@ -255,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: its parser with ``set_defaults(func=callable(args) -> exit status)``.
 SUBCOMMANDS: List[str] = [
     "flake8_flask_deploy.fix:register_cli",
+    "flake8_flask_deploy.rule_cli:register_cli",
 ]
 
 
