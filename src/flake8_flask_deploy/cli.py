@@ -121,17 +121,17 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
 
 
 def _map_files(jobs: List[Tuple[str, str]], workers: int) -> Iterable[Tuple[str, bool, Optional[str], List[Finding]]]:
-    """Run :func:`_check_file` over ``jobs``: in ``workers`` processes (chunked like flake8's pool), or
-    in this process when ``workers`` <= 1, there are few files, or a pool cannot be started."""
-    if workers > 1 and len(jobs) > 1:
+    """Run :func:`_check_file` over ``jobs``: in ``workers`` forked processes (chunked like flake8's
+    pool), or in this process when ``workers`` <= 1, there is one file, ``fork`` is not available (the
+    engine's configuration and caches live in this process), or a pool cannot be started."""
+    if workers > 1 and len(jobs) > 1 and sys.platform.startswith("linux"):
         import multiprocessing
 
         # read each root's deployment files once, here: forked workers inherit the per-process caches
         for path, mode in jobs:
             context_for(project.normpath(path), mode)
-
         try:
-            pool = multiprocessing.Pool(min(workers, len(jobs)))
+            pool = multiprocessing.get_context("fork").Pool(min(workers, len(jobs)))
         except (OSError, ImportError, NotImplementedError):  # no semaphores (e.g. some sandboxes)
             pool = None
         if pool is not None:
