@@ -1,0 +1,1239 @@
+"""The project index: every module under a project root, what each says about Flask apps,
+blueprints, routes, endpoints and config, and the import graph between them.
+
+Rules that need more than one module (FDP007-FDP010, cross-module FDP002) call
+:func:`get_index` with the project root. The index is built lazily, on the first call for a root,
+and cached per process; a flake8 run over N files therefore builds it at most once per worker.
+
+Cheap by construction:
+
+* building the index lists the project's ``.py`` files and reads each one once (text only);
+* a module is parsed (and scanned with :func:`scan_tree`) only when a rule asks about it, and
+  questions about the whole project first narrow the candidates with a text test (a module that
+  never mentions ``register_blueprint`` cannot register a blueprint; a module that never names
+  ``routes`` cannot import ``routes``);
+* :data:`PREFILTER` marks modules that never mention flask, ``Blueprint``, ``app`` or a secret key:
+  they are never scanned for Flask facts.
+
+Flask facts used here (sources):
+
+* endpoints default to the view function's ``__name__``; two different functions under one endpoint
+  raise ``AssertionError: View function mapping is overwriting an existing endpoint function``:
+  https://github.com/pallets/flask/blob/main/src/flask/sansio/app.py (``add_url_rule``)
+* a blueprint's routes exist only once it is registered:
+  https://flask.palletsprojects.com/en/stable/blueprints/#registering-blueprints
+* blueprints can be nested: https://flask.palletsprojects.com/en/stable/blueprints/#nesting-blueprints
+* importing the views module at the end of the package ``__init__``:
+  https://flask.palletsprojects.com/en/stable/patterns/packages/
+* config loading (``from_object``, ``from_pyfile``, ``from_envvar``, ``from_prefixed_env``):
+  https://flask.palletsprojects.com/en/stable/config/
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+
+from . import project
+from .facts import ROUTE_METHODS, ModuleFacts, collect
+
+#: A module matching none of these never says anything about Flask (it is not scanned for facts).
+PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
+#: Calls and names that load modules or blueprints by name at run time (we cannot follow them).
+DYNAMIC_IMPORT = re.compile(
+    r"\bimport_module\b|__import__|\bimport_string\b|\bfind_modules\b|\bwalk_packages\b|\biter_modules\b"
+    r"|\bspec_from_file_location\b|\bload_source\b|\bentry_points\b|\bimportlib\b"
+)
+#: Classes whose instances are blueprints: ``(module, class)``.
+BLUEPRINT_CLASSES = frozenset(
+    {("flask", "Blueprint"), ("flask.blueprints", "Blueprint"), ("flask_smorest", "Blueprint"),
+     ("apiflask", "APIBlueprint")}
+)
+#: File names that are started directly (their imports are roots of the import graph).
+ENTRY_NAMES = frozenset(
+    {"wsgi.py", "asgi.py", "run.py", "manage.py", "main.py", "app.py", "server.py", "application.py",
+     "__main__.py", "serve.py", "start.py", "index.py", "api.py", "runserver.py", "autoapp.py"}
+)
+#: Config loaders that replace values set before them (the dev-default pattern of Flask's tutorial).
+OVERRIDING_LOADS = frozenset({"from_pyfile", "from_envvar", "from_prefixed_env", "from_object", "from_file"})
+#: Method names that register a view function.
+ADD_URL_RULE = "add_url_rule"
+
+
+# ---- what one module says ---------------------------------------------------------------------
+@dataclass
+class Ctx:
+    """Where a statement runs: ``scope`` ("" at module level, else the dotted function/class name),
+    ``conditional`` (under an ``if``/``try`` handler/``match``/loop), ``guard`` (under the
+    ``__main__`` guard), ``in_class`` (directly in a class body), ``loops`` (loop variable -> the
+    expressions it takes)."""
+
+    scope: str = ""
+    conditional: bool = False
+    guard: bool = False
+    in_class: bool = False
+    loops: Dict[str, List[ast.expr]] = field(default_factory=dict)
+
+    def child(self, **changes) -> "Ctx":
+        data = dict(scope=self.scope, conditional=self.conditional, guard=self.guard, in_class=self.in_class,
+                    loops=dict(self.loops))
+        data.update(changes)
+        return Ctx(**data)
+
+    @property
+    def at_import(self) -> bool:
+        """True for unconditional module-level code outside the guard."""
+        return self.scope == "" and not self.conditional and not self.guard
+
+
+@dataclass
+class ImportRef:
+    """One imported name: ``import a.b`` (``name`` None, ``local`` = ``a``) or ``from m import name``."""
+
+    local: str
+    module: str
+    name: Optional[str]
+    level: int
+    node: ast.stmt
+    ctx: Ctx
+    asname: bool = False
+
+
+@dataclass
+class Route:
+    """A view registered on ``receiver``: a route decorator or an ``add_url_rule`` call.
+
+    ``endpoint`` is the endpoint name when it can be known statically (else None); ``identity``
+    tells two registrations of one function object apart from two different functions (None when
+    unknown); ``how`` says where the endpoint comes from (for messages)."""
+
+    receiver: str
+    node: ast.AST
+    ctx: Ctx
+    endpoint: Optional[str]
+    identity: Optional[tuple]
+    how: str
+    view: Optional[str] = None
+
+
+@dataclass
+class RegisterCall:
+    """``<receiver>.register_blueprint(<arg>)`` with the loop variables in force at the call."""
+
+    receiver: str
+    arg: Optional[ast.expr]
+    node: ast.Call
+    ctx: Ctx
+
+
+@dataclass
+class SecretSet:
+    """A string literal stored as ``SECRET_KEY`` on ``receiver`` (``kind``: item, attribute, update)."""
+
+    receiver: str
+    node: ast.AST
+    ctx: Ctx
+    kind: str
+    value: str
+    receiver_node: Optional[ast.AST] = None
+
+
+@dataclass
+class ConfigLoad:
+    """``<receiver>.config.<method>(...)`` or a later ``SECRET_KEY`` assignment (``method`` "set")."""
+
+    receiver: str
+    method: str
+    node: ast.AST
+    ctx: Ctx
+    arg: Optional[ast.expr] = None
+
+
+@dataclass
+class ConfigClass:
+    """A module-level class: its bases (simple names), its literal ``SECRET_KEY`` (node, value) if any,
+    whether it assigns ``SECRET_KEY`` at all, and whether it says ``TESTING``/``DEBUG = True``."""
+
+    name: str
+    node: ast.ClassDef
+    bases: List[str]
+    secret: Optional[Tuple[ast.AST, str]] = None
+    sets_secret: bool = False
+    testing: bool = False
+    debug: bool = False
+
+
+@dataclass
+class ModuleScan:
+    """Everything the index knows about one module (computed once per file by :func:`scan_tree`)."""
+
+    path: str
+    facts: ModuleFacts
+    imports: List[ImportRef] = field(default_factory=list)
+    blueprints: Dict[Tuple[str, str], ast.AST] = field(default_factory=dict)  # (scope, name) -> Assign
+    blueprint_ctx: Dict[Tuple[str, str], Ctx] = field(default_factory=dict)
+    routes: List[Route] = field(default_factory=list)
+    registers: List[RegisterCall] = field(default_factory=list)
+    register_referenced: bool = False  # ``register_blueprint`` used other than by a call
+    secrets: List[SecretSet] = field(default_factory=list)
+    loads: List[ConfigLoad] = field(default_factory=list)
+    testing_sets: List[Tuple[str, str]] = field(default_factory=list)  # (scope, receiver)
+    classes: Dict[str, ConfigClass] = field(default_factory=dict)
+    module_secret: Optional[Tuple[ast.AST, str]] = None  # module-level ``SECRET_KEY = "..."``
+    module_secret_overridden: bool = False
+    sequences: Dict[str, List[ast.expr]] = field(default_factory=dict)  # module-level lists/tuples
+    dicts: Dict[str, List[ast.expr]] = field(default_factory=dict)  # module-level dict values
+    value_names: Set[str] = field(default_factory=set)
+    value_attrs: Set[Tuple[str, str]] = field(default_factory=set)
+    strings: Set[str] = field(default_factory=set)
+    defs: Dict[str, List[ast.AST]] = field(default_factory=dict)  # module-level def name -> nodes
+    has_guard: bool = False
+    has_run: bool = False
+    bound: Dict[str, Set[str]] = field(default_factory=dict)  # scope -> names assigned there
+
+    @property
+    def is_test(self) -> bool:
+        return self.facts.is_test_file
+
+    def imports_in(self, scope: str) -> Dict[str, ImportRef]:
+        """Imported names visible in ``scope``: the scope's own imports over the module's."""
+        out = {i.local: i for i in self.imports if i.ctx.scope == ""}
+        parts = scope.split(".") if scope else []
+        for n in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:n])
+            out.update({i.local: i for i in self.imports if i.ctx.scope == prefix})
+        return out
+
+    def blueprint_in(self, name: str, scope: str) -> Optional[Tuple[str, str]]:
+        """The blueprint binding ``name`` refers to in ``scope`` (its own or an enclosing scope)."""
+        parts = scope.split(".") if scope else []
+        for n in range(len(parts), -1, -1):
+            key = (".".join(parts[:n]), name)
+            if key in self.blueprints:
+                return key
+            if name in self.bound.get(key[0], set()):
+                return None
+        return None
+
+
+def _dotted(expr: ast.AST) -> str:
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def _str(expr: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def _secret_literal(expr: Optional[ast.AST]) -> Optional[str]:
+    """The literal of a hard-coded secret: a non-empty ``str`` or ``bytes`` constant, else None."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, (str, bytes)) and expr.value:
+        value = expr.value
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+    return None
+
+
+def _is_true(expr: Optional[ast.AST]) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
+
+
+def _subscript_key(target: ast.Subscript) -> Optional[str]:
+    key = target.slice
+    if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
+        key = key.value  # type: ignore[attr-defined]
+    return _str(key)
+
+
+class _Scanner:
+    """One walk over a module's statements, filling a :class:`ModuleScan`."""
+
+    def __init__(self, scan: ModuleScan) -> None:
+        self.s = scan
+        self.blueprint_classes: Set[str] = set()
+        self.flask_modules: Set[str] = set()
+        self.wrappers: Dict[str, Optional[str]] = {}
+
+    # -- names ------------------------------------------------------------------------------
+    def is_blueprint_ctor(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.blueprint_classes
+        if isinstance(func, ast.Attribute) and func.attr in ("Blueprint", "APIBlueprint"):
+            return _dotted(func.value) in self.flask_modules
+        return False
+
+    def bind(self, scope: str, name: str) -> None:
+        self.s.bound.setdefault(scope, set()).add(name)
+
+    # -- walk --------------------------------------------------------------------------------
+    def block(self, stmts: Iterable[ast.stmt], ctx: Ctx) -> None:
+        for stmt in stmts:
+            self.stmt(stmt, ctx)
+
+    def stmt(self, stmt: ast.stmt, ctx: Ctx) -> None:  # noqa: C901 - one dispatch by node type
+        s = self.s
+        if isinstance(stmt, ast.If):
+            from .facts import is_main_guard
+
+            kind = is_main_guard(stmt.test) if ctx.scope == "" else None
+            self.exprs(stmt.test, ctx)
+            if kind is not None:
+                s.has_guard = True
+                self.block(stmt.body, ctx.child(guard=bool(kind)))
+                self.block(stmt.orelse, ctx.child(guard=not kind))
+                return
+            self.block(stmt.body, ctx.child(conditional=True))
+            self.block(stmt.orelse, ctx.child(conditional=True))
+            return
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(stmt, ctx)
+            return
+        if isinstance(stmt, ast.ClassDef):
+            for dec in stmt.decorator_list:
+                self.exprs(dec, ctx)
+            for base in stmt.bases:
+                self.exprs(base, ctx)
+            self.bind(ctx.scope, stmt.name)
+            if ctx.scope == "":
+                self.config_class(stmt)
+            qual = f"{ctx.scope}.{stmt.name}" if ctx.scope else stmt.name
+            self.block(stmt.body, ctx.child(scope=qual, in_class=True))
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.exprs(stmt.iter, ctx)
+            loops = dict(ctx.loops)
+            self.loop_targets(stmt.target, stmt.iter, ctx, loops)
+            body = ctx.child(loops=loops)
+            self.block(stmt.body, body)
+            self.block(stmt.orelse, ctx)
+            return
+        if isinstance(stmt, ast.While):
+            self.exprs(stmt.test, ctx)
+            self.block(stmt.body, ctx.child(conditional=True))
+            self.block(stmt.orelse, ctx.child(conditional=True))
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self.exprs(item.context_expr, ctx)
+            self.block(stmt.body, ctx)
+            return
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.block(stmt.body, ctx)
+            for handler in stmt.handlers:
+                self.block(handler.body, ctx.child(conditional=True))
+            self.block(stmt.orelse, ctx.child(conditional=True))
+            self.block(stmt.finalbody, ctx)
+            return
+        if type(stmt).__name__ == "Match":
+            self.exprs(stmt.subject, ctx)  # type: ignore[attr-defined]
+            for case in stmt.cases:  # type: ignore[attr-defined]
+                self.block(case.body, ctx.child(conditional=True))
+            return
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name == "flask":
+                    self.flask_modules.add(alias.asname or "flask")
+                local = alias.asname or alias.name.split(".")[0]
+                module = alias.name if alias.asname else alias.name
+                s.imports.append(ImportRef(local, module, None, 0, stmt, ctx, bool(alias.asname)))
+                self.bind(ctx.scope, local)
+            return
+        if isinstance(stmt, ast.ImportFrom):
+            module = stmt.module or ""
+            for alias in stmt.names:
+                local = alias.asname or alias.name
+                if (module, alias.name) in BLUEPRINT_CLASSES:
+                    self.blueprint_classes.add(local)
+                s.imports.append(ImportRef(local, module, alias.name, stmt.level, stmt, ctx, bool(alias.asname)))
+                self.bind(ctx.scope, local)
+            return
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            self.assign(stmt, ctx)
+            return
+        if isinstance(stmt, ast.Expr):
+            self.exprs(stmt.value, ctx)
+            return
+        for child in ast.iter_child_nodes(stmt):
+            if isinstance(child, ast.expr):
+                self.exprs(child, ctx)
+
+    def loop_targets(self, target: ast.expr, iterable: ast.expr, ctx: Ctx, loops: Dict[str, List[ast.expr]]) -> None:
+        """Record what a loop variable takes: the elements of a literal list/tuple (or of a module
+        constant holding one); for ``for a, b in [(x, y), ...]`` each position separately."""
+        elements = self.sequence_of(iterable, ctx)
+        if isinstance(target, ast.Name):
+            loops[target.id] = elements if elements is not None else []
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for pos, elt in enumerate(target.elts):
+                if not isinstance(elt, ast.Name):
+                    continue
+                picked: List[ast.expr] = []
+                for item in elements or []:
+                    if isinstance(item, (ast.Tuple, ast.List)) and pos < len(item.elts):
+                        picked.append(item.elts[pos])
+                loops[elt.id] = picked
+
+    def sequence_of(self, expr: ast.expr, ctx: Ctx) -> Optional[List[ast.expr]]:
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return list(expr.elts)
+        if isinstance(expr, ast.Name) and expr.id in ctx.loops:
+            return None
+        if isinstance(expr, ast.Name) and expr.id in self.s.sequences:
+            return list(self.s.sequences[expr.id])
+        wrappers = ("enumerate", "list", "tuple", "reversed", "sorted")
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in wrappers:
+            inner = self.sequence_of(expr.args[0], ctx) if expr.args else None
+            if inner is not None and expr.func.id == "enumerate":
+                return [ast.Tuple(elts=[ast.Constant(i), e], ctx=ast.Load()) for i, e in enumerate(inner)]
+            return inner
+        return None
+
+    def function(self, stmt: ast.stmt, ctx: Ctx) -> None:
+        assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        s = self.s
+        for dec in stmt.decorator_list:
+            self.exprs(dec, ctx, decorator=True)
+        for default in stmt.args.defaults + [d for d in stmt.args.kw_defaults if d is not None]:
+            self.exprs(default, ctx)
+        self.bind(ctx.scope, stmt.name)
+        if ctx.scope == "":
+            s.defs.setdefault(stmt.name, []).append(stmt)
+        qual = f"{ctx.scope}.{stmt.name}" if ctx.scope else stmt.name
+        inner = ctx.child(scope=qual, in_class=False, conditional=False)
+        for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
+            self.bind(qual, arg.arg)
+        for arg in (stmt.args.vararg, stmt.args.kwarg):
+            if arg is not None:
+                self.bind(qual, arg.arg)
+        self.route_decorators(stmt, ctx)
+        self.block(stmt.body, inner)
+
+    # -- routes ------------------------------------------------------------------------------
+    def route_decorators(self, stmt: ast.stmt, ctx: Ctx) -> None:
+        decorators = stmt.decorator_list  # type: ignore[attr-defined]
+        for i, dec in enumerate(decorators):
+            call = dec.func if isinstance(dec, ast.Call) else dec
+            if not (isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name)):
+                continue
+            if call.attr not in ROUTE_METHODS or not isinstance(dec, ast.Call):
+                continue
+            endpoint, how = None, "name"
+            explicit = False
+            for kw in dec.keywords:
+                if kw.arg == "endpoint":
+                    explicit = True
+                    endpoint = _str(kw.value)
+                    how = "endpoint="
+                elif kw.arg is None:
+                    explicit = True  # **options may hold an endpoint
+            name = stmt.name  # type: ignore[attr-defined]
+            for other in reversed(decorators[i + 1:]):
+                ocall = other.func if isinstance(other, ast.Call) else other
+                if isinstance(ocall, ast.Attribute) and ocall.attr in ROUTE_METHODS | {"errorhandler"}:
+                    continue  # route decorators return the function unchanged
+                wrapper = self.wrapper_name(other)
+                if wrapper:
+                    name = wrapper
+                    how = f"`{wrapper}`, the wrapper of @{_dotted(ocall) or 'decorator'} (no functools.wraps)"
+            if not explicit:
+                endpoint = name
+            elif endpoint is None:
+                how = "unknown"
+            # two different ``def`` statements are two different function objects
+            self.s.routes.append(Route(call.value.id, dec, ctx, endpoint, (id(stmt),), how,
+                                       stmt.name))  # type: ignore[attr-defined]
+
+    def wrapper_name(self, decorator: ast.expr) -> Optional[str]:
+        """For a decorator defined in this module: the ``__name__`` of what it returns when it is a
+        nested function without ``functools.wraps`` (``"wrapper"``); ``""`` when it keeps the name
+        (wraps, returns its argument); None when unknown."""
+        target = decorator
+        factory = False
+        if isinstance(decorator, ast.Call):
+            target = decorator.func
+            factory = True
+        if not isinstance(target, ast.Name) or target.id not in self.s.defs:
+            return None
+        nodes = self.s.defs[target.id]
+        if len(nodes) != 1:
+            return None
+        func = nodes[0]
+        if factory:
+            inner = _returned_def(func)
+            if inner is None:
+                return None
+            func = inner
+        return _wrapper_of(func)
+
+    def add_url_rule(self, call: ast.Call, receiver: str, ctx: Ctx) -> None:
+        args = list(call.args)
+        endpoint_expr = args[1] if len(args) > 1 else None
+        view = args[2] if len(args) > 2 else None
+        explicit = len(args) > 1
+        for kw in call.keywords:
+            if kw.arg == "endpoint":
+                endpoint_expr, explicit = kw.value, True
+            elif kw.arg == "view_func":
+                view = kw.value
+            elif kw.arg is None:
+                return
+        endpoint: Optional[str] = None
+        identity: Optional[tuple] = None
+        how = "endpoint="
+        view_name = None
+        if isinstance(view, ast.Name) and view.id in self.s.defs and len(self.s.defs[view.id]) == 1:
+            identity = (id(self.s.defs[view.id][0]),)
+            view_name = view.id
+        elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+            identity = (id(view),)  # each as_view() call makes a new function
+            name = _str(view.args[0]) if view.args else None
+            view_name = name
+            if not (explicit and endpoint_expr is not None and not _is_none(endpoint_expr)):
+                endpoint, how = name, "as_view name"
+                explicit = True
+                endpoint_expr = None
+        if endpoint_expr is not None and not _is_none(endpoint_expr):
+            endpoint = _str(endpoint_expr)
+        elif not explicit or _is_none(endpoint_expr):
+            if isinstance(view, ast.Name):
+                endpoint, how = view.id, "name"
+        if view is None or _is_none(view):
+            identity = None
+        self.s.routes.append(Route(receiver, call, ctx, endpoint, identity, how, view_name))
+
+    # -- assignments ---------------------------------------------------------------------------
+    def assign(self, stmt: ast.stmt, ctx: Ctx) -> None:
+        s = self.s
+        value = getattr(stmt, "value", None)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
+        if value is not None:
+            self.exprs(value, ctx)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.bind(ctx.scope, target.id)
+                if isinstance(stmt, ast.AugAssign):
+                    if ctx.scope == "" and target.id in s.sequences and isinstance(value, (ast.List, ast.Tuple)):
+                        s.sequences[target.id] = s.sequences[target.id] + list(value.elts)
+                    continue
+                if isinstance(value, ast.Call) and self.is_blueprint_ctor(value.func):
+                    s.blueprints[(ctx.scope, target.id)] = stmt
+                    s.blueprint_ctx[(ctx.scope, target.id)] = ctx
+                if ctx.scope == "" and isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+                    s.sequences[target.id] = list(value.elts)
+                if ctx.scope == "" and isinstance(value, ast.Dict):
+                    s.dicts[target.id] = [v for v in value.values if v is not None]
+                if target.id == "SECRET_KEY":
+                    if ctx.in_class:
+                        pass  # handled by config_class
+                    elif ctx.scope == "":
+                        literal = _secret_literal(value)
+                        if s.module_secret is None and literal is not None and not ctx.conditional and not ctx.guard:
+                            s.module_secret = (value, literal)  # type: ignore[assignment]
+                        elif s.module_secret is not None:
+                            s.module_secret_overridden = True
+            elif isinstance(target, ast.Attribute):
+                self.exprs(target.value, ctx)
+                if isinstance(target.value, ast.Name):
+                    recv = target.value.id
+                    if target.attr == "secret_key":
+                        literal = _secret_literal(value)
+                        if literal is not None:
+                            s.secrets.append(SecretSet(recv, value, ctx, "attribute", literal, target.value))
+                        else:
+                            s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                    elif target.attr == "testing" and _is_true(value):
+                        s.testing_sets.append((ctx.scope, recv))
+            elif isinstance(target, ast.Subscript):
+                self.exprs(target, ctx)
+                base = target.value
+                if isinstance(base, ast.Attribute) and base.attr == "config" and isinstance(base.value, ast.Name):
+                    recv = base.value.id
+                    key = _subscript_key(target)
+                    if key == "SECRET_KEY":
+                        literal = _secret_literal(value)
+                        if literal is not None:
+                            s.secrets.append(SecretSet(recv, value, ctx, "item", literal, base.value))
+                        else:
+                            s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                    elif key == "TESTING" and _is_true(value):
+                        s.testing_sets.append((ctx.scope, recv))
+            else:
+                for node in ast.walk(target):
+                    if isinstance(node, ast.Name):
+                        self.bind(ctx.scope, node.id)
+
+    def config_class(self, stmt: ast.ClassDef) -> None:
+        info = ConfigClass(stmt.name, stmt, [_dotted(b) for b in stmt.bases])
+        for item in stmt.body:
+            if isinstance(item, ast.Assign):
+                names = [t.id for t in item.targets if isinstance(t, ast.Name)]
+                value = item.value
+            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
+                names, value = [item.target.id], item.value
+            else:
+                continue
+            for name in names:
+                if name == "SECRET_KEY":
+                    info.sets_secret = True
+                    literal = _secret_literal(value)
+                    info.secret = (value, literal) if literal is not None else None
+                elif name == "TESTING" and _is_true(value):
+                    info.testing = True
+                elif name == "DEBUG" and _is_true(value):
+                    info.debug = True
+        self.s.classes[stmt.name] = info
+
+    # -- expressions ---------------------------------------------------------------------------
+    def exprs(self, root: ast.AST, ctx: Ctx, decorator: bool = False) -> None:
+        s = self.s
+        attr_values = set()
+        for node in ast.walk(root):
+            if isinstance(node, ast.Attribute):
+                attr_values.add(id(node.value))
+        for node in ast.walk(root):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in attr_values:
+                s.value_names.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                if id(node) not in attr_values:
+                    base = _dotted(node.value)
+                    if base:
+                        s.value_attrs.add((base, node.attr))
+                if node.attr == "register_blueprint" and not decorator:
+                    s.register_referenced = True
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
+                s.strings.add(node.value)
+            elif isinstance(node, ast.Call):
+                self.call(node, ctx, decorator and node is root)
+
+    def call(self, node: ast.Call, ctx: Ctx, is_decorator: bool) -> None:
+        s = self.s
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        if func.attr == "run":
+            s.has_run = True
+        if isinstance(func.value, ast.Name):
+            recv = func.value.id
+            if func.attr == "register_blueprint":
+                s.registers.append(RegisterCall(recv, node.args[0] if node.args else _kw(node, "blueprint"),
+                                                node, ctx))
+            elif func.attr == ADD_URL_RULE and not is_decorator:
+                self.add_url_rule(node, recv, ctx)
+        elif isinstance(func.value, ast.Attribute) and func.value.attr == "config" \
+                and isinstance(func.value.value, ast.Name):
+            recv = func.value.value.id
+            method = func.attr
+            if method in OVERRIDING_LOADS:
+                s.loads.append(ConfigLoad(recv, method, node, ctx, node.args[0] if node.args else _kw(node, "obj")))
+            elif method in ("update", "from_mapping"):
+                self.config_update(node, recv, ctx)
+
+    def config_update(self, node: ast.Call, recv: str, ctx: Ctx) -> None:
+        s = self.s
+        pairs: List[Tuple[Optional[str], ast.expr]] = [(kw.arg, kw.value) for kw in node.keywords]
+        for arg in node.args[:1]:
+            if isinstance(arg, ast.Dict):
+                pairs += [(_str(k), v) for k, v in zip(arg.keys, arg.values)]
+            elif isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "dict":
+                pairs += [(kw.arg, kw.value) for kw in arg.keywords]
+            else:
+                s.loads.append(ConfigLoad(recv, "set", node, ctx))  # an unknown mapping may hold the key
+        for key, value in pairs:
+            if key == "SECRET_KEY":
+                literal = _secret_literal(value)
+                if literal is not None:
+                    receiver_node = node.func.value.value  # type: ignore[attr-defined]
+                    s.secrets.append(SecretSet(recv, value, ctx, "update", literal, receiver_node))
+                else:
+                    s.loads.append(ConfigLoad(recv, "set", node, ctx))
+            elif key == "TESTING" and _is_true(value):
+                s.testing_sets.append((ctx.scope, recv))
+            elif key is None and node.keywords:
+                s.loads.append(ConfigLoad(recv, "set", node, ctx))  # **mapping
+
+
+def _kw(node: ast.Call, name: str) -> Optional[ast.expr]:
+    return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
+
+def _is_none(expr: Optional[ast.AST]) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _own_returns(func: ast.AST) -> List[ast.Return]:
+    """The ``return`` statements of ``func`` itself (not of functions nested in it)."""
+    out: List[ast.Return] = []
+    todo = list(getattr(func, "body", []))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            out.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _returned_def(func: ast.AST) -> Optional[ast.AST]:
+    """The nested ``def`` a function returns by name (``return decorator``), or None."""
+    inner = {n.name: n for n in getattr(func, "body", []) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    returns = _own_returns(func)
+    names = {r.value.id for r in returns if isinstance(r.value, ast.Name)}
+    if len(names) == 1 and len(returns) == 1:
+        name = names.pop()
+        return inner.get(name)
+    return None
+
+
+def _wrapper_of(func: ast.AST) -> Optional[str]:
+    """Classify a plain decorator ``func(f)``: the name of the nested function it returns when that
+    function is not made with ``functools.wraps``/``update_wrapper`` and no ``__name__`` is copied;
+    ``""`` when it returns ``f`` itself or keeps the name; None when unknown."""
+    args = getattr(func, "args", None)
+    if args is None or len(args.args) != 1:
+        return None
+    param = args.args[0].arg
+    returns = _own_returns(func)
+    if not returns:
+        return None
+    inner = {n.name: n for n in func.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}  # type: ignore
+    result = None
+    for ret in returns:
+        if isinstance(ret.value, ast.Name) and ret.value.id == param:
+            return ""
+        if not (isinstance(ret.value, ast.Name) and ret.value.id in inner):
+            return None
+        result = ret.value.id
+    if result is None:
+        return None
+    wrapper = inner[result]
+    for dec in wrapper.decorator_list:
+        if "wraps" in _dotted(dec.func if isinstance(dec, ast.Call) else dec):
+            return ""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and _dotted(node.func).endswith("update_wrapper"):
+            return ""
+        if isinstance(node, ast.Attribute) and node.attr in ("__name__", "__wrapped__") and \
+                isinstance(node.ctx, ast.Store):
+            return ""
+    return wrapper.name
+
+
+def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
+    """Scan one parsed module.
+
+    Args:
+        tree: the module's ``ast``.
+        path: its absolute path (test files are told apart by it).
+    Returns:
+        ModuleScan: never None.
+    Raises:
+        RecursionError: on pathologically nested trees.
+    """
+    facts = collect(tree, path)
+    facts.accept_imported_apps(project.resolve_imported_apps(facts, path))
+    scan = ModuleScan(path, facts)
+    scanner = _Scanner(scan)
+    # first pass: module-level defs, so decorators and add_url_rule can see functions defined later
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scan.defs.setdefault(stmt.name, [])
+    scanner.block(tree.body, Ctx())
+    return scan
+
+
+_SCANS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleScan]]] = {}
+
+
+def scan_file(path: str) -> Optional[ModuleScan]:
+    """Parse (never execute) ``path`` and scan it; cached per process by path, size and mtime.
+
+    Returns None when the file cannot be read or parsed.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = (stat.st_size, stat.st_mtime_ns)
+    cached = _SCANS.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result: Optional[ModuleScan]
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+        result = scan_tree(tree, path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        result = None
+    _SCANS[path] = (key, result)
+    return result
+
+
+# ---- the project ----------------------------------------------------------------------------
+@dataclass
+class ModuleEntry:
+    """A module of the project: its path, dotted name (from the root, or from ``src/``), text."""
+
+    path: str
+    dotted: str
+    text: str
+
+    @property
+    def mentions_flask(self) -> bool:
+        return PREFILTER.search(self.text) is not None
+
+
+class ProjectIndex:
+    """All Python modules under ``root`` and the questions the cross-module rules ask about them.
+
+    Build it with :func:`get_index`. Modules are scanned on demand (:meth:`scan`).
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.modules: Dict[str, ModuleEntry] = {}
+        for rel in project._python_files(root):
+            path = project.normpath(os.path.join(root, rel))
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            self.modules[path] = ModuleEntry(path, _dotted_name(rel), text)
+        self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
+        self._words: Dict[str, Set[str]] = {}
+
+    # -- modules -----------------------------------------------------------------------------
+    def scan(self, path: str) -> Optional[ModuleScan]:
+        """The :class:`ModuleScan` of a project module (None if it is not parsable)."""
+        return scan_file(path)
+
+    def mentioning(self, *words: str) -> List[str]:
+        """Paths of modules whose text contains every one of ``words`` (a cheap text test)."""
+        return [p for p, m in self.modules.items() if all(w in m.text for w in words)]
+
+    def is_test(self, path: str) -> bool:
+        rel = os.path.relpath(path, self.root)
+        from .facts import _is_test_path
+
+        return _is_test_path(rel)
+
+    def has_app(self) -> bool:
+        """True when some non-test module creates a Flask app (``Flask(``/an app factory)."""
+        for path in self.mentioning("Flask"):
+            if self.is_test(path):
+                continue
+            scan = self.scan(path)
+            if scan and (any(b.kind in ("flask", "factory") for b in scan.facts.app_bindings)
+                         or "factory" in scan.facts.function_regions.values()):
+                return True
+        return False
+
+    def dynamic_loading(self) -> bool:
+        """True when a non-test module loads modules by name at run time (importlib, import_string,
+        find_modules, ...): the import graph is then incomplete."""
+        for path, entry in self.modules.items():
+            if not self.is_test(path) and DYNAMIC_IMPORT.search(entry.text):
+                return True
+        return False
+
+    # -- imports -----------------------------------------------------------------------------
+    def resolve_module(self, importer: str, module: str, level: int) -> Optional[str]:
+        """The project file of ``module`` imported (with ``level`` dots) from ``importer``."""
+        found = project.importer_base(importer, module, level)
+        if found is None and not level and module:
+            found = project.module_file(self.root, module)
+        return found if found in self.modules else None
+
+    def targets(self, importer: str, ref: ImportRef) -> List[str]:
+        """Project files an import loads: every package on the way and the module itself; for
+        ``from m import x`` also ``m/x.py`` when ``x`` is a submodule."""
+        out: List[str] = []
+        if ref.name is None:
+            parts = ref.module.split(".")
+            for n in range(1, len(parts) + 1):
+                found = self.resolve_module(importer, ".".join(parts[:n]), 0)
+                if found:
+                    out.append(found)
+            return out
+        parts = ref.module.split(".") if ref.module else []
+        for n in range(1, len(parts) + 1):
+            found = self.resolve_module(importer, ".".join(parts[:n]), ref.level)
+            if found:
+                out.append(found)
+        if ref.level and not ref.module:
+            found = self.resolve_module(importer, "", ref.level)
+            if found:
+                out.append(found)
+        if ref.name != "*":
+            sub = f"{ref.module}.{ref.name}" if ref.module else ref.name
+            found = self.resolve_module(importer, sub, ref.level)
+            if found:
+                out.append(found)
+        return out
+
+    def edges(self, path: str) -> List[Tuple[str, ImportRef]]:
+        """``[(imported project file, import)]`` for every import in ``path`` (any scope)."""
+        if path in self._edges:
+            return self._edges[path]
+        out: List[Tuple[str, ImportRef]] = []
+        scan = self.scan(path)
+        for ref in scan.imports if scan else []:
+            for target in self.targets(path, ref):
+                if target != path:
+                    out.append((target, ref))
+        self._edges[path] = out
+        return out
+
+    def importers(self, path: str, include_tests: bool = False) -> List[Tuple[str, ImportRef]]:
+        """``[(importer, import)]``: the modules that import ``path`` (found with a text test on the
+        module's own name first, then resolved)."""
+        entry = self.modules.get(path)
+        if entry is None:
+            return []
+        name = entry.dotted.rsplit(".", 1)[-1]
+        if name == "__init__":
+            name = entry.dotted.rsplit(".", 2)[-2] if "." in entry.dotted else ""
+        out = []
+        for other in self.mentioning("import"):
+            if other == path or (not include_tests and self.is_test(other)):
+                continue
+            text = self.modules[other].text
+            if name and not re.search(r"\b%s\b" % re.escape(name), text):
+                if not (entry.dotted.endswith("__init__") and re.search(r"from\s+\.+\s+import", text)):
+                    continue
+            for target, ref in self.edges(other):
+                if target == path:
+                    out.append((other, ref))
+        return out
+
+    # -- names -------------------------------------------------------------------------------
+    def resolve_name(self, path: str, name: str, scope: str = "", depth: int = 0) -> Optional[Tuple[str, str]]:
+        """Follow ``name`` (read in ``scope`` of module ``path``) through imports to the module-level
+        binding it names: ``(defining path, name there)``; a submodule gives ``(its path, "")``."""
+        scan = self.scan(path)
+        if scan is None or depth > 4:
+            return None
+        ref = scan.imports_in(scope).get(name)
+        locally = name in scan.bound.get(scope, set()) or name in scan.bound.get("", set())
+        if ref is None:
+            return (path, name) if locally else None
+        if ref.name is None:
+            if ref.asname:
+                target = self.resolve_module(path, ref.module, 0)
+            else:
+                target = self.resolve_module(path, ref.local, 0)
+            return (target, "") if target else None
+        sub = f"{ref.module}.{ref.name}" if ref.module else ref.name
+        submodule = self.resolve_module(path, sub, ref.level)
+        if submodule:
+            return (submodule, "")
+        origin = self.resolve_module(path, ref.module, ref.level) if (ref.module or ref.level) else None
+        if origin is None:
+            return None
+        return self.resolve_name(origin, ref.name, "", depth + 1) or (origin, ref.name)
+
+    def resolve_expr(self, path: str, expr: ast.expr, scope: str, depth: int = 0) -> Optional[Tuple[str, str]]:
+        """Resolve a ``Name`` or dotted ``Attribute`` expression to ``(defining path, name)``."""
+        if isinstance(expr, ast.Name):
+            return self.resolve_name(path, expr.id, scope)
+        if isinstance(expr, ast.Attribute):
+            base = self.resolve_expr(path, expr.value, scope, depth + 1)
+            if base is None or base[1]:
+                return None
+            scan = self.scan(base[0])
+            if scan is None:
+                return None
+            sub = self.resolve_module(base[0], expr.attr, 1) if base[0].endswith("__init__.py") else None
+            if sub:
+                return (sub, "")
+            return self.resolve_name(base[0], expr.attr, "", depth + 1) or (base[0], expr.attr)
+        return None
+
+
+def _dotted_name(rel: str) -> str:
+    rel = rel[:-3] if rel.endswith(".py") else rel
+    parts = rel.replace(os.sep, "/").split("/")
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+_INDEXES: Dict[str, ProjectIndex] = {}
+
+
+def get_index(root: str) -> ProjectIndex:
+    """The :class:`ProjectIndex` of ``root``, built on first call and cached per process."""
+    root = project.normpath(root)
+    found = _INDEXES.get(root)
+    if found is None:
+        found = _INDEXES[root] = ProjectIndex(root)
+    return found
+
+
+def root_of(module) -> str:
+    """The project root of a rule's ``ModuleContext`` (its deployment root, else discovered)."""
+    return module.root or project.find_root(os.path.dirname(module.path))
+
+
+def clear_caches() -> None:
+    """Forget every index and scan (call it with :func:`flake8_flask_deploy.engine.clear_caches`)."""
+    _INDEXES.clear()
+    _SCANS.clear()
+
+
+def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
+    """True when the file on disk is the one flake8 parsed (same registrations at the same places);
+    False for an editor buffer on stdin that differs from the saved file."""
+    def sig(f: ModuleFacts):
+        return sorted((getattr(r.node, "lineno", 0), getattr(r.node, "col_offset", 0), r.kind) for r in f.registrations)
+
+    return sig(scan.facts) == sig(facts) and len(scan.facts.app_bindings) >= len(
+        [b for b in facts.app_bindings if b.kind != "import"])
+
+
+# ---- questions the rules ask ----------------------------------------------------------------
+def scan_for(module) -> Optional[ModuleScan]:
+    """The scan of a rule's ``ModuleContext`` file, or None when the file on disk is not the tree
+    flake8 parsed (stdin buffers) or cannot be parsed."""
+    scan = scan_file(module.path)
+    if scan is None or not consistent(scan, module.facts):
+        return None
+    return scan
+
+
+def infer_receiver(index: "ProjectIndex", path: str, node: Optional[ast.AST]) -> Optional[str]:
+    """astroid's answer for a receiver node (``"Flask"``, ``"Blueprint"``, ``"Config"`` or None);
+    astroid is imported only here, on first need."""
+    if node is None:
+        return None
+    from .inference import infer_kind
+
+    entry = index.modules.get(path)
+    modname = entry.dotted[:-9] if entry and entry.dotted.endswith(".__init__") else (entry.dotted if entry else "")
+    return infer_kind(path, node.lineno, node.col_offset, index.root, modname)  # type: ignore[attr-defined]
+
+
+def deployment_mentions(index: "ProjectIndex", path: str) -> bool:
+    """True when a non-Python project file (Makefile, shell script, .flaskenv, config, compose,
+    Dockerfile, README commands) names this module (``blog.routes``, ``blog/routes.py``,
+    ``routes:app``): it may be started directly."""
+    entry = index.modules.get(path)
+    if entry is None:
+        return False
+    dotted = entry.dotted
+    base = dotted.rsplit(".", 1)[-1]
+    rel = os.path.relpath(path, index.root).replace(os.sep, "/")
+    wanted = [rel, os.path.basename(path), f"{base}:"]
+    if "." in dotted:
+        wanted.append(dotted)
+    for folder, files in project.walk_project(index.root):
+        for name in files:
+            if name.endswith((".py", ".pyc", ".html", ".js", ".css", ".json", ".lock", ".txt")) and name not in (
+                    "requirements.txt",):
+                continue
+            try:
+                with open(os.path.join(folder, name), "rb") as handle:
+                    text = handle.read(200000).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if any(w in text for w in wanted):
+                return True
+    return False
+
+
+def is_app(scan: ModuleScan, name: str, scope: str) -> bool:
+    """True when ``name`` in ``scope`` is a Flask app by the ``ast`` facts."""
+    return scan.facts.is_app(name, scope)
+
+
+def blueprint_routes(index: ProjectIndex, path: str, name: str) -> List[Tuple[str, Route]]:
+    """Routes registered on the module-level blueprint ``name`` of ``path``, in that module or in
+    any module that imports it (``from app.main import bp`` + ``@bp.route``)."""
+    out: List[Tuple[str, Route]] = []
+    scan = index.scan(path)
+    if scan is None:
+        return out
+    for route in scan.routes:
+        if scan.blueprint_in(route.receiver, route.ctx.scope) == ("", name):
+            out.append((path, route))
+    for other in index.mentioning(name):
+        if other == path:
+            continue
+        oscan = index.scan(other)
+        if oscan is None or not oscan.routes:
+            continue
+        for route in oscan.routes:
+            if route.receiver in oscan.bound.get(route.ctx.scope, set()) and route.ctx.scope:
+                continue
+            if index.resolve_name(other, route.receiver, route.ctx.scope) == (path, name):
+                out.append((other, route))
+    return out
+
+
+def register_targets(index: ProjectIndex, path: str, call: RegisterCall) -> Optional[List[Tuple[str, str]]]:
+    """What a ``register_blueprint`` call registers: ``[(path, name)]``, or None when unknown."""
+    scan = index.scan(path)
+    if scan is None or call.arg is None:
+        return None
+    return _resolve_values(index, path, scan, call.arg, call.ctx, 0)
+
+
+def _resolve_values(index, path, scan, expr, ctx, depth) -> Optional[List[Tuple[str, str]]]:
+    if depth > 3:
+        return None
+    if isinstance(expr, ast.Name) and expr.id in ctx.loops:
+        values = ctx.loops[expr.id]
+        if not values:
+            return None
+        out = []
+        for value in values:
+            got = _resolve_values(index, path, scan, value, ctx.child(loops={}), depth + 1)
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ctx.loops:
+        values = ctx.loops[expr.value.id]
+        out = []
+        for value in values or [None]:
+            if value is None:
+                return None
+            got = _resolve_values(index, path, scan, ast.Attribute(value=value, attr=expr.attr, ctx=ast.Load()),
+                                  ctx.child(loops={}), depth + 1)
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+    if isinstance(expr, ast.Name) and ctx.scope and expr.id in scan.bound.get(ctx.scope, set()):
+        key = scan.blueprint_in(expr.id, ctx.scope)
+        if key is not None and key[0] == "":
+            return [(path, expr.id)]
+        ref = scan.imports_in(ctx.scope).get(expr.id)
+        if ref is None or ref.ctx.scope != ctx.scope:
+            return None  # a local variable or parameter
+    if isinstance(expr, (ast.Name, ast.Attribute)):
+        found = index.resolve_expr(path, expr, ctx.scope)
+        if found is None or not found[1]:
+            return None
+        return [found]
+    return None
+
+
+def blueprint_referenced(index: ProjectIndex, path: str, name: str) -> bool:
+    """True when the blueprint ``name`` of ``path`` is used as a value anywhere (passed, listed,
+    returned, imported and used): something we cannot follow may register it."""
+    scan = index.scan(path)
+    if scan is None:
+        return True
+    if name in scan.value_names:
+        return True
+    for other in index.mentioning(name):
+        if other == path:
+            continue
+        oscan = index.scan(other)
+        if oscan is None:
+            return True
+        for ref in oscan.imports:
+            if ref.name == name and index.resolve_name(other, ref.local, ref.ctx.scope) == (path, name):
+                if ref.local in oscan.value_names:
+                    return True
+        for base, attr in oscan.value_attrs:
+            if attr == name:
+                root_name = base.split(".")[0]
+                found = index.resolve_expr(other, _parse_expr(base), "") if root_name else None
+                if found is None or found[0] == path:
+                    return True
+    return False
+
+
+def _parse_expr(dotted: str) -> ast.expr:
+    return ast.parse(dotted, mode="eval").body
+
+
+def string_mentions(index: ProjectIndex, path: str, name: str) -> bool:
+    """True when some non-test module holds a string naming this module or ``module:name`` (loaded
+    by name, e.g. ``import_string("blog.views:bp")``)."""
+    entry = index.modules.get(path)
+    if entry is None:
+        return False
+    dotted = entry.dotted[:-9] if entry.dotted.endswith(".__init__") else entry.dotted
+    wanted = {dotted, dotted.rsplit(".", 1)[-1]}
+    if name:
+        wanted |= {f"{dotted}:{name}", f"{dotted}.{name}"}
+    for other in index.mentioning(dotted.rsplit(".", 1)[-1]):
+        if other == path or index.is_test(other):
+            continue
+        scan = index.scan(other)
+        if scan and any(s in scan.strings for s in wanted):
+            return True
+    return False
+
+
+# ---- FDP002 across modules ------------------------------------------------------------------
+@dataclass
+class CrossShadow:
+    """A module that creates its own app for its routes while the package's served app is created in
+    ``other_path`` (line ``other_line``), which imports this module for those routes."""
+
+    node: ast.AST
+    name: str
+    other_path: str
+    other_line: int
+    import_line: int
+
+
+def cross_module_shadowing(index: ProjectIndex, path: str) -> List[CrossShadow]:
+    """FDP002 across modules: ``path`` creates ``X = Flask(...)`` at import and registers routes on
+    it, and another non-test module that also creates a Flask app at import imports ``path`` (the
+    pattern "``from blog import routes`` at the end of ``blog/__init__.py``") without taking its app.
+
+    Not reported when ``path`` is a test file, runs its own app (``X.run``, the ``__main__`` guard),
+    or the importer imports the app object itself (``from blog.routes import app``).
+
+    Returns:
+        list of :class:`CrossShadow`, empty when nothing is wrong.
+    """
+    scan = index.scan(path)
+    if scan is None or scan.is_test or scan.has_run or scan.has_guard:
+        return []
+    apps = [b for b in scan.facts.app_bindings if b.kind == "flask" and b.scope == "" and b.where is not None
+            and b.where.region == "import" and not b.where.conditional]
+    out: List[CrossShadow] = []
+    for binding in apps:
+        routes = [r for r in scan.routes if r.receiver == binding.name and r.ctx.at_import]
+        if not routes:
+            continue
+        for importer, ref in index.importers(path):
+            other = index.scan(importer)
+            if other is None or other.has_run and importer.endswith("__main__.py"):
+                continue
+            own = [b for b in other.facts.app_bindings if b.kind == "flask" and b.scope == "" and b.where is not None
+                   and b.where.region == "import"]
+            if not own:
+                continue
+            if ref.name == binding.name and index.resolve_module(importer, ref.module, ref.level) == path:
+                continue  # it takes our app: then ours is the served one
+            if ref.name is not None and ref.name not in ("*",) and index.resolve_name(
+                    importer, ref.local, ref.ctx.scope) != (path, ""):
+                continue  # ``from .routes import helper``: not a route import
+            out.append(CrossShadow(binding.node, binding.name, importer, own[0].node.lineno, ref.node.lineno))
+            break
+    return out
+
+
+def iter_blueprints(scan: ModuleScan) -> Iterator[Tuple[str, ast.AST]]:
+    """Module-level blueprints bound unconditionally at import: ``(name, assignment)``."""
+    for (scope, name), node in scan.blueprints.items():
+        ctx = scan.blueprint_ctx[(scope, name)]
+        if scope == "" and ctx.at_import:
+            yield name, node

@@ -1,0 +1,178 @@
+"""astroid inference, for what the ``ast`` facts cannot tell: is this receiver a ``flask.Flask``, a
+``flask.Blueprint`` or a ``flask.Config``?
+
+The ``ast`` facts recognise ``Flask(...)``, ``flask.Flask(...)`` under any alias, apps imported
+from project modules, and the app factories Flask's CLI knows (``create_app``, ``make_app``).
+astroid follows what they cannot: a factory with another name defined in another module
+(``app = build_application()``), assignments through other names (``application = app``),
+subclasses of ``Flask``, ``config = app.config``.
+
+Costs are bounded: astroid is imported on the first question only; each question infers at most
+:data:`NODE_BUDGET` nodes; after :data:`TIME_BUDGET` seconds spent in inference in one process,
+every further question answers None, and the caller keeps its ``ast`` answer. Nothing here ever
+raises.
+
+When Flask itself is not importable (flake8 is often installed apart from the project), a small
+stub of ``flask`` is given to astroid, so inference still knows the classes; the stub mirrors the
+public names of https://flask.palletsprojects.com/en/stable/api/ (``Flask``, ``Blueprint``,
+``Config``, ``current_app``).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Dict, Optional, Tuple
+
+#: Most nodes astroid may infer for one question (astroid's own ``InferenceContext.max_inferred``,
+#: shared by the contexts it clones).
+NODE_BUDGET = 100
+#: Most seconds spent in inference per process (then the ``ast`` answers stand alone).
+TIME_BUDGET = 5.0
+#: Most seconds for one question.
+QUESTION_BUDGET = 1.0
+
+FLASK = "Flask"
+BLUEPRINT = "Blueprint"
+CONFIG = "Config"
+
+_KINDS = {"Flask": FLASK, "APIFlask": FLASK, "App": FLASK, "Blueprint": BLUEPRINT, "APIBlueprint": BLUEPRINT,
+          "Config": CONFIG}
+_ROOTS = ("flask", "apiflask", "flask_smorest")
+
+_STUB = '''
+class Config(dict):
+    def from_object(self, obj): pass
+    def from_pyfile(self, filename, silent=False): pass
+    def from_envvar(self, variable_name, silent=False): pass
+    def from_mapping(self, mapping=None, **kwargs): pass
+    def from_prefixed_env(self, prefix="FLASK", *, loads=None): pass
+
+class App:
+    def __init__(self, import_name, *args, **kwargs):
+        self.config = Config()
+        self.secret_key = None
+        self.debug = False
+
+class Flask(App):
+    pass
+
+class Blueprint:
+    def __init__(self, name, import_name, *args, **kwargs):
+        self.name = name
+
+current_app = Flask("current_app")
+'''
+
+_state: Dict[str, float] = {"spent": 0.0}
+_cache: Dict[Tuple[str, int, int, float], Optional[str]] = {}
+
+
+def budget_left() -> float:
+    """Seconds of inference left in this process."""
+    return max(0.0, TIME_BUDGET - _state["spent"])
+
+
+def reset_budget() -> None:
+    """Give the process its whole budget back and forget cached answers (tests use it)."""
+    _state["spent"] = 0.0
+    _cache.clear()
+
+
+def _manager():
+    import astroid
+    from astroid.manager import AstroidManager
+
+    manager = AstroidManager()
+    if "flask" not in manager.astroid_cache:
+        import importlib.util
+
+        try:
+            available = importlib.util.find_spec("flask") is not None
+        except (ImportError, ValueError):
+            available = False
+        if not available:
+            stub = astroid.parse(_STUB, module_name="flask")
+            manager.astroid_cache["flask"] = stub
+    return manager
+
+
+def _kind_of_class(cls) -> Optional[str]:
+    try:
+        names = [cls.qname()] + [a.qname() for a in cls.ancestors()]
+    except Exception:
+        return None
+    for qname in names:
+        parts = qname.split(".")
+        if parts[0] in _ROOTS and parts[-1] in _KINDS:
+            return _KINDS[parts[-1]]
+    return None
+
+
+def infer_kind(path: str, line: int, col: int, root: Optional[str] = None, modname: str = "") -> Optional[str]:
+    """What the expression starting at ``line``/``col`` of ``path`` evaluates to.
+
+    Args:
+        path: absolute path of a Python file (parsed by astroid, never executed).
+        line, col: the ``ast`` position (1-based line, 0-based byte column) of a name or attribute
+            expression, e.g. the receiver of ``app.config[...]``.
+        root: the project root, put first on ``sys.path`` while inferring so that project imports
+            resolve (``root/src`` too).
+        modname: the module's dotted name (for relative imports).
+    Returns:
+        ``"Flask"``, ``"Blueprint"`` or ``"Config"`` when every inferred value is an instance of that
+        kind (subclasses included); None when unknown, mixed, over budget, or on any error.
+    """
+    key = (path, line, col, os.path.getmtime(path) if os.path.exists(path) else 0.0)
+    if key in _cache:
+        return _cache[key]
+    if budget_left() <= 0:
+        return None
+    start = time.perf_counter()
+    added = []
+    try:
+        for folder in (os.path.join(root, "src"), root) if root else ():
+            if folder not in sys.path:
+                sys.path.insert(0, folder)
+                added.append(folder)
+        answer = _infer(path, line, col, modname, start)
+    except Exception:  # astroid raises many kinds of errors on odd code; never ours to propagate
+        answer = None
+    finally:
+        for folder in added:
+            try:
+                sys.path.remove(folder)
+            except ValueError:
+                pass
+        _state["spent"] += time.perf_counter() - start
+    _cache[key] = answer
+    return answer
+
+
+def _infer(path: str, line: int, col: int, modname: str, start: float) -> Optional[str]:
+    from astroid import bases, nodes, util
+    from astroid.context import InferenceContext
+
+    manager = _manager()
+    module = manager.ast_from_file(path, modname=modname or None, source=True)
+    target = None
+    for node in module.nodes_of_class((nodes.Name, nodes.Attribute, nodes.Call)):
+        if node.lineno == line and node.col_offset == col:
+            if target is None or isinstance(node, nodes.Name):
+                target = node
+    if target is None:
+        return None
+    context = InferenceContext()
+    kinds = set()
+    for value in target.infer(context=context):
+        if time.perf_counter() - start > QUESTION_BUDGET:
+            return None
+        if value is util.Uninferable:
+            return None
+        if isinstance(value, bases.Instance) and not isinstance(value, nodes.Const):
+            kinds.add(_kind_of_class(value._proxied))
+        else:
+            kinds.add(None)
+    if len(kinds) == 1:
+        return kinds.pop()
+    return None

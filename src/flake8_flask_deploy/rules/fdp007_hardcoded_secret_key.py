@@ -1,0 +1,197 @@
+"""FDP007 hardcoded-secret-key: a string literal is the app's ``SECRET_KEY``.
+
+Flask signs the session cookie (and Flask-WTF its CSRF tokens, Flask-Login its remember cookie)
+with ``SECRET_KEY``; whoever reads the source can forge them. Flask's docs: "keep this really
+secret" and generate it with ``secrets.token_hex()``:
+https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY
+
+Not reported: test files, test and development config classes (``TESTING = True``,
+``DEBUG = True``, names with Test/Dev/Local), code under the ``__main__`` guard or a condition, and a
+development default that a later ``from_pyfile`` / ``from_envvar`` / ``from_prefixed_env`` /
+``from_object`` / ``SECRET_KEY`` assignment in the same setup overrides (the pattern of Flask's
+tutorial: https://flask.palletsprojects.com/en/stable/tutorial/factory/).
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from typing import Iterator, List, Optional, Tuple
+
+from .. import index as idx
+from ..model import Finding
+from . import ModuleContext, Rule, register
+
+#: Class names of configs that never run in production.
+NON_PRODUCTION_CLASS = re.compile(r"test|dev|local|debug|example|sample|ci\b", re.IGNORECASE)
+
+
+@register
+class HardcodedSecretKey(Rule):
+    code = "FDP007"
+    name = "hardcoded-secret-key"
+    summary = "A string literal is the app's `SECRET_KEY`: anyone who reads the code can forge sessions"
+    fix_safety = "unsafe"
+
+    def check(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        if facts.is_test_file:
+            return
+        has_config = any(r.kind == "config" for r in facts.registrations)
+        has_class = any(isinstance(i.node, ast.ClassDef) for i in facts.functions.values())
+        if not (has_config or has_class or "SECRET_KEY" in facts.constants):
+            return
+        scan = idx.scan_for(module)
+        if scan is None:
+            return
+        root = idx.root_of(module)
+        for secret in scan.secrets:
+            if self._direct_applies(scan, secret, module, root):
+                yield module.finding(self, secret.node, _message(""), fixable=False)
+        if scan.classes or scan.module_secret is not None:
+            yield from self._loaded(module, scan, root)
+
+    # -- app.config["SECRET_KEY"] = "...", app.secret_key = "...", config.update(SECRET_KEY="...")
+    def _direct_applies(self, scan: idx.ModuleScan, secret: idx.SecretSet, module: ModuleContext, root: str) -> bool:
+        ctx = secret.ctx
+        if ctx.guard or ctx.conditional or ctx.in_class or _testish(ctx.scope):
+            return False
+        if (ctx.scope, secret.receiver) in scan.testing_sets:
+            return False
+        if _overridden(scan, secret.receiver, ctx.scope, secret.node.lineno):
+            return False
+        if idx.is_app(scan, secret.receiver, ctx.scope):
+            return True
+        if secret.receiver in scan.bound.get(ctx.scope, set()) and ctx.scope:
+            local_assign = True
+        else:
+            local_assign = False
+        if secret.receiver in ("app", "application") or local_assign or not ctx.scope:
+            kind = idx.infer_receiver(idx.get_index(root), module.path, secret.receiver_node)
+            return kind == "Flask"
+        return False
+
+    # -- class Config: SECRET_KEY = "..." loaded by from_object; SECRET_KEY = "..." + from_object(__name__)
+    def _loaded(self, module: ModuleContext, scan: idx.ModuleScan, root: str) -> Iterator[Finding]:
+        index = idx.get_index(root)
+        loads = _from_object_loads(index)
+        for cls in scan.classes.values():
+            if cls.secret is None or _non_production(cls):
+                continue
+            users = [cls.name] + _inheritors(scan, cls.name)
+            users = [u for u in users if not _non_production(scan.classes[u])]
+            hit = _first_load(index, loads, module.path, set(users))
+            if hit is None:
+                continue
+            where, name = hit
+            node, _ = cls.secret
+            message = _message(f"config class `{cls.name}`") + f" (loaded as `{name}` by from_object at {where})"
+            yield module.finding(self, node, message)
+        if scan.module_secret is not None and not scan.module_secret_overridden:
+            hit = _first_load(index, loads, module.path, {""})
+            if hit is not None:
+                node, _ = scan.module_secret
+                where, _name = hit
+                yield module.finding(self, node, _message("this module") + f" (loaded by from_object at {where})")
+
+
+def _message(what: str) -> str:
+    where = f" in {what}" if what else ""
+    return (f"`SECRET_KEY` is a string literal{where}: anyone who can read the code can forge session "
+            f"cookies; read it from the environment (os.environ[\"SECRET_KEY\"])")
+
+
+def _testish(scope: str) -> bool:
+    return any(part.startswith(("test", "_test")) or part in ("client", "app_fixture") for part in scope.split("."))
+
+
+def _non_production(cls: idx.ConfigClass) -> bool:
+    return cls.testing or cls.debug or bool(NON_PRODUCTION_CLASS.search(cls.name))
+
+
+def _inheritors(scan: idx.ModuleScan, name: str) -> List[str]:
+    """Classes of the module that inherit ``name`` (directly or not) without setting SECRET_KEY."""
+    out: List[str] = []
+    frontier = [name]
+    while frontier:
+        base = frontier.pop()
+        for cls in scan.classes.values():
+            if base in cls.bases and cls.name not in out and not cls.sets_secret:
+                out.append(cls.name)
+                frontier.append(cls.name)
+    return out
+
+
+def _overridden(scan: idx.ModuleScan, receiver: str, scope: str, line: int) -> bool:
+    """A later config load or ``SECRET_KEY`` assignment on the same app in the same setup."""
+    for load in scan.loads:
+        if load.receiver == receiver and load.ctx.scope == scope and load.node.lineno > line:  # type: ignore
+            return True
+    return False
+
+
+def _from_object_loads(index: idx.ProjectIndex) -> List[Tuple[str, idx.ModuleScan, idx.ConfigLoad]]:
+    out = []
+    for path in index.mentioning("from_object"):
+        if index.is_test(path):
+            continue
+        scan = index.scan(path)
+        if scan is None:
+            continue
+        for load in scan.loads:
+            if load.method != "from_object" or load.ctx.guard or _testish(load.ctx.scope):
+                continue
+            if _overridden(scan, load.receiver, load.ctx.scope, load.node.lineno):  # type: ignore[attr-defined]
+                continue
+            out.append((path, scan, load))
+    return out
+
+
+def _first_load(index: idx.ProjectIndex, loads, path: str, names: set) -> Optional[Tuple[str, str]]:
+    """The first from_object load of one of ``names`` of ``path`` ("" = the module itself):
+    ``("file:line", name)``."""
+    for where, scan, load in loads:
+        for target in _load_targets(index, where, scan, load):
+            if target[0] == path and target[1] in names:
+                rel = os.path.relpath(where, index.root)
+                return f"{rel}:{load.node.lineno}", target[1] or os.path.basename(path)  # type: ignore
+    return None
+
+
+def _load_targets(index: idx.ProjectIndex, path: str, scan: idx.ModuleScan, load: idx.ConfigLoad):
+    """What one ``from_object(arg)`` loads: ``[(path, class name or "")]``."""
+    arg = load.arg
+    scope = load.ctx.scope
+    if isinstance(arg, ast.Name) and arg.id == "__name__":
+        return [(path, "")]
+    text = idx._str(arg)
+    if text is not None:
+        modname, _, attr = text.replace(":", ".").rpartition(".")
+        out = []
+        found = index.resolve_module(path, modname, 0) if modname else None
+        if found:
+            out.append((found, attr))
+        whole = index.resolve_module(path, text.replace(":", "."), 0)
+        if whole:
+            out.append((whole, ""))
+        return out
+    if isinstance(arg, (ast.Name, ast.Attribute)):
+        found = index.resolve_expr(path, arg, scope)
+        return [found] if found else []
+    if isinstance(arg, ast.Subscript) or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
+                                          and arg.func.attr == "get"):
+        mapping = arg.value if isinstance(arg, ast.Subscript) else arg.func.value  # type: ignore[union-attr]
+        found = index.resolve_expr(path, mapping, scope)
+        if not found or not found[1]:
+            return []
+        other = index.scan(found[0])
+        if other is None or found[1] not in other.dicts:
+            return []
+        out = []
+        for value in other.dicts[found[1]]:
+            if isinstance(value, (ast.Name, ast.Attribute)):
+                target = index.resolve_expr(found[0], value, "")
+                if target:
+                    out.append(target)
+        return out
+    return []

@@ -1,0 +1,77 @@
+"""FDP008 blueprint-never-registered: a blueprint with routes that nothing registers on an app.
+
+A blueprint only records its routes; they exist on an app once ``app.register_blueprint(bp)``
+runs (https://flask.palletsprojects.com/en/stable/blueprints/#registering-blueprints). A blueprint
+no ``register_blueprint`` in the project registers (directly, through a parent blueprint, or in a
+loop over a list of blueprints) serves nothing: every URL of it answers 404.
+
+Not reported when some ``register_blueprint`` call takes an argument the index cannot follow
+(a parameter, ``getattr``, a call) and the blueprint is passed around as a value anywhere, when
+modules are loaded by name at run time, in test files, or in projects that create no app (a
+library shipping a blueprint for its users). No fix: where to register is the author's choice.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import index as idx
+from ..model import Finding
+from . import ModuleContext, Rule, register
+
+
+@register
+class BlueprintNeverRegistered(Rule):
+    code = "FDP008"
+    name = "blueprint-never-registered"
+    summary = "A blueprint with routes is never passed to `register_blueprint`: its URLs answer 404"
+    fix_safety = None
+
+    def check(self, module: ModuleContext) -> Iterator[Finding]:
+        facts = module.facts
+        if facts.is_test_file:
+            return
+        if not any(name in ("Blueprint", "APIBlueprint") for _, name, _, _ in facts.imports.values()) and \
+                not facts.flask_module_names:
+            return
+        scan = idx.scan_for(module)
+        if scan is None or not scan.blueprints:
+            return
+        index = None
+        for name, node in idx.iter_blueprints(scan):
+            index = index or idx.get_index(idx.root_of(module))
+            routes = [(p, r) for p, r in idx.blueprint_routes(index, module.path, name) if not index.is_test(p)]
+            if not routes:
+                continue
+            state = _registration(index, module.path, name)
+            if state == "registered":
+                continue
+            if state == "unknown" and (idx.blueprint_referenced(index, module.path, name) or index.dynamic_loading()):
+                continue
+            if idx.string_mentions(index, module.path, name):
+                continue
+            if not index.has_app():
+                return
+            count = len(routes)
+            noun = "route" if count == 1 else "routes"
+            message = (f"blueprint `{name}` has {count} {noun} but no `register_blueprint` in the project "
+                       f"registers it: its URLs answer 404")
+            yield module.finding(self, node, message)
+
+
+def _registration(index: idx.ProjectIndex, path: str, name: str) -> str:
+    """``"registered"``, ``"unknown"`` (some call we cannot follow) or ``"never"``."""
+    unknown = False
+    for other in index.mentioning("register_blueprint"):
+        scan = index.scan(other)
+        if scan is None:
+            unknown = True
+            continue
+        if scan.register_referenced:
+            unknown = True
+        for call in scan.registers:
+            targets = idx.register_targets(index, other, call)
+            if targets is None:
+                unknown = True
+            elif (path, name) in targets:
+                return "registered"
+    return "unknown" if unknown else "never"

@@ -1,0 +1,56 @@
+"""Shared helpers of the issue-8 tests: copy a project of ``tests/projects_issue8`` to a temporary
+folder, run the CLI engine over it, and compare with the ``# expect: FDP0xx`` comments."""
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from flake8_flask_deploy import engine, index
+from flake8_flask_deploy.cli import check_paths
+
+PROJECTS = Path(__file__).parent / "projects_issue8"
+EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+
+
+def copy_project(name: str, tmp_path: Path) -> Path:
+    root = tmp_path / name
+    shutil.copytree(PROJECTS / name, root)
+    return root
+
+
+def clear() -> None:
+    engine.clear_caches()
+    index.clear_caches()
+
+
+def expected(root: Path, codes: Iterable[str]) -> Counter:
+    codes = set(codes)
+    out: Counter = Counter()
+    for path in sorted(root.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = EXPECT.search(line)
+            if match:
+                for code in (c.strip() for c in match.group(1).split(",")):
+                    if code in codes:
+                        out[(path.relative_to(root).as_posix(), number, code)] += 1
+    return out
+
+
+def actual(root: Path, codes: Iterable[str]) -> Counter:
+    clear()
+    report = check_paths([str(root)])
+    codes = set(codes)
+    out: Counter = Counter()
+    for finding in report.findings:
+        if finding.code in codes and finding.path.endswith(".py"):
+            rel = Path(finding.path).resolve().relative_to(root.resolve()).as_posix()
+            out[(rel, finding.line, finding.code)] += 1
+    return out
+
+
+def findings(root: Path, code: str):
+    clear()
+    return [f for f in check_paths([str(root)]).findings if f.code == code]

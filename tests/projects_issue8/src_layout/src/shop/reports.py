@@ -1,0 +1,6 @@
+from shop import app  # expect: FDP009
+
+
+@app.get("/reports/daily")
+def daily():
+    return "daily"

@@ -1,0 +1,169 @@
+"""The project index (index.py) and astroid inference (inference.py) on real trees on disk."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from flake8_flask_deploy import index as idx
+from flake8_flask_deploy import inference
+
+from issue8_helpers import actual, clear, copy_project, expected
+
+CODES = ("FDP007", "FDP008", "FDP009", "FDP010")
+
+
+def write(root: Path, files: dict) -> Path:
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    clear()
+    return root
+
+
+@pytest.mark.parametrize("name", ["factory_blueprints", "circular_blog", "cross_shadow", "src_layout"])
+def test_project_findings_match_expect_comments(name: str, tmp_path: Path) -> None:
+    root = copy_project(name, tmp_path)
+    want = expected(root, CODES)
+    got = actual(root, CODES)
+    assert not (want - got) and not (got - want), f"missing {sorted(want - got)}\nunexpected {sorted(got - want)}"
+
+
+def test_modules_and_dotted_names_with_src_layout(tmp_path: Path) -> None:
+    root = copy_project("src_layout", tmp_path)
+    index = idx.get_index(str(root))
+    dotted = sorted(m.dotted for m in index.modules.values())
+    assert "shop.__init__" in dotted and "shop.views" in dotted and "tests.test_shop" in dotted
+    assert idx.get_index(str(root)) is index  # cached per process and root
+
+
+def test_import_graph_follows_packages_submodules_and_function_imports(tmp_path: Path) -> None:
+    root = copy_project("factory_blueprints", tmp_path)
+    index = idx.get_index(str(root))
+    init = str((root / "app" / "__init__.py").resolve())
+    targets = {Path(t).relative_to(root.resolve()).as_posix() for t, _ in index.edges(init)}
+    # ``from app.main import bp`` inside create_app, ``from app import shop`` (a submodule)
+    assert {"app/config.py", "app/main/__init__.py", "app/auth.py", "app/api/__init__.py", "app/shop.py"} <= targets
+    routes = str((root / "app" / "main" / "routes.py").resolve())
+    importers = [Path(p).relative_to(root.resolve()).as_posix() for p, _ in index.importers(routes)]
+    assert importers == ["app/main/__init__.py"]
+    admin = str((root / "app" / "admin.py").resolve())
+    assert index.importers(admin) == []
+
+
+def test_register_targets_loops_nested_and_module_attributes(tmp_path: Path) -> None:
+    root = copy_project("factory_blueprints", tmp_path)
+    index = idx.get_index(str(root))
+    registered = set()
+    for path in index.mentioning("register_blueprint"):
+        scan = index.scan(path)
+        for call in scan.registers:
+            for target in idx.register_targets(index, path, call) or []:
+                registered.add((Path(target[0]).relative_to(root.resolve()).as_posix(), target[1]))
+    assert registered == {("app/main/__init__.py", "bp"), ("app/auth.py", "auth_bp"), ("app/api/__init__.py", "api_bp"),
+                          ("app/shop.py", "bp"), ("app/api/v1.py", "v1")}
+
+
+def test_prefilter_keeps_unrelated_modules_unscanned(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "util.py": "def add(a, b):\n    return a + b\n",
+    })
+    index = idx.get_index(str(root))
+    by_name = {Path(p).name: m for p, m in index.modules.items()}
+    assert by_name["app.py"].mentions_flask and not by_name["util.py"].mentions_flask
+    assert idx._SCANS == {}  # building the index parses nothing
+
+
+def test_cross_module_shadowing(tmp_path: Path) -> None:
+    root = copy_project("cross_shadow", tmp_path)
+    index = idx.get_index(str(root))
+    found = idx.cross_module_shadowing(index, str((root / "blog" / "routes.py").resolve()))
+    assert [(f.name, f.node.lineno, Path(f.other_path).name, f.other_line, f.import_line) for f in found] == [
+        ("app", 3, "__init__.py", 3, 7)]
+    # the package itself is fine, and so is the seed-000 layout that imports the one app
+    assert idx.cross_module_shadowing(index, str((root / "blog" / "__init__.py").resolve())) == []
+    seed = copy_project("circular_blog", tmp_path / "seed")
+    seed_index = idx.get_index(str(seed))
+    assert idx.cross_module_shadowing(seed_index, str((seed / "blog" / "routes.py").resolve())) == []
+
+
+def test_cross_module_shadowing_not_for_a_script_or_an_app_import(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "blog/__init__.py": "from flask import Flask\napp = Flask(__name__)\nfrom blog.routes import app as app2\n",
+        "blog/routes.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef home():\n    return ''\n",
+        "tool/__init__.py": "from flask import Flask\napp = Flask(__name__)\nfrom tool import cli\n",
+        "tool/cli.py": ("from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef home():\n    return ''\n"
+                        "if __name__ == '__main__':\n    app.run()\n"),
+    })
+    index = idx.get_index(str(root))
+    assert idx.cross_module_shadowing(index, str((root / "blog" / "routes.py").resolve())) == []
+    assert idx.cross_module_shadowing(index, str((root / "tool" / "cli.py").resolve())) == []
+
+
+def test_stdin_buffer_that_differs_from_disk_is_not_judged_by_the_index(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "views.py": ("from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef a():\n    return ''\n"
+                     "@app.route('/b')\ndef a():\n    return ''\n"),
+    })
+    buffer = "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef a():\n    return ''\n"
+    out = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=FDP", "--stdin-display-name", str(root / "views.py"), "-"],
+        input=buffer, capture_output=True, text=True, cwd=root)
+    assert "FDP010" not in out.stdout, out.stdout
+    out = subprocess.run([sys.executable, "-m", "flake8", "--select=FDP", str(root / "views.py")],
+                         capture_output=True, text=True, cwd=root)
+    assert "views.py:6:2: FDP010" in out.stdout, out.stdout + out.stderr
+
+
+def test_inference_follows_a_factory_in_another_module(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/factory.py": ("from flask import Flask\n\ndef build_application():\n    app = Flask(__name__)\n"
+                           "    return app\n"),
+        "pkg/main.py": ("from pkg.factory import build_application\napplication = build_application()\n"
+                        "application.config['SECRET_KEY'] = 'abc'\nother = object()\nother.secret_key = 'x'\n"),
+    })
+    inference.reset_budget()
+    main = str((root / "pkg" / "main.py").resolve())
+    assert inference.infer_kind(main, 3, 0, str(root), "pkg.main") == "Flask"
+    assert inference.infer_kind(main, 5, 0, str(root), "pkg.main") is None
+    assert "astroid" in sys.modules
+
+
+def test_inference_budget_exhausted_answers_none(tmp_path: Path, monkeypatch) -> None:
+    root = write(tmp_path, {"app.py": "import flask\napp = flask.Flask(__name__)\napp.secret_key = 'k'\n"})
+    inference.reset_budget()
+    monkeypatch.setattr(inference, "TIME_BUDGET", 0.0)
+    assert inference.infer_kind(str(root / "app.py"), 3, 0, str(root)) is None
+    monkeypatch.setattr(inference, "TIME_BUDGET", 5.0)
+    inference.reset_budget()
+    assert inference.infer_kind(str(root / "app.py"), 3, 0, str(root)) == "Flask"
+
+
+def test_flake8_run_without_cross_module_needs_imports_neither_astroid_nor_index(tmp_path: Path) -> None:
+    root = write(tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n\n\n@app.route('/')\n"
+                                      "def home():\n    return 'hi'\n"})
+    code = ("import sys, ast\nfrom flake8_flask_deploy.engine import analyze_module\n"
+            f"p = {str(root / 'app.py')!r}\nanalyze_module(ast.parse(open(p).read()), p)\n"
+            "print('astroid' in sys.modules, bool(__import__('flake8_flask_deploy.index').index._INDEXES))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_index_is_built_once_for_many_files(tmp_path: Path) -> None:
+    files = {f"pkg/mod{i}.py": f"from flask import Blueprint\nbp{i} = Blueprint('b{i}', __name__)\n"
+             f"@bp{i}.route('/{i}')\ndef v{i}():\n    return ''\n" for i in range(30)}
+    files["pkg/__init__.py"] = "from flask import Flask\napp = Flask(__name__)\n"
+    root = write(tmp_path, files)
+    start = time.perf_counter()
+    got = actual(root, CODES)
+    assert sum(1 for (_, _, code) in got if code == "FDP008") == 30
+    assert len(idx._INDEXES) == 1
+    assert time.perf_counter() - start < 20
