@@ -261,6 +261,10 @@ SUBCOMMANDS: List[str] = [
 
 def run_check(args: argparse.Namespace) -> int:
     """``check``: print findings and warnings; 1 when there are findings."""
+    from .config import apply_to_check
+
+    for path, message in apply_to_check(args).warnings:
+        print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
     report = check_paths(args.paths, args.flask_deploy_context, args.select, args.ignore,
                          getattr(args, "jobs", 1))
     for path, message in report.warnings:

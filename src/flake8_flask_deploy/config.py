@@ -36,6 +36,9 @@ class Options:
         select: code prefixes to keep (empty: all); ignore: prefixes to drop.
         context: ``"auto"``/``"off"`` or None when not configured.
         unsafe_fixes: None when not configured.
+        app_names, entrypoints, assume_production: the plugin's ``flask-deploy-app-names``,
+            ``flask-deploy-entrypoints`` and ``flask-deploy-assume-production`` (see
+            :class:`flake8_flask_deploy.engine.Options`).
         sources: files the options came from; warnings: ``(path, message)``.
     """
 
@@ -43,6 +46,9 @@ class Options:
     ignore: List[str] = field(default_factory=list)
     context: Optional[str] = None
     unsafe_fixes: Optional[bool] = None
+    app_names: List[str] = field(default_factory=list)
+    entrypoints: List[str] = field(default_factory=list)
+    assume_production: bool = False
     sources: List[str] = field(default_factory=list)
     warnings: List[Tuple[str, str]] = field(default_factory=list)
 
@@ -82,6 +88,7 @@ def _read_flake8(path: str, options: Options) -> bool:
     context = section.get("flask-deploy-context")
     if context and context.strip() in ("auto", "off"):
         options.context = context.strip()
+    _plugin_options(section, options)
     options.sources.append(path)
     return True
 
@@ -113,8 +120,56 @@ def _read_pyproject(path: str, options: Options) -> bool:
         options.context = table["flask-deploy-context"]
     if isinstance(table.get("unsafe-fixes"), bool):
         options.unsafe_fixes = table["unsafe-fixes"]
+    table = {(k if k.startswith("flask-deploy-") else "flask-deploy-" + k): v for k, v in table.items()}
+    if table.get("flask-deploy-context") in ("auto", "off"):
+        options.context = table["flask-deploy-context"]
+    _plugin_options(table, options)
     options.sources.append(path)
     return True
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _names(value: Any) -> List[str]:
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,\s]+", str(value or ""))
+    return [str(x).strip() for x in items if str(x).strip()]
+
+
+def _plugin_options(section: Dict[str, Any], options: Options) -> None:
+    if "flask-deploy-app-names" in section:
+        options.app_names = _names(section["flask-deploy-app-names"])
+    if "flask-deploy-entrypoints" in section:
+        options.entrypoints = _names(section["flask-deploy-entrypoints"])
+    if "flask-deploy-assume-production" in section:
+        options.assume_production = _truthy(section["flask-deploy-assume-production"])
+
+
+def configure_engine(options: Options) -> None:
+    """Hand the plugin options (app names, entrypoints, assume-production) to the engine."""
+    from .engine import configure
+
+    configure(options.app_names, options.entrypoints, options.assume_production)
+
+
+def apply_to_check(args: Any) -> Options:
+    """Fill ``check``'s ``select``/``ignore``/``flask_deploy_context`` from configuration where the
+    command line left them empty (or at the default ``auto``) and configure the engine.
+
+    Returns:
+        the Options read (their ``warnings`` are for the caller to print).
+    """
+    paths = getattr(args, "paths", None) or ["."]
+    options = load_options(paths[0])
+    args.select = merge_codes(getattr(args, "select", None), options.select)
+    args.ignore = merge_codes(getattr(args, "ignore", None), options.ignore)
+    if getattr(args, "flask_deploy_context", "auto") in (None, "auto") and options.context:
+        args.flask_deploy_context = options.context
+    configure_engine(options)
+    return options
 
 
 def load_options(start: str) -> Options:

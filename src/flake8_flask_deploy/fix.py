@@ -365,6 +365,7 @@ def run_fix(args: argparse.Namespace) -> int:
     ignore = config_mod.merge_codes(args.ignore, options.ignore)
     mode = args.flask_deploy_context or options.context or CONTEXT_AUTO
     unsafe = args.unsafe_fixes if args.unsafe_fixes is not None else bool(options.unsafe_fixes)
+    config_mod.configure_engine(options)
     for path in args.paths:
         if not os.path.exists(path):
             print(f"error: {path}: no such file or directory", file=sys.stderr)
