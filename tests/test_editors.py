@@ -1,0 +1,138 @@
+"""flake8 called the way editors call it: the same findings whatever the working directory.
+
+* VS Code's flake8 extension (microsoft/vscode-flake8) runs ``python -m flake8`` with
+  ``--format=%(row)d,%(col)d,%(code).1s,%(code)s:%(text)s`` on the file's absolute path, or on stdin
+  with ``--stdin-display-name <absolute path> -``, from ``flake8.cwd`` (default: the workspace folder,
+  which may be a parent of the project).
+* Vim's ALE, Emacs' flymake/flycheck and python-lsp-server pipe the unsaved buffer to
+  ``flake8 --stdin-display-name <path> -`` from the file's folder or the editor's.
+
+The deployment context must come from the linted file's path, not from the working directory.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+VSCODE_FORMAT = "--format=%(row)d,%(col)d,%(code).1s,%(code)s:%(text)s"
+# the extension's own pattern for reading flake8 output
+DIAGNOSTIC_RE = re.compile(r"(?P<line>\d+),(?P<column>-?\d+),(?P<type>\w+),(?P<code>\w+\d+):(?P<message>[^\r\n]*)")
+
+APP = '''\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "hi"
+
+
+if __name__ == "__main__":
+    app.run(port=8080, debug=True)
+'''
+
+DOCKERFILE = '''\
+FROM python:3.12-slim
+WORKDIR /srv
+COPY . .
+EXPOSE 8080
+CMD ["python", "web/app.py"]
+'''
+
+EXPECTED = [("12", "5", "FDP004"), ("12", "5", "FDP005"), ("12", "24", "FDP003")]
+
+
+def run(cwd: Path, *args: str, stdin: str | None = None) -> str:
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--select", "FDP", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.stdout
+
+
+def vscode_diagnostics(output: str) -> list[tuple[str, str, str]]:
+    out = []
+    for line in output.splitlines():
+        line = line.strip("'")  # the extension passes the format quoted and strips the quotes
+        match = DIAGNOSTIC_RE.match(line)
+        assert match, line
+        assert match["type"] == "F"  # first letter of the code: VS Code maps it to a severity
+        out.append((match["line"], match["column"], match["code"]))
+    return out
+
+
+def default_rows(output: str) -> list[tuple[str, str, str]]:
+    out = []
+    for line in output.splitlines():
+        place, rest = line.split(": ", 1)
+        _path, row, col = place.rsplit(":", 2)
+        out.append((row, col, rest.split()[0]))
+    return out
+
+
+@pytest.fixture()
+def workspace(tmp_path: Path) -> Path:
+    """A workspace folder holding a project (``proj``) whose app lives in ``proj/web``."""
+    proj = tmp_path / "workspace" / "proj"
+    (proj / "web").mkdir(parents=True)
+    (proj / "setup.cfg").write_text("[metadata]\nname = proj\n")
+    (proj / "Dockerfile").write_text(DOCKERFILE)
+    (proj / "web" / "app.py").write_text(APP)
+    return tmp_path / "workspace"
+
+
+def test_reference_run_from_project_root(workspace: Path) -> None:
+    assert default_rows(run(workspace / "proj", "web/app.py")) == EXPECTED
+
+
+def test_vscode_absolute_path_from_workspace_folder(workspace: Path) -> None:
+    app = workspace / "proj" / "web" / "app.py"
+    assert vscode_diagnostics(run(workspace, VSCODE_FORMAT, str(app))) == EXPECTED
+
+
+def test_vscode_stdin_with_absolute_display_name_from_elsewhere(workspace: Path, tmp_path: Path) -> None:
+    app = workspace / "proj" / "web" / "app.py"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = run(elsewhere, VSCODE_FORMAT, "--stdin-display-name", str(app), "-", stdin=app.read_text())
+    assert vscode_diagnostics(out) == EXPECTED
+
+
+def test_unsaved_buffer_is_linted_not_the_file_on_disk(workspace: Path) -> None:
+    app = workspace / "proj" / "web" / "app.py"
+    buffer = APP.replace("app.run(port=8080, debug=True)", "app.run(host=\"0.0.0.0\", port=8080)")
+    out = run(workspace, VSCODE_FORMAT, "--stdin-display-name", str(app), "-", stdin=buffer)
+    assert vscode_diagnostics(out) == [("12", "5", "FDP004")]
+
+
+def test_stdin_from_the_files_folder_with_relative_display_name(workspace: Path) -> None:
+    # ALE / flymake style: cwd is the file's folder, display name relative to it
+    web = workspace / "proj" / "web"
+    out = run(web, "--stdin-display-name", "app.py", "-", stdin=(web / "app.py").read_text())
+    assert default_rows(out) == EXPECTED
+    assert out.startswith("app.py:12:")
+
+
+def test_config_is_found_from_the_files_folder(workspace: Path) -> None:
+    # flake8 looks for its config from the working directory upwards: an editor running it from the
+    # file's folder (VS Code: "flake8.cwd": "${fileDirname}") gets the project's [flake8] options
+    proj = workspace / "proj"
+    (proj / "setup.cfg").write_text("[metadata]\nname = proj\n\n[flake8]\nflask-deploy-context = off\n")
+    web = proj / "web"
+    out = run(web, VSCODE_FORMAT, str(web / "app.py"))
+    assert vscode_diagnostics(out) == []  # context off: the guarded dev server is dev-only
+    # from the workspace folder (a parent of the project) flake8 does not see proj/setup.cfg
+    assert vscode_diagnostics(run(workspace, VSCODE_FORMAT, str(web / "app.py"))) == EXPECTED
+
+
+def test_file_outside_any_project_still_linted(tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch.py"
+    scratch.write_text("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n")
+    out = run(tmp_path, VSCODE_FORMAT, "--stdin-display-name", str(scratch), "-", stdin=scratch.read_text())
+    assert sorted(code for _, _, code in vscode_diagnostics(out)) == ["FDP003", "FDP004"]
