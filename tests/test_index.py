@@ -167,3 +167,14 @@ def test_index_is_built_once_for_many_files(tmp_path: Path) -> None:
     assert sum(1 for (_, _, code) in got if code == "FDP008") == 30
     assert len(idx._INDEXES) == 1
     assert time.perf_counter() - start < 20
+
+
+def test_example_factory_blueprints_shows_each_rule(tmp_path: Path) -> None:
+    import shutil
+
+    example = Path(__file__).parent.parent / "examples" / "factory_blueprints"
+    root = tmp_path / "factory_blueprints"
+    shutil.copytree(example, root)
+    got = sorted((rel, code) for (rel, _line, code) in actual(root, CODES))
+    assert got == [("shop/admin/views.py", "FDP008"), ("shop/catalog/feeds.py", "FDP009"),
+                   ("shop/catalog/views.py", "FDP010"), ("shop/settings.py", "FDP007")]

@@ -1025,7 +1025,7 @@ def infer_receiver(index: "ProjectIndex", path: str, node: Optional[ast.AST]) ->
 
 def deployment_mentions(index: "ProjectIndex", path: str) -> bool:
     """True when a non-Python project file (Makefile, shell script, .flaskenv, config, compose,
-    Dockerfile, README commands) names this module (``blog.routes``, ``blog/routes.py``,
+    Dockerfile; not prose or assets) names this module (``blog.routes``, ``blog/routes.py``,
     ``routes:app``): it may be started directly."""
     entry = index.modules.get(path)
     if entry is None:
@@ -1038,9 +1038,9 @@ def deployment_mentions(index: "ProjectIndex", path: str) -> bool:
         wanted.append(dotted)
     for folder, files in project.walk_project(index.root):
         for name in files:
-            if name.endswith((".py", ".pyc", ".html", ".js", ".css", ".json", ".lock", ".txt")) and name not in (
-                    "requirements.txt",):
-                continue
+            if name.endswith((".py", ".pyc", ".html", ".js", ".css", ".json", ".lock", ".txt", ".md", ".rst",
+                              ".svg", ".png", ".jpg", ".ico", ".map", ".po", ".mo")):
+                continue  # code, assets and prose (a README's file tree names every module)
             try:
                 with open(os.path.join(folder, name), "rb") as handle:
                     text = handle.read(200000).decode("utf-8", "replace")
