@@ -207,7 +207,7 @@ def test_configuration_snippets_take_effect(broken: Path) -> None:
 def test_pre_commit_snippets_name_real_hooks() -> None:
     hooks = {h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     used = set()
-    for page in (DOCS / "pre-commit.md", DOCS / "index.md"):
+    for page in (DOCS / "pre-commit.md", DOCS / "index.md", ROOT / "README.md"):
         for block in code_blocks(page, "yaml"):
             data = yaml.safe_load(block)
             entries = data["repos"] if isinstance(data, dict) and "repos" in data else data
