@@ -120,13 +120,20 @@ def _compose_site(text: str, line: int) -> Optional[CommandSite]:
     if not 0 < line <= len(lines):
         return None
     match = _COMPOSE.match(lines[line - 1])
-    if not match or match.group(2).startswith(("|", ">", "#")) or " #" in match.group(2):
+    if not match or match.group(2).startswith(("|", ">", "#", "&", "*", "!")):
         return None
+    raw, tail = match.group(2), match.group(3)
+    if not raw.startswith(("'", '"', "[")):
+        comment = re.search(r"[ \t]+#", raw)  # a plain scalar ends where a comment starts
+        if comment:
+            raw, tail = raw[:comment.start()], raw[comment.start():] + tail
     try:
-        value = yaml.safe_load(match.group(2))
+        value = yaml.safe_load(raw)
     except yaml.YAMLError:
         return None
-    head, tail = match.group(1), match.group(3)
+    if yaml.safe_load(match.group(2)) != value:
+        return None  # a quoted value followed by something we do not understand
+    head = match.group(1)
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
         return CommandSite(value, line - 1, line - 1, lambda new: f"{head}{json.dumps(new)}{tail}", False)
     if isinstance(value, str):

@@ -32,7 +32,7 @@ def fix(ctx: FixContext) -> Optional[Change]:
     for guard in facts.guards:
         kind = is_main_guard(guard.test)
         ablock = guard.body if kind else guard.orelse
-        if not ablock or not (ablock[0].lineno <= f.line <= ablock[-1].end_lineno):
+        if not ablock or not (_first_line(ablock[0]) <= f.line <= (ablock[-1].end_lineno or 0)):
             continue
         cguard = ctx.node_at(guard.lineno, guard.col_offset, cst.If)
         if cguard is None or not isinstance(ctx.parents.get(cguard), cst.Module):
@@ -47,6 +47,11 @@ def fix(ctx: FixContext) -> Optional[Change]:
             return None
         return _move(ctx, guard, ablock, cguard, cblock, bool(kind))
     return None
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", None) or []
+    return min([stmt.lineno] + [d.lineno for d in decorators])
 
 
 def _names(stmt: ast.stmt):

@@ -1,0 +1,18 @@
+from flask import Flask
+
+from views import api
+
+app = Flask(__name__)
+
+
+# the pages
+@app.route("/")
+def index():
+    return "hi"
+
+app.register_blueprint(api, url_prefix="/api")  # keep this comment
+app.config["SECRET_KEY"] = "dev"
+
+if __name__ == "__main__":
+    print("serving on 5000")
+    app.run(port=5000)

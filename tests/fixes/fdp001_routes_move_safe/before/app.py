@@ -1,0 +1,17 @@
+from flask import Flask
+
+from views import api
+
+app = Flask(__name__)
+
+
+if __name__ == "__main__":
+    # the pages
+    @app.route("/")
+    def index():
+        return "hi"
+
+    app.register_blueprint(api, url_prefix="/api")  # keep this comment
+    app.config["SECRET_KEY"] = "dev"
+    print("serving on 5000")
+    app.run(port=5000)

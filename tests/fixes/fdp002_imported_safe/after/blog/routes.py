@@ -1,0 +1,9 @@
+from flask import Flask
+
+from blog import app
+
+
+
+@app.route("/")
+def index():
+    return "hi"
