@@ -236,7 +236,7 @@ def test_broken_blog_is_fixed_completely(tmp_path):
         compile(path.read_bytes(), str(path), "exec")
     # and the app still imports, with the routes that were hidden or shadowed now on the served app
     pytest.importorskip("flask")
-    probe = subprocess.run([sys.executable, "-c", "import run; print(sorted(r.rule for r in run.app.url_map.iter_rules()))"],
-                           cwd=root, capture_output=True, text=True, timeout=60)
+    code = "import run; print(sorted(r.rule for r in run.app.url_map.iter_rules()))"
+    probe = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert probe.returncode == 0, probe.stderr
     assert "'/'" in probe.stdout, probe.stdout

@@ -65,6 +65,7 @@ class FixReport:
         warnings: ``(path, message)``: files left untouched (unreadable, undecodable, unparsable).
         errors: ``(path, message)``: files that needed a change that could not be made.
         notes: things the user must do or know (e.g. "gunicorn must be installed").
+        covered: ``(path, code, line)`` of deployment findings a rewrite of another code settles.
     """
 
     applied: List[Applied] = field(default_factory=list)
@@ -73,6 +74,7 @@ class FixReport:
     warnings: List[Tuple[str, str]] = field(default_factory=list)
     errors: List[Tuple[str, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    covered: List[Tuple[str, str, int]] = field(default_factory=list)
 
 
 # ---- source text: encoding, BOM, newlines -------------------------------------------------------
@@ -199,6 +201,84 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
         if not done:
             break
     return text, applied, unsafe_available, problems
+
+
+def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = True,
+                    select: Sequence[str] = (), ignore: Sequence[str] = ()) -> set:
+    """What ``fix`` has a rewrite for, as ``{(path, code, line)}`` of the findings it would fix.
+
+    Computed without writing anything: each Python finding is offered to its rule's fix on the
+    file as it is (``unsafe`` False keeps only safe fixes), and each deployment-file rewrite also
+    covers the Python findings whose ``related`` location it rewrites. ``check --show-fixes`` can use
+    this to mark exactly the fixable findings (see :func:`mark_fixable`).
+    """
+    import libcst as cst
+
+    from .cli import iter_python_files
+    from .facts import collect
+    from .fixes import FixContext, module_fix
+
+    keys = set()
+    report = FixReport()
+    deployment_sites = set()
+    clear_caches()
+    if mode != "off":
+        from .fixes import deployment
+
+        deployment.fix_deployments(paths, report, unsafe, select, ignore, write=False)
+        done = [(item.path, item.code, item.line) for item in report.applied] + report.covered
+        for path, code, line in done:
+            keys.add((project.normpath(path), code, line))
+            deployment_sites.add((project.normpath(path), code, line))
+    for path in iter_python_files(paths):
+        try:
+            with open(path, "rb") as handle:
+                text = decode(handle.read()).text
+            findings = fixable_findings(text, path, mode, select, ignore)
+            if not findings:
+                continue
+            module = cst.parse_module(text)
+            tree = ast.parse(text)
+        except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, cst.ParserSyntaxError,
+                RecursionError):
+            continue
+        norm = project.normpath(path)
+        facts = collect(tree, path)
+        facts.accept_imported_apps(project.resolve_imported_apps(facts, norm))
+        ctx = FixContext(norm, text, module, tree, facts, findings[0])
+        for finding in findings:
+            if finding.related is not None and (project.normpath(finding.related.path), finding.code,
+                                                finding.related.line) in deployment_sites:
+                keys.add((norm, finding.code, finding.line))
+                continue
+            fixer = module_fix(finding.code)
+            if fixer is None:
+                continue
+            ctx.finding = finding
+            try:
+                change = fixer(ctx)
+            except Exception:  # pragma: no cover - a fixer bug must not break check
+                change = None
+            if change is not None and (unsafe or change.safety == SAFE) and change.module.code != text:
+                keys.add((norm, finding.code, finding.line))
+    return keys
+
+
+def mark_fixable(findings: Sequence[Finding], paths: Sequence[str], mode: str = CONTEXT_AUTO,
+                 unsafe: bool = True) -> List[Finding]:
+    """``findings`` with ``fixable`` set exactly when ``fix`` (with ``unsafe``) rewrites them; a
+    finding shown at a deployment line for a Python finding counts when that Python finding does."""
+    from dataclasses import replace
+
+    keys = available_fixes(paths, mode, unsafe)
+    out = []
+    for f in findings:
+        key = (project.normpath(f.path), f.code, f.line)
+        fixable = key in keys
+        if not fixable and f.related is not None:
+            fixable = (project.normpath(f.related.path), f.code, f.related.line) in keys
+        out.append(replace(f, fixable=fixable))
+    return out
 
 
 # ---- files -------------------------------------------------------------------------------------

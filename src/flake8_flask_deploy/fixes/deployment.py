@@ -375,10 +375,12 @@ def fix_deployments(paths: Sequence[str], report, unsafe: bool, select: Sequence
     for root in roots:
         context = get_context(root)
         plans: Dict[Tuple[str, int], DeployFix] = {}
+        codes_at: Dict[Tuple[str, int], set] = {}
         for finding, launch in launch_findings(context):
             if not is_selected(finding.code, select, ignore) or not finding.fixable:
                 continue
             key = (launch.source.path, launch.source.line)
+            codes_at.setdefault(key, set()).add(finding.code)
             if finding.code == "FDP004" and launch.server == FLASK_RUN:
                 plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP004", "gunicorn", launch)
             elif finding.code == "FDP005" and launch.server in (FLASK_RUN, GUNICORN) and key not in plans:
@@ -399,6 +401,10 @@ def fix_deployments(paths: Sequence[str], report, unsafe: bool, select: Sequence
         for path, file_plans in sorted(by_file.items()):
             _apply_file(path, sorted(file_plans, key=lambda p: -p.line), script_runs, report, unsafe, write,
                         Applied, write_atomic)
+        for item in list(report.applied):
+            # a gunicorn rewrite also settles the loopback finding of the same command
+            for code in codes_at.get((item.path, item.line), set()) - {item.code}:
+                report.covered.append((item.path, code, item.line))
         if write and any(p in report.changed for p in by_file):
             clear_caches()
 

@@ -1,0 +1,85 @@
+"""``Finding.fixable`` against what ``fix`` really does.
+
+* :func:`flake8_flask_deploy.fix.mark_fixable` marks a finding fixable only when ``fix`` (with the
+  same safety) then removes it.
+* The flags the rules (and ``check``'s deployment-line mirrors) set should equal the fixer's; the
+  cases where they still differ are listed in ``RULE_FLAGS_DIFFER`` (strict xfail: when the rules
+  are aligned the test turns green and the entry must go).
+"""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flake8_flask_deploy.cli import check_paths
+from flake8_flask_deploy.engine import clear_caches
+from flake8_flask_deploy.fix import fix_paths, mark_fixable
+
+CASES = Path(__file__).parent / "fixes"
+NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+#: case -> why the rules' ``fixable`` differs from the fixer (reported to the rules' owner).
+RULE_FLAGS_DIFFER = {
+    "fdp003_run_keyword_safe": "FDP004 on app.run run by `python app.py` (and its Dockerfile mirrors) not marked",
+    "fdp003_run_positional_safe": "FDP004 on app.run run by `python app.py` (and its Dockerfile mirrors) not marked",
+    "fdp004_compose_flask_run_unsafe": "deployment finding mapped onto the module loses `fixable`",
+    "fdp004_dockerfile_python_unsafe": "FDP004 script launch and Dockerfile mirrors not marked",
+    "fdp004_procfile_flask_run_unsafe": "deployment finding mapped onto the module loses `fixable`",
+    "fdp005_add_host_unsafe": "Dockerfile mirrors and FDP004 script launch not marked",
+    "fdp005_flask_run_host_unsafe": "deployment findings mapped onto the module lose `fixable`",
+    "fdp005_gunicorn_bind_unsafe": "deployment finding mapped onto the module loses `fixable`",
+    "fdp005_multiline_loopback_unsafe": "Dockerfile mirrors and FDP004 script launch not marked",
+    "noop_fdp001_setup_in_main": "FDP001 through main() (which also runs app.run) marked but has no fix",
+    "noop_fdp004_run_in_function": "FDP004 on app.run inside a function called at import marked but has no fix",
+}
+
+
+def _meta(case: str) -> dict:
+    meta = {}
+    for line in (CASES / case / "case.txt").read_text().splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip()] = value.strip()
+    return meta
+
+
+def _copy(case: str, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(CASES / case / "before", root)
+    if not (root / "pyproject.toml").exists():
+        (root / "pyproject.toml").write_text("")
+    clear_caches()
+    return root
+
+
+@pytest.mark.parametrize("case", NAMES)
+def test_marked_fixable_findings_are_fixed(case: str, tmp_path: Path) -> None:
+    meta = _meta(case)
+    unsafe = meta.get("unsafe") == "yes"
+    select = meta["select"].split() if meta.get("select") else []
+    root = _copy(case, tmp_path)
+    findings = check_paths([str(root)], select=select).findings
+    marked = [f for f in mark_fixable(findings, [str(root)], unsafe=unsafe) if f.fixable]
+    if case.startswith("noop_"):
+        assert marked == []
+    fix_paths([str(root)], unsafe=unsafe, select=select)
+    clear_caches()
+    after = Counter((f.code, f.path) for f in check_paths([str(root)], select=select).findings)
+    before = Counter((f.code, f.path) for f in findings)
+    # positions move when lines are added or removed: count per (code, file)
+    for key, n in Counter((f.code, f.path) for f in marked).items():
+        assert after[key] <= before[key] - n, f"{key} marked fixable {n} time(s) but not fixed"
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=RULE_FLAGS_DIFFER[name]))
+    if name in RULE_FLAGS_DIFFER else name for name in NAMES
+])
+def test_rule_fixable_flags_match_the_fixer(case: str, tmp_path: Path) -> None:
+    root = _copy(case, tmp_path)
+    findings = check_paths([str(root)]).findings
+    fixer = mark_fixable(findings, [str(root)], unsafe=True)
+    differ = [(f.code, Path(f.path).name, f.line, f.fixable) for f, g in zip(findings, fixer) if f.fixable != g.fixable]
+    assert differ == []
