@@ -70,7 +70,7 @@ def test_stale_index_is_detected(tmp_path: Path) -> None:
     index = tmp_path / "index.md"
     index.write_text(gen.render_index().replace("FDP003", "FDP033", 1))
     mkdocs = tmp_path / "mkdocs.yml"
-    mkdocs.write_text((ROOT / "mkdocs.yml").read_text())
+    mkdocs.write_text(gen.updated_mkdocs((ROOT / "mkdocs.yml").read_text()))
     old = gen.INDEX, gen.MKDOCS
     gen.INDEX, gen.MKDOCS = str(index), str(mkdocs)
     try:
