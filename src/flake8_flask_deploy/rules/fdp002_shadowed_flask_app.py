@@ -1,7 +1,9 @@
 """FDP002 shadowed-flask-app: ``X = Flask(...)`` rebinds a name that already held the app.
 
-Routes registered after the rebinding attach to the new, unserved instance; the served app (the
-imported one, or the first one) never gets them: 404. Flask's pattern for large applications
+When the name was imported, routes registered after the rebinding attach to the new instance, which
+is never served: 404. When the name held an app created earlier in the module, the later app is the
+one a server gets, and everything registered on the first one is lost (reported only when something
+was registered on it). Test modules, which build a fresh app per case, are not checked. Flask's pattern for large applications
 imports the one app everywhere: https://flask.palletsprojects.com/en/stable/patterns/packages/
 """
 from __future__ import annotations
@@ -20,13 +22,24 @@ class ShadowedFlaskApp(Rule):
     fix_safety = "mixed"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
-        for stmt, name, kind, previous in module.facts.shadowing:
+        facts = module.facts
+        if facts.is_test_file:
+            return  # tests build a fresh app per case on purpose
+        for stmt, name, kind, previous in facts.shadowing:
             if kind == "import":
-                what = f"the app imported on line {previous.lineno}"
+                message = (
+                    f"`{name} = Flask(...)` replaces the app imported on line {previous.lineno}; routes "
+                    f"registered on `{name}` from here on go to an app that is never served (404)"
+                )
             else:
-                what = f"the app created on line {previous.lineno}"
-            message = (
-                f"`{name} = Flask(...)` replaces {what}; routes registered on `{name}` from here on go "
-                f"to an app that is never served (404)"
-            )
+                # the later app is the one a server gets; only set-up done on the first one is lost
+                lost = [r for r in facts.registrations
+                        if r.receiver == name and previous.lineno < r.node.lineno < stmt.lineno]
+                if not lost:
+                    continue
+                message = (
+                    f"`{name} = Flask(...)` replaces the app created on line {previous.lineno}; the "
+                    f"{len(lost)} set-up call{'s' if len(lost) != 1 else ''} made on it since (from line "
+                    f"{lost[0].node.lineno}) are lost to the served app (404)"
+                )
             yield module.finding(self, stmt, message, fixable=True)

@@ -10,7 +10,7 @@ frontend = f.Flask("frontend")
 backend = f.Flask("backend")  # two apps with different names (DispatcherMiddleware): fine
 
 api = F("api")
-api = f.Flask("api-v2")  # expect: FDP002
+api = f.Flask("api-v2")  # nothing registered on the first: fine
 
 if f:
     web = F("a")
@@ -21,3 +21,23 @@ else:
 def create_app():
     app = F(__name__)  # a factory's local app does not shadow the module's
     return app
+
+
+site = F("site")
+
+
+@site.route("/")
+def home():
+    return "home"
+
+
+site = F("site")  # expect: FDP002
+
+
+@site.route("/about")
+def about():
+    return "about"
+
+
+config_demo = F("demo")
+config_demo = F("demo")  # nothing was registered on the first app: nothing is lost
