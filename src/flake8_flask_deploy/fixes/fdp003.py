@@ -31,6 +31,13 @@ def fix(ctx: FixContext) -> Optional[Change]:
         parent = ctx.parents.get(element)
         if isinstance(parent, cst.Dict):
             new = parent.with_changes(elements=remove_from_sequence(parent.elements, element))
+            arg = ctx.parents.get(parent)
+            call = ctx.parents.get(arg) if isinstance(arg, cst.Arg) else None
+            if not new.elements and isinstance(call, cst.Call) and len(call.args) == 1 and _is_config_call(call):
+                expr = ctx.parents.get(call)
+                module = ctx.remove_statement(expr) if isinstance(expr, cst.Expr) else None
+                if module is not None:
+                    return Change(module, SAFE, "delete the config call that only turned debug mode on " + _tail())
             return Change(ctx.replace(parent, new), SAFE, "drop the DEBUG key " + _tail())
         return None
     target = ctx.node_at(f.line, f.col, cst.BaseExpression)
@@ -58,5 +65,19 @@ def _drop_arg(ctx: FixContext, arg: cst.Arg) -> Optional[Change]:
         new_arg = arg.with_changes(value=cst.Name("None"))
         return Change(ctx.replace(arg, new_arg), SAFE, "pass debug=None to run() " + _tail())
     new_call = call.with_changes(args=remove_from_sequence(call.args, arg))
+    if not new_call.args and _is_config_call(call):
+        # ``app.config.update(DEBUG=True)`` would become ``app.config.update()``: drop the statement
+        expr = ctx.parents.get(call)
+        if isinstance(expr, cst.Expr):
+            module = ctx.remove_statement(expr)
+            if module is not None:
+                return Change(module, SAFE, "delete the config call that only turned debug mode on " + _tail())
     what = f"`{arg.keyword.value}=...`" if arg.keyword is not None else "the positional debug argument"
     return Change(ctx.replace(call, new_call), SAFE, f"drop {what} from run() " + _tail())
+
+
+def _is_config_call(call: cst.Call) -> bool:
+    """``<x>.config.update(...)`` / ``<x>.config.from_mapping(...)``."""
+    func = call.func
+    return (isinstance(func, cst.Attribute) and func.attr.value in ("update", "from_mapping")
+            and isinstance(func.value, cst.Attribute) and func.value.attr.value == "config")

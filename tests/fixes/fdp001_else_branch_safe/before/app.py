@@ -1,0 +1,9 @@
+from flask import Flask
+
+app = Flask(__name__)
+
+if __name__ != "__main__":
+    app.config.from_object("config.Production")
+else:
+    app.config.from_pyfile("settings.cfg")
+    app.run()
