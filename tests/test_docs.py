@@ -181,12 +181,13 @@ def test_ci_jobs_run_as_written(broken: Path) -> None:
     # an error (exit 2) still fails the step
     assert "--format sarif" in command
     assert shell(broken, command.replace("--format sarif", "--format nope")).returncode == 1
-    # GitLab: the script fails on findings after writing the artifact
-    (broken / "flask-deploy.sarif").unlink()
+    # GitLab: the script fails on findings after writing the Code Quality report it declares
     script = "\n".join(line for line in ci_steps(gitlab[0]) if not line.startswith("pip "))
     proc = shell(broken, script)
     assert proc.returncode == 1 and "app.py:12:" in proc.stdout
-    assert (broken / "flask-deploy.sarif").exists()
+    report = yaml.safe_load(gitlab[0])["flask-deploy"]["artifacts"]["reports"]["codequality"]
+    issues = json.loads((broken / report).read_text())
+    assert {i["check_name"] for i in issues} >= {"FDP003", "FDP004"}
 
 
 def test_configuration_snippets_take_effect(broken: Path) -> None:

@@ -219,3 +219,22 @@ def test_sarif_fix_is_what_fix_would_do(tmp_path: Path) -> None:
     fixed = cli(tmp_path, "fix", ".")
     assert fixed.returncode == 1, fixed.stderr
     assert patched == (tmp_path / "app.py").read_text() != source
+
+
+def test_gitlab_code_quality_report(project: Path) -> None:
+    proc = cli(project, "check", "--format", "gitlab", ".")
+    assert proc.returncode == 1
+    issues = json.loads(proc.stdout)
+    assert {(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues} >= {
+        ("FDP003", "app.py", 12), ("FDP003", "Dockerfile", 5)}
+    for issue in issues:
+        assert set(issue) >= {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["description"].startswith(issue["check_name"] + " ")
+    fingerprints = [i["fingerprint"] for i in issues]
+    assert len(set(fingerprints)) == len(fingerprints)
+    # moving the code down a line keeps every fingerprint (GitLab tracks issues across commits by them)
+    (project / "app.py").write_text("\n" + APP)
+    moved = json.loads(cli(project, "check", "--format", "gitlab", ".").stdout)
+    assert sorted(i["fingerprint"] for i in moved) == sorted(fingerprints)
+    assert {i["location"]["lines"]["begin"] for i in moved if i["location"]["path"] == "app.py"} == {13}

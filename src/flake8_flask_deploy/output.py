@@ -1,8 +1,11 @@
-"""Output formats of the CLI: flake8-style text, JSON, SARIF 2.1.0 and GitHub workflow commands.
+"""Output formats of the CLI: flake8-style text, JSON, SARIF 2.1.0, GitHub workflow commands and
+GitLab Code Quality.
 
 * SARIF 2.1.0: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html ; what GitHub code
   scanning reads of it:
   https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+* GitLab Code Quality report (a CodeClimate-style JSON array):
+  https://docs.gitlab.com/ee/ci/testing/code_quality.html#code-quality-report-format
 * GitHub workflow commands (``::error file=…,line=…::message``) and their escaping:
   https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#setting-an-error-message
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 from urllib.parse import quote
@@ -260,10 +264,38 @@ def format_github(report: "Report", show_fixes: bool = False) -> str:
     return "\n".join(lines)
 
 
+# ---- GitLab Code Quality --------------------------------------------------------------------------
+def format_gitlab(report: "Report", show_fixes: bool = False) -> str:
+    """GitLab Code Quality JSON: one issue per finding with ``description``, ``check_name`` (the rule
+    code), ``fingerprint`` (stable across runs: rule, path and message without line numbers), ``severity``
+    and ``location``; GitLab shows them in merge requests."""
+    import hashlib
+
+    issues = []
+    seen: Dict[str, int] = {}
+    for f in report.findings:
+        path = _relative(f.path).replace(os.sep, "/")
+        message = re.sub(r"(\S):\d+\b", r"\1", f.message)  # "(Dockerfile:7 runs ...)": no line numbers
+        base = hashlib.sha256(f"{f.code}\0{path}\0{message}".encode("utf-8")).hexdigest()
+        seen[base] = seen.get(base, 0) + 1
+        fingerprint = base if seen[base] == 1 else hashlib.sha256(f"{base}{seen[base]}".encode()).hexdigest()
+        issues.append({
+            "type": "issue",
+            "description": f"{f.code} {f.message}",
+            "check_name": f.code,
+            "categories": ["Bug Risk"],
+            "fingerprint": fingerprint,
+            "severity": "major",
+            "location": {"path": path, "lines": {"begin": f.line}},
+        })
+    return json.dumps(issues, indent=2)
+
+
 #: ``--format`` name -> formatter(report, show_fixes) -> text.
 FORMATS: Dict[str, Callable[..., str]] = {
     "text": format_text,
     "json": format_json,
     "sarif": format_sarif,
     "github": format_github,
+    "gitlab": format_gitlab,
 }
