@@ -94,6 +94,15 @@ class Launch:
         options: server options that matter to rules (``{"reload": "true"}``).
         env_lines: the line of the deployment file that sets each variable of ``env``.
         host_given: the command (or its environment) sets the bind host explicitly.
+        kind: the reader that found it (``"dockerfile"``, ``"compose"``, ``"procfile"``, ``"systemd"``,
+            ``"supervisor"``, ``"shell"``, ``"gunicorn-config"``, ``"uwsgi-ini"``).
+        name: the compose service, supervisor program or systemd unit name, when there is one.
+        env_sources: for variables set in another file than ``source`` (``.flaskenv``, a systemd
+            ``EnvironmentFile=``, a start script), where each is set.
+        via: the files the command was followed through (a start script, a gunicorn config file).
+        serves_with: for a python-script launch, the WSGI server the script starts itself
+            (``"waitress"`` for ``serve(app, ...)``), else None.
+        bind_default: True when ``binds`` is the server's default (no bind written anywhere).
     """
 
     source: Location
@@ -112,6 +121,18 @@ class Launch:
     options: Dict[str, str] = field(default_factory=dict)
     env_lines: Dict[str, int] = field(default_factory=dict)
     host_given: bool = False
+    kind: str = ""
+    name: Optional[str] = None
+    env_sources: Dict[str, Location] = field(default_factory=dict)
+    via: Tuple[Location, ...] = ()
+    serves_with: Optional[str] = None
+    bind_default: bool = False
+
+    def env_location(self, key: str) -> Location:
+        """Where the variable ``key`` of ``env`` is set (its own file and line when known)."""
+        if key in self.env_sources:
+            return self.env_sources[key]
+        return Location(self.source.path, self.env_lines.get(key, self.source.line))
 
     @property
     def runs_as_main(self) -> bool:
@@ -137,12 +158,14 @@ class DeploymentContext:
         launches: every launch found, production or not.
         files: deployment files that were read.
         warnings: ``(path, message)`` for files that could not be read; never raised.
+        proxies: reverse-proxy forwards (nginx ``proxy_pass``/``uwsgi_pass``) found in the project.
     """
 
     root: str
     launches: List[Launch] = field(default_factory=list)
     files: List[str] = field(default_factory=list)
     warnings: List[Tuple[str, str]] = field(default_factory=list)
+    proxies: List["Proxy"] = field(default_factory=list)
 
     @property
     def production_launches(self) -> List[Launch]:
@@ -160,6 +183,39 @@ class DeploymentContext:
             if path in (launch.script, launch.target_path):
                 out.append(launch)
         return out
+
+
+@dataclass
+class Proxy:
+    """One reverse-proxy forward: an nginx ``proxy_pass``/``uwsgi_pass`` to an address.
+
+    Attributes:
+        source: the ``proxy_pass``/``uwsgi_pass`` line.
+        protocol: ``"http"`` (proxy_pass) or ``"uwsgi"`` (uwsgi_pass).
+        target: the address as written (``http://localhost:4444``, ``app_server``, ``unix:/run/x.sock``).
+        addresses: the ``Bind`` s it forwards to (an upstream block's servers resolved; ``host`` is
+            ``"unix"`` with the socket path in ``port`` for unix sockets; empty when unknown).
+        upstream: the upstream block's name when ``target`` names one.
+        headers: request headers the proxy sets for the app (``proxy_set_header``), lower-case names.
+        header_lines: the line of each header in ``headers``.
+        listen: the ``listen`` values of the enclosing server block.
+        production: False for files named for development.
+    """
+
+    source: Location
+    protocol: str
+    target: str
+    addresses: Tuple[Bind, ...] = ()
+    upstream: Optional[str] = None
+    headers: Tuple[str, ...] = ()
+    header_lines: Dict[str, int] = field(default_factory=dict)
+    listen: Tuple[str, ...] = ()
+    production: bool = True
+
+    @property
+    def forwards_client_info(self) -> bool:
+        """True when the proxy passes the client address or scheme in ``X-Forwarded-*``/``X-Real-IP``/``Forwarded``."""
+        return any(h.startswith("x-forwarded-") or h in ("x-real-ip", "forwarded") for h in self.headers)
 
 
 EMPTY_CONTEXT_ROOT = ""

@@ -286,7 +286,7 @@ def _parse_gunicorn(argv: List[str], rest: List[str], env: Dict[str, str]) -> Op
             options["workers"] = value
     module, attr = _split_target(target) if target else (None, None)
     return ParsedCommand(
-        GUNICORN, list(argv), module=module, attr=attr or ("app" if module else None), binds=tuple(binds),
+        GUNICORN, list(argv), module=module, attr=attr or ("application" if module else None), binds=tuple(binds),
         env=dict(env), host_given=bool(binds), chdir=chdir, options=options,
     )
 
@@ -322,6 +322,7 @@ def _parse_waitress(argv: List[str], rest: List[str], env: Dict[str, str]) -> Op
     if host is not None or port is not None:
         binds.append(Bind(_host(host) if host is not None else "0.0.0.0", port))
     module, attr = _split_target(target) if target else (None, None)
+    attr = attr or ("application" if module else None)
     return ParsedCommand(WAITRESS, list(argv), module=module, attr=attr, binds=tuple(binds), env=dict(env),
                          host_given=bool(binds), options=options)
 
@@ -352,8 +353,11 @@ def _parse_uwsgi(argv: List[str], rest: List[str], env: Dict[str, str]) -> Optio
             script = value
         elif key == "--chdir":
             chdir = value
-        elif key == "--ini":
-            options["ini"] = value
+        elif key == "--ini" or (not key.startswith("-") and key.endswith(".ini")):
+            options["ini"] = value if key == "--ini" else key
+        elif key in ("--py-autoreload", "--python-autoreload", "--touch-reload"):
+            if key != "--touch-reload" and value not in ("0", "false"):
+                options["reload"] = "true"
     attr = attr or ("application" if module else None)
     return ParsedCommand(UWSGI, list(argv), script=script, module=module, attr=attr,
                          binds=tuple(binds), env=dict(env), host_given=bool(binds), chdir=chdir, options=options)
@@ -371,7 +375,8 @@ def _bind(value: str) -> Bind:
     """Parse a gunicorn/uWSGI/waitress address: ``HOST:PORT``, ``[::1]:80``, ``:8000``, ``unix:/x``."""
     value = value.strip()
     if value.startswith("unix:") or value.startswith("/") or value.endswith(".sock"):
-        return Bind("unix", None)
+        path = value[5:] if value.startswith("unix:") else value
+        return Bind("unix", path or None)  # the socket path is kept in ``port``
     if value.startswith("fd://"):
         return Bind("?", None)
     if value.startswith("["):

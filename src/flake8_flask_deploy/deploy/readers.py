@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+from ..model import Location
 from .commands import split_shell
 
 #: File-name words that mark a deployment file as development-only.
@@ -55,6 +56,11 @@ class RawCommand:
     compose_build: Optional[str] = None
     compose_dockerfile: Optional[str] = None
     working_dir: Optional[str] = None
+    kind: str = ""
+    name: Optional[str] = None
+    env_sources: Dict[str, Location] = field(default_factory=dict)
+    via: Tuple[Location, ...] = ()
+    env_files: Tuple[Tuple[str, int], ...] = ()  # ``EnvironmentFile=``/``env_file:`` paths as written, with lines
 
 
 class DeployFileError(Exception):
@@ -136,7 +142,7 @@ def read_dockerfile(path: str) -> List[RawCommand]:
     if not argv:
         return []
     return [RawCommand(path, line, argv, env, env_lines, bases, container=True, exposed=True,
-                       production=is_production_file(path), entrypoint_script=wrapper)]
+                       production=is_production_file(path), entrypoint_script=wrapper, kind="dockerfile")]
 
 
 def _exec_or_shell(value: str) -> List[str]:
@@ -155,7 +161,7 @@ def _combine(entrypoint, cmd) -> Tuple[List[str], int, Optional[str]]:
     if entrypoint and cmd:
         ep, ep_line = entrypoint
         argv, line = cmd
-        if len(ep) == 1 and " " not in ep[0] and ep[0].endswith(".sh"):
+        if len(ep) == 1 and " " not in ep[0] and (ep[0].endswith(".sh") or "entrypoint" in os.path.basename(ep[0])):
             return argv, line, ep[0]  # ``ENTRYPOINT ["./entrypoint.sh"]`` + CMD: the script execs CMD
         if len(ep) >= 1 and os.path.basename(ep[0]) in ("tini", "dumb-init", "/tini"):
             return ep + argv, line, None
@@ -243,6 +249,7 @@ def read_compose(path: str) -> List[RawCommand]:
             compose_build=os.path.normpath(os.path.join(folder, context)) if isinstance(context, str) else None,
             compose_dockerfile=build.get("dockerfile") if isinstance(build, dict) else None,
             working_dir=workdir_rel if isinstance(workdir_rel, str) else None,
+            kind="compose", name=str(name),
         ))
     return out
 
@@ -308,5 +315,6 @@ def read_procfile(path: str) -> List[RawCommand]:
         if not split_shell(command):
             continue
         out.append(RawCommand(path, number, [command], {}, {}, (folder,), container=False,
-                              exposed=kind == "web", production=is_production_file(path), process_type=kind))
+                              exposed=kind == "web", production=is_production_file(path), process_type=kind,
+                              kind="procfile", name=kind))
     return out

@@ -8,11 +8,17 @@ container, loopback is the container's own: Docker's port mapping forwards to th
 external interface, so the client gets "connection refused"
 (https://docs.docker.com/engine/network/#published-ports ). A Procfile ``web`` process must listen
 on ``0.0.0.0:$PORT`` (https://devcenter.heroku.com/articles/runtime-principles#web-servers ).
+
+A loopback bind is correct when a reverse proxy on the same host (or in the same container) forwards
+to that address and port (nginx ``proxy_pass http://localhost:4444`` in front of gunicorn on
+``127.0.0.1:4444``): such launches are not reported. Neither is a bind the command leaves to the
+server's default (gunicorn without ``--bind``): platforms set ``PORT``, which changes it.
 """
 from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from ..deploy.matching import effective_binds, proxied_loopback
 from ..facts import string_value
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, is_loopback_host
 from . import ModuleContext, Rule, launch_finding, register
@@ -31,6 +37,8 @@ class LoopbackBindUnreachable(Rule):
         if not exposed:
             return
         launch = exposed[0]
+        if launch.binds and all(b.is_loopback and proxied_loopback(b, module.deployment) for b in launch.binds):
+            return
         for run in facts.runs:
             if not facts.is_app(run.receiver, run.where.scope) or facts.region_of(run.where) not in ("import", "guard"):
                 continue
@@ -56,6 +64,8 @@ class LoopbackBindUnreachable(Rule):
         where = "container" if launch.container else "host"
         if launch.server == FLASK_RUN:
             host = launch.binds[0].host if launch.binds else None
+            if any(proxied_loopback(b, context) for b in effective_binds(launch) if b.is_loopback):
+                return
             if not launch.host_given:
                 yield launch_finding(self, launch, f"`flask run` binds 127.0.0.1 without --host or FLASK_RUN_HOST, "
                                      f"which is unreachable from outside the {where}", fixable=True)
@@ -63,8 +73,10 @@ class LoopbackBindUnreachable(Rule):
                 yield launch_finding(self, launch, f"`flask run` binds {host}, which is unreachable from outside "
                                      f"the {where}", fixable=True)
             return
+        if launch.bind_default:
+            return
         for bind in launch.binds:
-            if bind.is_loopback:
+            if bind.is_loopback and proxied_loopback(bind, context) is None:
                 yield launch_finding(self, launch, f"{launch.server} binds {bind.host}"
                                      f"{':' + bind.port if bind.port else ''}, which is unreachable from outside "
                                      f"the {where}", fixable=True)

@@ -1,0 +1,208 @@
+"""FDP006 wsgi-target-not-found: the ``module:attribute`` a server is told to serve is not there.
+
+gunicorn, uWSGI, waitress and ``flask --app``/``FLASK_APP`` import the module and look the attribute
+up on it. When the module is not in the project, or the attribute is only created under
+``if __name__ == "__main__":`` (the import skips it) or has another name, the server fails at boot
+("Failed to find attribute 'app' in 'wsgi'", uWSGI's "no python application found"). gunicorn's
+default attribute is ``application``. A factory named without a call (``mod:create_app``) is served
+as if it were the WSGI app: every request calls ``create_app(environ, start_response)`` and fails.
+
+* gunicorn ``$(MODULE_NAME):$(VARIABLE_NAME)``, call syntax since 20.1:
+  https://docs.gunicorn.org/en/stable/run.html#commands
+* uWSGI ``module``/``callable`` (default ``application``):
+  https://uwsgi-docs.readthedocs.io/en/latest/Options.html#callable
+* waitress ``--call``: https://docs.pylonsproject.org/projects/waitress/en/stable/runner.html
+* Flask's discovery (a factory named without call is called):
+  https://flask.palletsprojects.com/en/stable/cli/#application-discovery
+"""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, Optional, Set, Tuple
+
+from .. import project
+from ..facts import is_main_guard
+from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location
+from . import Rule, register
+
+
+@dataclass
+class ModuleNames:
+    """Names a module binds at import time, and names it binds only under the ``__main__`` guard."""
+
+    at_import: Set[str] = field(default_factory=set)
+    guard_only: Set[str] = field(default_factory=set)
+    functions: Dict[str, ast.AST] = field(default_factory=dict)
+    dynamic: bool = False  # ``from x import *``, a module ``__getattr__``, ``globals()[...] =``
+
+
+_NAMES_CACHE: Dict[Tuple[str, float], Optional[ModuleNames]] = {}
+
+
+def module_names(path: str) -> Optional[ModuleNames]:
+    """Parse ``path`` (never executed) and list its module-level names; None when it cannot be read.
+
+    Cached per (path, modification time)."""
+    try:
+        key = (path, os.path.getmtime(path))
+    except OSError:
+        return None
+    if key in _NAMES_CACHE:
+        return _NAMES_CACHE[key]
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        _NAMES_CACHE[key] = None
+        return None
+    names = ModuleNames()
+    guarded: Set[str] = set()
+    for stmt in tree.body:
+        kind = is_main_guard(stmt.test) if isinstance(stmt, ast.If) else None
+        if isinstance(stmt, ast.If) and kind is not None:
+            main, other = (stmt.body, stmt.orelse) if kind else (stmt.orelse, stmt.body)
+            _bind_names(main, guarded, {}, names)
+            _bind_names(other, names.at_import, names.functions, names)
+        else:
+            _bind_names([stmt], names.at_import, names.functions, names)
+    names.guard_only = guarded - names.at_import
+    if "__getattr__" in names.functions:
+        names.dynamic = True
+    _NAMES_CACHE[key] = names
+    return names
+
+
+def _bind_names(stmts, out: Set[str], functions: Dict[str, ast.AST], names: ModuleNames) -> None:
+    work = list(stmts)
+    while work:
+        node = work.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+            if not isinstance(node, ast.ClassDef):
+                functions[node.name] = node
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                out.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    names.dynamic = True
+                out.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "setattr"):
+            names.dynamic = True
+        work.extend(ast.iter_child_nodes(node))
+
+
+def _required_positional(func: ast.AST) -> int:
+    args = getattr(func, "args", None)
+    if args is None:
+        return 0
+    positional = list(args.posonlyargs) + list(args.args)
+    return len(positional) - len(args.defaults)
+
+
+@register
+class WsgiTargetNotFound(Rule):
+    code = "FDP006"
+    name = "wsgi-target-not-found"
+    summary = "The `module:attribute` a server is told to serve is missing, guarded, or an uncalled factory"
+    fix_safety = None
+
+    def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
+        if not launch.production or not launch.module:
+            return
+        if launch.server not in WSGI_SERVERS and launch.server != FLASK_RUN:
+            return
+        module, attr = launch.module, launch.attr
+        where = self._where(launch)
+        server = "flask" if launch.server == FLASK_RUN else launch.server
+        target = f"{module}:{attr}" if attr else module
+        if launch.target_path is None:
+            if _missing_module(context.root, module):
+                yield self._finding(where, f"`{target}`: {server} cannot import `{module}`, there is no such "
+                                           f"module in the project; the server fails at boot")
+            return
+        if not attr:
+            return  # ``FLASK_APP=blog``: Flask looks for app, application, create_app, make_app
+        base = attr.split("(", 1)[0].strip()
+        called = "(" in attr
+        if not base.isidentifier():
+            return
+        names = module_names(launch.target_path)
+        if names is None or names.dynamic:
+            return
+        rel = os.path.relpath(launch.target_path, context.root) if context.root else launch.target_path
+        if base in names.at_import:
+            function = names.functions.get(base)
+            factory_unsupported = launch.server in (GUNICORN, UWSGI) or (
+                launch.server == WAITRESS and launch.options.get("call") != "true")
+            if function is not None and not called and factory_unsupported and _required_positional(function) == 0:
+                fix = f"`{module}:{base}()`" if launch.server == GUNICORN else (
+                    "`--call`" if launch.server == WAITRESS else f"`{base} = {base}()` in a wsgi module")
+                yield self._finding(where, f"`{target}` names the factory function `{base}()` without calling it: "
+                                           f"{server} serves the function itself and every request fails with a "
+                                           f"TypeError (500); use {fix}")
+            return
+        if base in names.guard_only:
+            yield self._finding(where, f"`{target}`: `{base}` is only created under `if __name__ == \"__main__\":` "
+                                       f"in {rel}, which {server} does not run; the server cannot find it at boot")
+            return
+        hint = _hint(names, launch, module)
+        yield self._finding(where, f"`{target}`: {rel} has no module-level `{base}`; {server} fails at boot"
+                                   f"{hint}")
+
+    def _where(self, launch: Launch) -> Location:
+        if launch.options.get("target_file"):
+            return Location(launch.options["target_file"], int(launch.options.get("target_line", "1") or 1))
+        if launch.server == FLASK_RUN and "FLASK_APP" in launch.env and "--app" not in launch.command \
+                and " -A " not in f" {launch.command} ":
+            return launch.env_location("FLASK_APP")
+        return launch.source
+
+    def _finding(self, where: Location, message: str) -> Finding:
+        return Finding(self.code, message, where.path, where.line, 0)
+
+
+def _hint(names: ModuleNames, launch: Launch, module: str) -> str:
+    facts = project.facts_of_file(launch.target_path) if launch.target_path else None
+    if facts is None:
+        return ""
+    apps = [b.name for b in facts.app_bindings if b.scope == "" and b.name in names.at_import]
+    if apps:
+        return f" (did you mean `{module}:{apps[0]}`?)"
+    factories = [q for q, region in facts.function_regions.items() if region == "factory" and "." not in q]
+    if factories and launch.server == GUNICORN:
+        return f" (did you mean `{module}:{factories[0]}()`?)"
+    return ""
+
+
+def _missing_module(root: str, dotted: str) -> bool:
+    """True only when no file of the project could be ``dotted`` and it is not an installed module."""
+    if not root or "$" in dotted or "{" in dotted:
+        return False
+    files = project._python_files(root)
+    if not files:
+        return False  # a repository of deployment files only: the code comes from elsewhere
+    rel = dotted.replace(".", os.sep)
+    for candidate in (rel + ".py", os.path.join(rel, "__init__.py")):
+        if any(p == candidate or p.endswith(os.sep + candidate) for p in files):
+            return False
+    top = dotted.split(".")[0]
+    if "." not in dotted and any(os.sep + top + os.sep in os.sep + os.path.dirname(p) + os.sep for p in files):
+        return False  # a namespace package folder
+    if "." in dotted and any(p == os.path.join(top, "__init__.py") for p in files):
+        return True  # the package is the project's, the submodule is not there
+    try:
+        if importlib.util.find_spec(top) is not None:
+            return False
+    except (ImportError, ValueError):
+        return False
+    return True

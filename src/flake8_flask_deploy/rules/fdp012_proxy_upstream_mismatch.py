@@ -1,0 +1,98 @@
+"""FDP012 proxy-upstream-mismatch: nginx forwards to an address no process of the project listens on.
+
+nginx answers ``502 Bad Gateway`` ("connect() failed (111: Connection refused) while connecting to
+upstream") when nothing listens on the ``proxy_pass``/``uwsgi_pass`` address: the proxy's port and
+the server's ``--bind`` must agree (seed 004: nginx ``proxy_pass http://localhost:4444`` and
+gunicorn ``-b 127.0.0.1:4444``). https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass ,
+https://docs.gunicorn.org/en/stable/settings.html#bind
+
+To stay precise the rule judges an nginx file only when every forward in it points into the project
+(loopback, a unix socket, a compose service), none of them reaches any launch, and every production
+launch's address is known (no ``$PORT``, no config file outside the project). A file that reaches
+one launch may forward other paths to other services: it is not judged.
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Tuple
+
+from ..deploy.matching import effective_binds, is_local, matches
+from ..model import FLASK_RUN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
+from . import Rule, register
+
+_CACHE: Dict[int, Tuple[DeploymentContext, List[Finding]]] = {}
+
+
+def _served(launch: Launch) -> bool:
+    return launch.production and (launch.server in WSGI_SERVERS or launch.server == FLASK_RUN
+                                  or launch.serves_with is not None or launch.runs_as_main)
+
+
+def _known(launch: Launch) -> bool:
+    binds = effective_binds(launch)
+    if not binds:
+        return False
+    if launch.bind_default and (launch.container or launch.kind == "procfile"):
+        return False  # the platform sets PORT
+    for bind in binds:
+        if bind.host == "unix":
+            if not bind.port or "$" in bind.port:
+                return False
+        elif not (bind.port and bind.port.isdigit()) or bind.host in (None, "?"):
+            return False
+    return True
+
+
+def mismatches(context: DeploymentContext) -> List[Finding]:
+    """FDP012 findings of a context, computed once per context."""
+    cached = _CACHE.get(id(context))
+    if cached is not None and cached[0] is context:
+        return cached[1]
+    out: List[Finding] = []
+    launches = [x for x in context.launches if _served(x)]
+    if launches and all(_known(x) for x in launches):
+        by_file: Dict[str, List[Proxy]] = {}
+        for proxy in context.proxies:
+            if proxy.production:
+                by_file.setdefault(proxy.source.path, []).append(proxy)
+        for proxies in by_file.values():
+            out.extend(_judge(proxies, launches, context))
+    _CACHE[id(context)] = (context, out)
+    return out
+
+
+def _judge(proxies: List[Proxy], launches: List[Launch], context: DeploymentContext) -> List[Finding]:
+    if any(not p.addresses or not all(is_local(a, context) for a in p.addresses) for p in proxies):
+        return []
+    for proxy in proxies:
+        for address in proxy.addresses:
+            for launch in launches:
+                if any(matches(address, bind, launch) is not False for bind in effective_binds(launch)):
+                    return []
+    listening = "; ".join(f"{x.server} in {x.source.short(context.root or None)} binds "
+                          + ", ".join(_show(b) for b in effective_binds(x)) for x in launches[:3])
+    findings = []
+    for proxy in proxies:
+        where = ", ".join(_show(a) for a in proxy.addresses)
+        findings.append(Finding("FDP012", f"nginx forwards to {where}, where no process of the project listens "
+                                          f"({listening}): every request answers 502 Bad Gateway",
+                                proxy.source.path, proxy.source.line, 0))
+    return findings
+
+
+def _show(bind) -> str:
+    if bind.host == "unix":
+        return f"unix:{bind.port}"
+    return f"{bind.host}:{bind.port}" if bind.port else str(bind.host)
+
+
+@register
+class ProxyUpstreamMismatch(Rule):
+    code = "FDP012"
+    name = "proxy-upstream-mismatch"
+    summary = "nginx forwards to a host:port (or socket) that no process of the project binds: 502"
+    fix_safety = None
+
+    def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
+        if not _served(launch) or not _known(launch):
+            return
+        yield from mismatches(context)
