@@ -256,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
 SUBCOMMANDS: List[str] = [
     "flake8_flask_deploy.fix:register_cli",
     "flake8_flask_deploy.rule_cli:register_cli",
+    "flake8_flask_deploy.deploy.show:register_cli",
 ]
 
 
