@@ -131,7 +131,11 @@ def test_unloaded_config_class_is_not_flagged(tmp_path: Path) -> None:
     assert findings(root, "FDP007") == []
 
 
-def test_inference_finds_an_app_from_a_custom_factory(tmp_path: Path) -> None:
+def test_inference_finds_an_app_from_a_custom_factory(tmp_path: Path, monkeypatch) -> None:
+    from flake8_flask_deploy import inference
+
+    monkeypatch.setattr(inference, "QUESTION_BUDGET", 60.0)  # a loaded CI machine must not decide
+    inference.reset_budget()
     root = project(tmp_path, {
         "factory.py": "from flask import Flask\n\ndef build():\n    return Flask(__name__)\n",
         "app.py": "from factory import build\napplication = build()\napplication.secret_key = 'k'\n",

@@ -122,7 +122,8 @@ def test_stdin_buffer_that_differs_from_disk_is_not_judged_by_the_index(tmp_path
     assert "views.py:6:2: FDP010" in out.stdout, out.stdout + out.stderr
 
 
-def test_inference_follows_a_factory_in_another_module(tmp_path: Path) -> None:
+def test_inference_follows_a_factory_in_another_module(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(inference, "QUESTION_BUDGET", 60.0)  # a loaded CI machine must not decide
     root = write(tmp_path, {
         "pkg/__init__.py": "",
         "pkg/factory.py": ("from flask import Flask\n\ndef build_application():\n    app = Flask(__name__)\n"
@@ -143,6 +144,7 @@ def test_inference_budget_exhausted_answers_none(tmp_path: Path, monkeypatch) ->
     monkeypatch.setattr(inference, "TIME_BUDGET", 0.0)
     assert inference.infer_kind(str(root / "app.py"), 3, 0, str(root)) is None
     monkeypatch.setattr(inference, "TIME_BUDGET", 5.0)
+    monkeypatch.setattr(inference, "QUESTION_BUDGET", 60.0)
     inference.reset_budget()
     assert inference.infer_kind(str(root / "app.py"), 3, 0, str(root)) == "Flask"
 

@@ -170,7 +170,7 @@ class ModuleScan:
     """Everything the index knows about one module (computed once per file by :func:`scan_tree`)."""
 
     path: str
-    facts: ModuleFacts
+    tree: Optional[ast.Module] = None
     imports: List[ImportRef] = field(default_factory=list)
     blueprints: Dict[Tuple[str, str], ast.AST] = field(default_factory=dict)  # (scope, name) -> Assign
     blueprint_ctx: Dict[Tuple[str, str], Ctx] = field(default_factory=dict)
@@ -192,10 +192,25 @@ class ModuleScan:
     has_guard: bool = False
     has_run: bool = False
     bound: Dict[str, Set[str]] = field(default_factory=dict)  # scope -> names assigned there
+    def_positions: Set[Tuple[int, int]] = field(default_factory=set)
+    route_positions: Set[Tuple[int, int]] = field(default_factory=set)
+    _facts: Optional[ModuleFacts] = None
+
+    @property
+    def facts(self) -> ModuleFacts:
+        """The core :class:`ModuleFacts` of the module, computed on first use (with imported apps
+        resolved), or the ones the engine already computed (see :func:`scan_for`)."""
+        if self._facts is None:
+            facts = collect(self.tree, self.path) if self.tree is not None else ModuleFacts()
+            facts.accept_imported_apps(project.resolve_imported_apps(facts, self.path))
+            self._facts = facts
+        return self._facts
 
     @property
     def is_test(self) -> bool:
-        return self.facts.is_test_file
+        from .facts import _is_test_path
+
+        return _is_test_path(self.path)
 
     def imports_in(self, scope: str) -> Dict[str, ImportRef]:
         """Imported names visible in ``scope``: the scope's own imports over the module's."""
@@ -298,6 +313,7 @@ class _Scanner:
             self.function(stmt, ctx)
             return
         if isinstance(stmt, ast.ClassDef):
+            s.def_positions.add((stmt.lineno, stmt.col_offset))
             for dec in stmt.decorator_list:
                 self.exprs(dec, ctx)
             for base in stmt.bases:
@@ -401,6 +417,7 @@ class _Scanner:
     def function(self, stmt: ast.stmt, ctx: Ctx) -> None:
         assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
         s = self.s
+        s.def_positions.add((stmt.lineno, stmt.col_offset))
         for dec in stmt.decorator_list:
             self.exprs(dec, ctx, decorator=True)
         for default in stmt.args.defaults + [d for d in stmt.args.kw_defaults if d is not None]:
@@ -427,6 +444,7 @@ class _Scanner:
                 continue
             if call.attr not in ROUTE_METHODS or not isinstance(dec, ast.Call):
                 continue
+            self.s.route_positions.add((dec.lineno, dec.col_offset))
             endpoint, how = None, "name"
             explicit = False
             for kw in dec.keywords:
@@ -739,9 +757,7 @@ def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
     Raises:
         RecursionError: on pathologically nested trees.
     """
-    facts = collect(tree, path)
-    facts.accept_imported_apps(project.resolve_imported_apps(facts, path))
-    scan = ModuleScan(path, facts)
+    scan = ModuleScan(path, tree)
     scanner = _Scanner(scan)
     # first pass: module-level defs, so decorators and add_url_rule can see functions defined later
     for stmt in tree.body:
@@ -992,13 +1008,16 @@ def clear_caches() -> None:
 
 
 def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
-    """True when the file on disk is the one flake8 parsed (same registrations at the same places);
-    False for an editor buffer on stdin that differs from the saved file."""
-    def sig(f: ModuleFacts):
-        return sorted((getattr(r.node, "lineno", 0), getattr(r.node, "col_offset", 0), r.kind) for r in f.registrations)
-
-    return sig(scan.facts) == sig(facts) and len(scan.facts.app_bindings) >= len(
-        [b for b in facts.app_bindings if b.kind != "import"])
+    """True when the file on disk is the one flake8 parsed (the same functions, classes and route
+    decorators at the same places); False for an editor buffer on stdin that differs from the
+    saved file."""
+    defs = {(i.node.lineno, i.node.col_offset) for i in facts.functions.values()}  # type: ignore[attr-defined]
+    if not defs <= scan.def_positions:
+        return False
+    routes = {(r.node.lineno, r.node.col_offset) for r in facts.registrations  # type: ignore[attr-defined]
+              if r.kind == "route" and isinstance(r.node, ast.Call)
+              and isinstance(r.stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return routes == scan.route_positions
 
 
 # ---- questions the rules ask ----------------------------------------------------------------
@@ -1008,6 +1027,8 @@ def scan_for(module) -> Optional[ModuleScan]:
     scan = scan_file(module.path)
     if scan is None or not consistent(scan, module.facts):
         return None
+    if scan._facts is None:
+        scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan
 
 

@@ -12,9 +12,9 @@ Costs are bounded: astroid is imported on the first question only; each question
 every further question answers None, and the caller keeps its ``ast`` answer. Nothing here ever
 raises.
 
-When Flask itself is not importable (flake8 is often installed apart from the project), a small
-stub of ``flask`` is given to astroid, so inference still knows the classes; the stub mirrors the
-public names of https://flask.palletsprojects.com/en/stable/api/ (``Flask``, ``Blueprint``,
+astroid is given a small stub of ``flask`` (whether or not Flask is installed: parsing the real
+Flask, Werkzeug and click sources costs seconds), so inference knows the classes; the stub mirrors
+the public names of https://flask.palletsprojects.com/en/stable/api/ (``Flask``, ``Blueprint``,
 ``Config``, ``current_app``).
 """
 from __future__ import annotations
@@ -84,16 +84,9 @@ def _manager():
     from astroid.manager import AstroidManager
 
     manager = AstroidManager()
-    if "flask" not in manager.astroid_cache:
-        import importlib.util
-
-        try:
-            available = importlib.util.find_spec("flask") is not None
-        except (ImportError, ValueError):
-            available = False
-        if not available:
-            stub = astroid.parse(_STUB, module_name="flask")
-            manager.astroid_cache["flask"] = stub
+    if "flask" not in manager.astroid_cache:  # a stub, even when Flask is installed: parsing the real
+        # flask, werkzeug and click sources costs seconds, and only the classes matter here
+        manager.astroid_cache["flask"] = astroid.parse(_STUB, module_name="flask")
     return manager
 
 
@@ -127,6 +120,10 @@ def infer_kind(path: str, line: int, col: int, root: Optional[str] = None, modna
     if key in _cache:
         return _cache[key]
     if budget_left() <= 0:
+        return None
+    try:
+        _manager()  # the one-time import of astroid is not charged to the question
+    except Exception:
         return None
     start = time.perf_counter()
     added = []

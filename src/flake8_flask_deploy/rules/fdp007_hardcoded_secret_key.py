@@ -5,7 +5,8 @@ with ``SECRET_KEY``; whoever reads the source can forge them. Flask's docs: "kee
 secret" and generate it with ``secrets.token_hex()``:
 https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY
 
-Not reported: test files, test and development config classes (``TESTING = True``,
+Not reported: test files, demo code (under ``examples/``, ``docs/``, ``demo/``, ``tutorial/``
+folders of the project), test and development config classes (``TESTING = True``,
 ``DEBUG = True``, names with Test/Dev/Local), code under the ``__main__`` guard or a condition, and a
 development default that a later ``from_pyfile`` / ``from_envvar`` / ``from_prefixed_env`` /
 ``from_object`` / ``SECRET_KEY`` assignment in the same setup overrides (the pattern of Flask's
@@ -22,6 +23,9 @@ from .. import index as idx
 from ..model import Finding
 from . import ModuleContext, Rule, register
 
+#: Folders of demo code: a key in a library's example app is not a deployment secret.
+DEMO_DIRS = frozenset({"examples", "example", "docs", "doc", "demo", "demos", "sample", "samples", "tutorial",
+                       "tutorials", "test", "tests", "testing"})
 #: Class names of configs that never run in production.
 NON_PRODUCTION_CLASS = re.compile(r"test|dev|local|debug|example|sample|ci\b", re.IGNORECASE)
 
@@ -41,10 +45,13 @@ class HardcodedSecretKey(Rule):
         has_class = any(isinstance(i.node, ast.ClassDef) for i in facts.functions.values())
         if not (has_config or has_class or "SECRET_KEY" in facts.constants):
             return
+        root = idx.root_of(module)
+        parts = os.path.relpath(module.path, root).replace(os.sep, "/").split("/")[:-1]
+        if any(part.lower() in DEMO_DIRS for part in parts):
+            return
         scan = idx.scan_for(module)
         if scan is None:
             return
-        root = idx.root_of(module)
         for secret in scan.secrets:
             if self._direct_applies(scan, secret, module, root):
                 yield module.finding(self, secret.node, _message(""), fixable=False)
