@@ -88,3 +88,31 @@ def test_same_app_imported_in_a_views_module(tmp_path: Path) -> None:
                          "    pass\n",
     })
     assert lines(root) == [("views.py", 5)]
+
+
+def test_two_views_modules_on_one_blueprint(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "from flask import Flask\napp = Flask(__name__)\nfrom app.main import bp\n"
+                           "app.register_blueprint(bp)\n",
+        "app/main/__init__.py": "from flask import Blueprint\nbp = Blueprint('main', __name__)\n"
+                                "from app.main import pages, search  # noqa\n",
+        "app/main/pages.py": "from app.main import bp\n@bp.route('/')\ndef index():\n    pass\n",
+        "app/main/search.py": "from app.main import bp\n\n@bp.route('/search')\ndef index():\n    pass\n",
+    }
+    root = project(tmp_path, files)
+    got = findings(root, "FDP010")
+    assert [(Path(f.path).name, f.line) for f in got] == [("pages.py", 2)]
+    assert "also taken by `index` in app/main/search.py:3" in got[0].message
+    # when one of the two modules is never imported, Flask never sees the second view
+    files["app/main/__init__.py"] = files["app/main/__init__.py"].replace("pages, search", "pages")
+    root = project(tmp_path, files)
+    assert findings(root, "FDP010") == []
+
+
+def test_views_module_and_the_package_that_defines_the_app(tmp_path: Path) -> None:
+    root = project(tmp_path, {
+        "blog/__init__.py": "from flask import Flask\napp = Flask(__name__)\n@app.route('/')\ndef home():\n    pass\n"
+                            "from blog import views  # noqa\n",
+        "blog/views.py": "from blog import app\n@app.route('/home')\ndef home():\n    pass\n",
+    })
+    assert [(Path(f.path).name, f.line) for f in findings(root, "FDP010")] == [("views.py", 2)]

@@ -15,9 +15,11 @@ the endpoint is the author's choice.
 """
 from __future__ import annotations
 
+import os
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .. import index as idx
+from .. import project
 from ..model import Finding
 from . import ModuleContext, Rule, register
 
@@ -33,7 +35,9 @@ class DuplicateEndpoint(Rule):
         facts = module.facts
         if facts.is_test_file:
             return
-        if sum(1 for r in facts.registrations if r.kind in ("route", "setup")) < 2:
+        imported = {b.name for b in facts.import_candidates}
+        count = sum(1 for r in facts.registrations if r.kind in ("route", "setup"))
+        if count < 2 and not any(r.receiver in imported for r in facts.registrations if r.kind == "route"):
             return
         scan = idx.scan_for(module)
         if scan is None:
@@ -42,7 +46,7 @@ class DuplicateEndpoint(Rule):
         for route in scan.routes:
             if route.ctx.conditional or route.ctx.in_class or route.endpoint is None or route.identity is None:
                 continue
-            registry = _registry(scan, route, module)
+            registry = _registry(scan, route, module.path)
             if registry is None:
                 continue
             groups.setdefault((registry, route.ctx.scope, route.ctx.guard, route.endpoint), []).append(route)
@@ -64,20 +68,63 @@ class DuplicateEndpoint(Rule):
                            f"View function mapping is overwriting an existing endpoint function\" at import")
                 yield module.finding(self, later.node, message)
                 break
+        yield from self._across_modules(module, scan, groups)
+
+    def _across_modules(self, module: ModuleContext, scan: idx.ModuleScan, groups) -> Iterator[Finding]:
+        """Views added at import by two modules to one app or blueprint under one endpoint (both
+        modules imported by the project). Only modules that add views to an app or blueprint
+        defined elsewhere look (a single-file app never builds the index); the finding is in such a
+        module: the one whose path sorts first when neither defines the app or blueprint."""
+        mine = {}
+        for (registry, scope, guard, endpoint), routes in groups.items():
+            if scope == "" and not guard and registry[1] != module.path:
+                mine.setdefault((registry, endpoint), routes[0])
+        if not mine:
+            return
+        index = idx.get_index(idx.root_of(module))
+        if not index.importers(module.path):
+            return
+        seen = set()
+        for (registry, endpoint), route in sorted(mine.items(), key=lambda kv: kv[1].node.lineno):  # type: ignore
+            name = registry[-1]
+            for other in index.mentioning(name, endpoint):
+                defines = other == registry[1]
+                if other == module.path or (other < module.path and not defines) or index.is_test(other) \
+                        or (registry, endpoint) in seen:
+                    continue
+                oscan = index.scan(other)
+                if oscan is None:
+                    continue
+                for oroute in oscan.routes:
+                    if oroute.endpoint != endpoint or oroute.ctx.scope or oroute.ctx.conditional or oroute.ctx.guard:
+                        continue
+                    if oroute.identity is None or _registry(oscan, oroute, other) != registry:
+                        continue
+                    if not defines and not index.importers(other):
+                        continue
+                    seen.add((registry, endpoint))
+                    kind = "blueprint" if registry[0] == "bp" else "app"
+                    where = f"{os.path.relpath(other, index.root)}:{oroute.node.lineno}"  # type: ignore
+                    message = (f"endpoint `{endpoint}` of {kind} `{route.receiver}` is also taken by "
+                               f"`{oroute.view}` in {where}: when both modules are imported Flask raises "
+                               f"\"AssertionError: View function mapping is overwriting an existing endpoint "
+                               f"function\"")
+                    yield module.finding(self, route.node, message)
+                    break
 
 
-def _registry(scan: idx.ModuleScan, route: idx.Route, module: ModuleContext) -> Optional[Tuple]:
+def _registry(scan: idx.ModuleScan, route: idx.Route, path: str) -> Optional[Tuple]:
     """Which app or blueprint object ``route.receiver`` is: ``(kind, defining path, scope, name)``,
     or None when it is neither (or unknown)."""
     scope = route.ctx.scope
     key = scan.blueprint_in(route.receiver, scope)
     if key is not None:
-        return ("bp", module.path) + key
+        return ("bp", path) + key
     imported = scan.imports_in(scope).get(route.receiver)
     if imported is not None:
-        index = idx.get_index(idx.root_of(module))
-        found = index.resolve_name(module.path, route.receiver, scope)
-        if found is None or not found[1] or found[0] == module.path:
+        index = idx.get_index(project.find_root(os.path.dirname(path)))
+        found = index.resolve_name(path, route.receiver, scope)
+        if found is None or not found[1] or found[0] == path:
             return None
         other = index.scan(found[0])
         if other is None:
@@ -90,5 +137,5 @@ def _registry(scan: idx.ModuleScan, route: idx.Route, module: ModuleContext) -> 
         return None
     if idx.is_app(scan, route.receiver, scope):
         own = route.receiver in scan.bound.get(scope, set()) and scope
-        return ("app", module.path, scope if own else "", route.receiver)
+        return ("app", path, scope if own else "", route.receiver)
     return None
