@@ -1,0 +1,69 @@
+"""Helpers for tests/test_deploy_*.py (no tests here): small projects on disk built from realistic samples."""
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+from typing import Dict, List
+
+from flake8_flask_deploy import engine, project
+from flake8_flask_deploy.deploy import get_context
+from flake8_flask_deploy.model import DeploymentContext, Finding
+
+SAMPLES = Path(__file__).parent / "deploy_samples"
+
+
+def sample(name: str) -> str:
+    """The text of ``tests/deploy_samples/<name>.sample``."""
+    return (SAMPLES / f"{name}.sample").read_text(encoding="utf-8")
+
+
+def make_project(root: Path, files: Dict[str, str]) -> str:
+    """Write ``files`` (relative path -> text, dedented) under ``root`` with a root marker; return the
+    normalised root and forget every cache."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n") if not text.startswith("[") else text, encoding="utf-8")
+    engine.clear_caches()
+    return project.normpath(str(root))
+
+
+def context(root: str) -> DeploymentContext:
+    engine.clear_caches()
+    return get_context(root)
+
+
+def deploy_findings(root: str) -> List[Finding]:
+    """Findings located in deployment files (what ``check`` adds to the module findings)."""
+    return engine.deployment_findings(context(root))
+
+
+def module_findings(root: str, rel: str) -> List[Finding]:
+    """What the flake8 plugin reports for one module of the project."""
+    path = str(Path(root) / rel)
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return engine.analyze_module(tree, path)
+
+
+def codes(findings: List[Finding]) -> List[str]:
+    return sorted(f.code for f in findings)
+
+
+def rel_lines(findings: List[Finding], root: str) -> List[str]:
+    """``"path:line CODE"`` for each finding, paths relative to ``root``."""
+    return sorted(f"{Path(f.path).relative_to(root)}:{f.line} {f.code}" for f in findings)
+
+
+FLASK_APP = """
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return "hello"
+"""
