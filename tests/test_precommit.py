@@ -47,8 +47,29 @@ def test_manifest_declares_both_hooks() -> None:
     for name in ("app.py", "web/Dockerfile", "Dockerfile.prod", "docker-compose.yml", "compose.yaml", "Procfile",
                  "setup.cfg", "pyproject.toml"):
         assert pattern.search(name), name
-    for name in ("README.md", "static/app.js", "requirements.txt"):
+    for name in ("README.md", "static/app.js", "requirements.txt", ".github/workflows/ci.yml", "docs/index.md"):
         assert not pattern.search(name), name
+
+
+def test_hook_runs_when_any_deployment_file_changes() -> None:
+    """Every file name the deployment readers read (one sample per glob) triggers the check hook."""
+    import fnmatch
+    import re
+
+    from flake8_flask_deploy import deploy
+
+    build = getattr(deploy, "build", None)
+    globs = [g for g, _ in getattr(build, "FILE_KINDS", ())] or [g for g, _ in getattr(deploy, "READERS", ())]
+    assert globs
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(HOOKS.read_text())}
+    pattern = re.compile(hooks["flask-deploy"]["files"])
+    for glob in globs:
+        sample = glob.replace("*", "prod")
+        assert fnmatch.fnmatchcase(sample, glob)
+        for path in (sample, f"deploy/{sample}"):
+            assert pattern.search(path), (glob, path)
+    for folder in getattr(build, "NGINX_DIRS", ()):
+        assert pattern.search(f"etc/{folder}/mysite"), folder
 
 
 def test_manifest_is_valid_for_pre_commit() -> None:
