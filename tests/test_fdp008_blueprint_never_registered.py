@@ -87,3 +87,9 @@ NOT_FLAGGED = {
 def test_not_flagged(case: str, tmp_path: Path) -> None:
     root = project(tmp_path, NOT_FLAGGED[case])
     assert flagged(root) == []
+
+
+def test_star_import_counts_as_a_use(tmp_path: Path) -> None:
+    root = project(tmp_path, {"views.py": BP, "app.py": APP + "from views import *  # noqa\n"
+                              "def setup(a, b):\n    a.register_blueprint(b)\nsetup(app, globals()['bp'])\n"})
+    assert flagged(root) == []

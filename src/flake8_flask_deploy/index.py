@@ -1158,13 +1158,17 @@ def blueprint_referenced(index: ProjectIndex, path: str, name: str) -> bool:
         return True
     if name in scan.value_names:
         return True
-    for other in index.mentioning(name):
+    module_name = index.modules[path].dotted.split(".")[-1] if path in index.modules else name
+    candidates = set(index.mentioning(name)) | set(index.mentioning(module_name, "*"))
+    for other in sorted(candidates):
         if other == path:
             continue
         oscan = index.scan(other)
         if oscan is None:
             return True
         for ref in oscan.imports:
+            if ref.name == "*" and index.resolve_module(other, ref.module, ref.level) == path:
+                return True  # ``from views import *``: every name of the module may be used
             if ref.name == name and index.resolve_name(other, ref.local, ref.ctx.scope) == (path, name):
                 if ref.local in oscan.value_names:
                     return True
