@@ -98,7 +98,7 @@ def test_gunicorn_config_given_with_c(tmp_path):
     launch = only(context(root))
     assert (launch.module, launch.attr) == ("blog", "create_app()")
     assert launch.target_path == str(Path(root) / "blog/__init__.py")
-    assert launch.binds == (Bind("0.0.0.0", "$PORT"),)
+    assert launch.binds == (Bind("0.0.0.0", "8000"),)  # $PORT from the Dockerfile's ENV
     assert launch.env["FLASK_ENV"] == "production" and "reload" not in launch.options
     assert [Path(v.path).name for v in launch.via] == ["gunicorn.conf.py"]
 

@@ -24,7 +24,7 @@ from .pyserve import waitress_serve
 from . import readers
 from .readers import (DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile,
                       read_procfile)
-from .shell import ShellScript, read_shell
+from .shell import ShellScript, expand, read_shell
 
 #: (glob on the file name, kind). Dockerfile names are matched case-sensitively like the others.
 FILE_KINDS: Tuple[Tuple[str, str], ...] = (
@@ -459,7 +459,8 @@ class _Builder:
         cli_binds = list(launch.binds)
         binds: List[Bind] = []
         if config is not None:
-            binds = [_bind(b) for b in config.binds]
+            known = {k: v for k, v in launch.env.items() if "$" not in v}
+            binds = [_bind(expand(b, known)) for b in config.binds]
             if config.reload and "reload" not in launch.options:
                 launch.options["reload"] = "true"
                 launch.options["reload_line"] = str(config.lines.get("reload", 1))

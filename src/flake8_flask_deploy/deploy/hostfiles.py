@@ -28,11 +28,12 @@ def _join_continuations(text: str) -> str:
     pending = ""
     blanks = 0
     for raw in text.splitlines():
+        piece = raw.strip() if pending else raw
         if raw.rstrip().endswith("\\"):
-            pending += raw.rstrip()[:-1] + " "
+            pending += piece.rstrip()[:-1].rstrip() + " "
             blanks += 1
             continue
-        out.append(pending + raw)
+        out.append(pending + piece)
         out.extend([""] * blanks)
         pending, blanks = "", 0
     if pending:

@@ -1,0 +1,14 @@
+"""Routes of the blog."""
+from flask import Blueprint, jsonify
+
+bp = Blueprint("blog", __name__)
+
+
+@bp.route("/")
+def index():
+    return jsonify(posts=[])
+
+
+@bp.route("/health")
+def health():
+    return "ok"
