@@ -99,3 +99,22 @@ def test_nearest_flake8_file_wins_and_bad_files_warn(tmp_path):
     options = config.load_options(str(sub / "app.py"))
     assert any("cannot be read as configuration" in message for _, message in options.warnings)
     assert options.ignore == ["FDP001"]  # the next file up still applies
+
+
+def test_a_failing_fix_does_not_stop_the_others(tmp_path, monkeypatch):
+    from flake8_flask_deploy.fixes import fdp003
+
+    (tmp_path / "pyproject.toml").write_text("")
+    source = "from flask import Flask\n\napp = Flask(__name__)\napp.debug = True\napp.run()\n"
+    (tmp_path / "a.py").write_text(source)
+    (tmp_path / "b.py").write_text(source)
+
+    def broken(ctx):
+        raise KeyError("bug")
+
+    monkeypatch.setattr(fdp003, "fix", broken)
+    report = fix.fix_paths([str(tmp_path)])
+    assert sorted(os.path.basename(p) for p in report.changed) == ["a.py", "b.py"]
+    assert all("internal error in the FDP003 fix" in m for _, m in report.warnings)
+    wrapped = source.replace("app.run()\n", 'if __name__ == "__main__":\n    app.run()\n')
+    assert (tmp_path / "a.py").read_text() == wrapped

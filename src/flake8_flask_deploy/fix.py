@@ -178,15 +178,23 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
             if ctx is None:
                 ctx = FixContext(norm, text, module, tree, facts, finding)
             ctx.finding = finding
-            change = fixer(ctx)
+            key = (finding.code, finding.line, finding.col, text)
+            if key in refused:
+                continue
+            try:
+                change = fixer(ctx)
+            except Exception as exc:  # a bug in one fix must not stop the others (please report it)
+                refused.add(key)
+                problems.append(f"internal error in the {finding.code} fix at line {finding.line} "
+                                f"({type(exc).__name__}: {exc}); skipped")
+                continue
             if change is None:
                 continue
             if change.safety != SAFE and not unsafe:
                 unsafe_available += 1
                 continue
             new_text = change.module.code
-            key = (finding.code, finding.line, finding.col, text)
-            if new_text == text or key in refused:
+            if new_text == text:
                 continue
             try:
                 ast.parse(new_text)
@@ -336,6 +344,9 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
     except RecursionError:
         report.warnings.append((path, "is nested too deeply to analyse; left untouched"))
         return
+    except Exception as exc:  # a bug of ours: report it, keep going with the other files
+        report.errors.append((path, f"internal error ({type(exc).__name__}: {exc}); left untouched"))
+        return
     report.unsafe_available += unsafe_available
     report.warnings.extend((path, p) for p in problems)
     if new_text == source.text:
@@ -366,7 +377,11 @@ def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = Fal
     if mode != "off":
         from .fixes import deployment
 
-        deployment.fix_deployments(paths, report, unsafe, select, ignore, write)
+        try:
+            deployment.fix_deployments(paths, report, unsafe, select, ignore, write)
+        except Exception as exc:  # a bug of ours: report it, still fix the Python files
+            report.errors.append((paths[0] if paths else ".", f"internal error while fixing deployment files "
+                                  f"({type(exc).__name__}: {exc})"))
     overlay = {} if write else {p: new for p, (_, new) in report.changed.items()}
     with _deployment_overlay(overlay):
         _fix_python_files(iter_python_files(paths), report, mode, unsafe, select, ignore, write)
