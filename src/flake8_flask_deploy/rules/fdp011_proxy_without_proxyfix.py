@@ -11,7 +11,7 @@ https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/
 The rule fires only when an nginx ``proxy_pass`` of the project that sets ``X-Forwarded-For``,
 ``X-Forwarded-Proto``, ``X-Real-IP`` or ``Forwarded`` reaches a launch of the project, and no Python
 file of the project mentions ``ProxyFix`` or reads those headers itself (``request.access_route``,
-``X-Forwarded-For``, ``X-Real-IP``). ``uwsgi_pass`` is not concerned: ``uwsgi_params`` passes the
+``X-Forwarded-For``, ``X-Real-IP``) outside a comment. ``uwsgi_pass`` is not concerned: ``uwsgi_params`` passes the
 client's address as ``REMOTE_ADDR``.
 """
 from __future__ import annotations
@@ -52,7 +52,9 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
                     data = handle.read(1_000_000)
             except OSError:
                 continue
-            if HANDLED.search(data.decode("utf-8", "replace")):
+            text = data.decode("utf-8", "replace")
+            if HANDLED.search(text) and any(HANDLED.search(line) for line in text.splitlines()
+                                            if not line.lstrip().startswith("#")):
                 result = True
                 break
     _HANDLED_CACHE[id(context)] = (context, result)
