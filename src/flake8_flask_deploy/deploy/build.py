@@ -43,7 +43,9 @@ FILE_KINDS: Tuple[Tuple[str, str], ...] = (
     ("*.conf", "conf"),
     ("*.conf.template", "conf"),
     ("*.nginx", "nginx"),
-    ("nginx*", "conf"),
+    ("nginx", "conf"),
+    ("nginx.conf*", "conf"),
+    ("nginx-*.conf", "conf"),
     ("*.sh", "shell"),
     ("docker-entrypoint*", "shell"),
     ("entrypoint", "shell"),
@@ -57,6 +59,20 @@ NGINX_DIRS = frozenset({"sites-available", "sites-enabled", "conf.d", "nginx"})
 START_SCRIPT = re.compile(r"(entrypoint|start|boot|serve|server|prod|production|deploy|launch|gunicorn|uwsgi)",
                           re.IGNORECASE)
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+#: Folders (relative to the project root) whose deployment files are documentation, examples or
+#: test data, not how this project runs in production.
+NON_PRODUCTION_DIRS = frozenset({"docs", "doc", "examples", "example", "tests", "test", "testing", "testdata",
+                                 "samples", "sample", "fixtures"})
+
+
+def in_non_production_dir(path: str, root: str) -> bool:
+    """True when ``path`` lies under a ``docs``/``examples``/``tests``... folder of the project ``root``."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        return False
+    parts = rel.split(os.sep)[:-1]
+    return not rel.startswith("..") and any(part.lower() in NON_PRODUCTION_DIRS for part in parts)
 
 
 def kind_of(name: str, folder: str = "") -> Optional[str]:
@@ -126,10 +142,12 @@ class _Builder:
         self.uwsgi_configs: Dict[str, Optional[UwsgiConfig]] = {}
         self.dotenvs: Dict[str, Tuple[Dict[str, str], Dict[str, int]]] = {}
         self.used: set = set()  # scripts and config files some launch goes through
+        self.discovered: List[str] = []
 
     # ---- reading ----------------------------------------------------------------------------
     def build(self) -> DeploymentContext:
-        for path in find_deployment_files(self.root):
+        self.discovered = find_deployment_files(self.root)
+        for path in self.discovered:
             kind = kind_of(os.path.basename(path), os.path.dirname(path))
             try:
                 self.read(path, kind or "")
@@ -152,6 +170,9 @@ class _Builder:
             if launch is not None:
                 self.context.launches.append(launch)
         self.standalone_configs()
+        for item in list(self.context.launches) + list(self.context.proxies):
+            if item.production and in_non_production_dir(item.source.path, self.root):
+                item.production = False
         return self.context
 
     def read(self, path: str, kind: str) -> None:
@@ -164,6 +185,8 @@ class _Builder:
         elif kind == "procfile":
             self.note(path)
             self.raws.extend(read_procfile(path))
+        elif kind == "shell":
+            return  # read only when a command runs it, or when it is named like a start script
         else:
             text = self.files.text(path)
             if text is None:
@@ -175,8 +198,6 @@ class _Builder:
             elif kind == "gunicorn-config":
                 self.note(path)
                 self.gunicorn_configs[path] = self.gunicorn_config(path)
-            elif kind == "shell":
-                self.note(path)
             elif kind == "dotenv":
                 self.note(path)
                 self.dotenv(path)
@@ -340,7 +361,7 @@ class _Builder:
     def standalone_scripts(self) -> List[RawCommand]:
         """Start scripts no other deployment file runs: production when named like one (``start.sh``)."""
         out = []
-        for path in self.context.files:
+        for path in self.discovered:
             if kind_of(os.path.basename(path)) != "shell" or path in self.used:
                 continue
             name = os.path.basename(path)

@@ -35,10 +35,12 @@ def run_context(args: argparse.Namespace) -> int:
     folder = path if os.path.isdir(path) else os.path.dirname(path)
     root = project.find_root(project.normpath(folder))
     context = get_context(root)
-    if args.format == "json":
-        print(json.dumps(to_json(context), indent=2))
-    else:
-        print(to_text(context))
+    out = json.dumps(to_json(context), indent=2) if args.format == "json" else to_text(context)
+    try:
+        print(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # ``context | head``
+        sys.stdout = None  # type: ignore[assignment]
     return 0
 
 
