@@ -124,7 +124,8 @@ def test_gunicorn_cmd_args_and_port_defaults(tmp_path):
     })
     by_file = {Path(x.source.path).relative_to(root).as_posix(): x for x in context(root).launches}
     assert by_file["Dockerfile"].binds == (Bind("0.0.0.0", "7000"),) and not by_file["Dockerfile"].bind_default
-    assert by_file["other/Dockerfile"].binds == (Bind("127.0.0.1", "8000"),) and by_file["other/Dockerfile"].bind_default
+    other = by_file["other/Dockerfile"]
+    assert other.binds == (Bind("127.0.0.1", "8000"),) and other.bind_default
     assert by_file["Procfile"].binds == (Bind("0.0.0.0", "$PORT"),) and by_file["Procfile"].bind_default
 
 

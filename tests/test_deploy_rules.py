@@ -8,7 +8,8 @@ from test_deploy_helpers import (FLASK_APP, codes, deploy_findings, make_project
                                  sample)
 
 FACTORY = "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n"
-PROXYFIX_APP = FLASK_APP + "\nfrom werkzeug.middleware.proxy_fix import ProxyFix\n\napp.wsgi_app = ProxyFix(app.wsgi_app)\n"
+PROXYFIX_APP = (FLASK_APP + "\nfrom werkzeug.middleware.proxy_fix import ProxyFix\n\n"
+                "app.wsgi_app = ProxyFix(app.wsgi_app)\n")
 
 
 def seed_004(tmp_path, nginx=None, app=FLASK_APP, unit=None):
@@ -77,7 +78,8 @@ def test_supervisord_container_loopback_behind_nginx_in_the_same_container(tmp_p
 
 
 def test_gunicorn_default_bind_in_a_container_is_not_reported(tmp_path):
-    root = make_project(tmp_path, {"app.py": FLASK_APP, "Dockerfile": 'FROM python:3.12\nCMD ["gunicorn", "app:app"]\n'})
+    root = make_project(tmp_path, {"app.py": FLASK_APP,
+                                   "Dockerfile": 'FROM python:3.12\nCMD ["gunicorn", "app:app"]\n'})
     assert deploy_findings(root) == []
 
 
@@ -124,7 +126,8 @@ def test_fdp011_not_when_the_app_reads_the_header_itself(tmp_path):
 
 
 def test_fdp011_not_for_uwsgi_pass_or_headers_without_client_info(tmp_path):
-    nginx = "server {\n  location / {\n    proxy_set_header Host $host;\n    proxy_pass http://127.0.0.1:4444;\n  }\n}\n"
+    nginx = ("server {\n  location / {\n    proxy_set_header Host $host;\n"
+             "    proxy_pass http://127.0.0.1:4444;\n  }\n}\n")
     assert deploy_findings(seed_004(tmp_path / "a", nginx=nginx)) == []
     uwsgi = "server { location / { include uwsgi_params; uwsgi_pass 127.0.0.1:3031; } }\n"
     root = make_project(tmp_path / "b", {"wsgi.py": FLASK_APP, "uwsgi.ini": sample("uwsgi.ini"), "site.conf": uwsgi})
@@ -142,9 +145,8 @@ def test_fdp012_seed_004_ports_disagree(tmp_path):
 
 def test_fdp012_unix_socket_upstream(tmp_path):
     unit = "[Service]\nExecStart=/srv/venv/bin/gunicorn --bind unix:/run/gunicorn.sock run:app\n"
-    root = seed_004(tmp_path / "ok", nginx=sample("upstream-site.conf").replace("/tmp/gunicorn.sock",
-                                                                               "/run/gunicorn.sock"),
-                    app=PROXYFIX_APP, unit=unit)
+    nginx = sample("upstream-site.conf").replace("/tmp/gunicorn.sock", "/run/gunicorn.sock")
+    root = seed_004(tmp_path / "ok", nginx=nginx, app=PROXYFIX_APP, unit=unit)
     assert "FDP012" not in codes(deploy_findings(root))
     nginx = sample("upstream-site.conf").replace("/tmp/gunicorn.sock", "/tmp/app.sock")
     root = seed_004(tmp_path / "bad", nginx=nginx, app=PROXYFIX_APP, unit=unit)
@@ -154,7 +156,8 @@ def test_fdp012_unix_socket_upstream(tmp_path):
 
 @pytest.mark.parametrize("nginx", [
     # one forward reaches the app: the others may be other services (a frontend, grafana)
-    "server {\n location / { proxy_pass http://127.0.0.1:4444; }\n location /grafana { proxy_pass http://127.0.0.1:3000; }\n}\n",
+    "server {\n location / { proxy_pass http://127.0.0.1:4444; }\n"
+    " location /grafana { proxy_pass http://127.0.0.1:3000; }\n}\n",
     # a remote host or a variable is not the project's to judge
     "server { location / { proxy_pass http://10.0.0.5:4445; } }\n",
     "server { location / { proxy_pass http://$upstream; } }\n",
@@ -215,12 +218,13 @@ def test_fdp006_not_reported(tmp_path, target, files):
 
 
 def test_fdp006_uwsgi_default_callable_and_flask_app_in_flaskenv(tmp_path):
-    root = make_project(tmp_path, {"wsgi.py": FLASK_APP, "uwsgi.ini": "[uwsgi]\nsocket = /tmp/app.sock\nmodule = wsgi\n"})
+    root = make_project(tmp_path, {"wsgi.py": FLASK_APP,
+                                   "uwsgi.ini": "[uwsgi]\nsocket = /tmp/app.sock\nmodule = wsgi\n"})
     assert rel_lines(deploy_findings(root), root) == ["uwsgi.ini:3 FDP006"]
     root = make_project(tmp_path / "b", {"app.py": FLASK_APP, ".flaskenv": "FLASK_APP=ap:app\n",
                                          "Procfile": "web: flask run --host 0.0.0.0\n"})
-    assert "FDP006 .flaskenv:1" in " ".join(f"{f.code} {f.path.rsplit('/', 1)[1]}:{f.line}"
-                                             for f in deploy_findings(root))
+    shown = [f"{f.code} {f.path.rsplit('/', 1)[1]}:{f.line}" for f in deploy_findings(root)]
+    assert "FDP006 .flaskenv:1" in shown
 
 
 def test_fdp006_flask_factory_without_call_is_fine_for_flask(tmp_path):
@@ -240,3 +244,31 @@ def test_fdp006_gunicorn_config_wsgi_app_is_reported_in_the_config(tmp_path):
     assert rel_lines(deploy_findings(root), root) == ["gunicorn.conf.py:3 FDP006"]
     found = module_findings(root, "app.py")
     assert [(f.code, f.line) for f in found] == [("FDP006", 3)]  # on the app definition, for flake8
+
+
+def microblog(tmp_path, app="from flask import Flask\napp = Flask(__name__)\n"):
+    """The Flask Mega-Tutorial's deployment: Docker ENTRYPOINT boot.sh, and supervisor + nginx on Linux."""
+    return make_project(tmp_path, {
+        "app/__init__.py": app, "microblog.py": "from app import app\n", ".flaskenv": "FLASK_APP=microblog.py\n",
+        "boot.sh": sample("microblog/boot.sh"), "Dockerfile": sample("microblog/Dockerfile"),
+        "deployment/supervisor/microblog.conf": sample("microblog/supervisor.conf"),
+        "deployment/nginx/microblog": sample("microblog/nginx-site"),
+    })
+
+
+def test_microblog_deployment_model(tmp_path):
+    from test_deploy_helpers import context
+
+    root = microblog(tmp_path)
+    ctx = context(root)
+    docker, supervisor = ctx.launches
+    assert (docker.kind, docker.source.line, docker.binds[0].port, docker.exposed) == ("shell", 11, "5000", True)
+    assert (supervisor.kind, supervisor.name, supervisor.binds[0].host) == ("supervisor", "microblog", "localhost")
+    assert [p.listen for p in ctx.proxies] == [("443 ssl",)]
+    assert rel_lines(deploy_findings(root), root) == ["deployment/nginx/microblog:28 FDP011"]
+
+
+def test_microblog_with_proxyfix_is_clean(tmp_path):
+    root = microblog(tmp_path, app=PROXYFIX_APP)
+    assert deploy_findings(root) == []
+    assert module_findings(root, "microblog.py") == []
