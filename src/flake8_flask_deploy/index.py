@@ -31,13 +31,14 @@ Flask facts used here (sources):
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import project
-from .facts import ROUTE_METHODS, ModuleFacts, collect
+from .facts import ROUTE_METHODS, ModuleFacts
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
 PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
@@ -170,7 +171,6 @@ class ModuleScan:
     """Everything the index knows about one module (computed once per file by :func:`scan_tree`)."""
 
     path: str
-    tree: Optional[ast.Module] = None
     imports: List[ImportRef] = field(default_factory=list)
     blueprints: Dict[Tuple[str, str], ast.AST] = field(default_factory=dict)  # (scope, name) -> Assign
     blueprint_ctx: Dict[Tuple[str, str], Ctx] = field(default_factory=dict)
@@ -198,10 +198,13 @@ class ModuleScan:
 
     @property
     def facts(self) -> ModuleFacts:
-        """The core :class:`ModuleFacts` of the module, computed on first use (with imported apps
-        resolved), or the ones the engine already computed (see :func:`scan_for`)."""
+        """The core :class:`ModuleFacts` of the module, computed on first use (the file is parsed
+        again: scans keep no tree) with imported apps resolved, or the ones the engine already
+        computed for the linted file (see :func:`scan_for`)."""
         if self._facts is None:
-            facts = collect(self.tree, self.path) if self.tree is not None else ModuleFacts()
+            shared = project.facts_of_file(self.path) or ModuleFacts()
+            facts = copy.copy(shared)  # the project cache's object stays as it is
+            facts.app_bindings = list(shared.app_bindings)
             facts.accept_imported_apps(project.resolve_imported_apps(facts, self.path))
             self._facts = facts
         return self._facts
@@ -613,25 +616,40 @@ class _Scanner:
 
     # -- expressions ---------------------------------------------------------------------------
     def exprs(self, root: ast.AST, ctx: Ctx, decorator: bool = False) -> None:
+        """One pass over an expression: names and attributes used as values, strings, calls."""
         s = self.s
-        attr_values = set()
-        for node in ast.walk(root):
-            if isinstance(node, ast.Attribute):
-                attr_values.add(id(node.value))
-        for node in ast.walk(root):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in attr_values:
-                s.value_names.add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                if id(node) not in attr_values:
-                    base = _dotted(node.value)
-                    if base:
-                        s.value_attrs.add((base, node.attr))
-                if node.attr == "register_blueprint" and not decorator:
-                    s.register_referenced = True
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
-                s.strings.add(node.value)
-            elif isinstance(node, ast.Call):
-                self.call(node, ctx, decorator and node is root)
+        stack: List[Tuple[ast.AST, bool]] = [(root, False)]
+        Name, Attribute, Constant, Call, Load = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Load
+        while stack:
+            node, is_receiver = stack.pop()
+            kind = type(node)
+            if kind is Name:
+                if not is_receiver and type(node.ctx) is Load:  # type: ignore[attr-defined]
+                    s.value_names.add(node.id)  # type: ignore[attr-defined]
+                continue
+            if kind is Attribute:
+                if type(node.ctx) is Load:  # type: ignore[attr-defined]
+                    if not is_receiver:
+                        base = _dotted(node.value)  # type: ignore[attr-defined]
+                        if base:
+                            s.value_attrs.add((base, node.attr))  # type: ignore[attr-defined]
+                    if node.attr == "register_blueprint" and not decorator:  # type: ignore[attr-defined]
+                        s.register_referenced = True
+                stack.append((node.value, True))  # type: ignore[attr-defined]
+                continue
+            if kind is Constant:
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is str and len(value) < 200:
+                    s.strings.add(value)
+                continue
+            if kind is Call:
+                self.call(node, ctx, decorator and node is root)  # type: ignore[arg-type]
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend((item, False) for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append((value, False))
 
     def call(self, node: ast.Call, ctx: Ctx, is_decorator: bool) -> None:
         s = self.s
@@ -757,7 +775,7 @@ def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
     Raises:
         RecursionError: on pathologically nested trees.
     """
-    scan = ModuleScan(path, tree)
+    scan = ModuleScan(path)
     scanner = _Scanner(scan)
     # first pass: module-level defs, so decorators and add_url_rule can see functions defined later
     for stmt in tree.body:
@@ -794,6 +812,51 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     return result
 
 
+_IMPORTS: Dict[str, Tuple[Tuple[int, int], List[ImportRef]]] = {}
+
+
+def imports_of_file(path: str) -> List[ImportRef]:
+    """The imports of a file (any scope), from a walk over its statements only (no expressions):
+    what the import graph needs, at a fraction of a full scan. Cached by path, size and mtime."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return []
+    key = (stat.st_size, stat.st_mtime_ns)
+    cached = _IMPORTS.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    out: List[ImportRef] = []
+    try:
+        with open(path, "rb") as handle:
+            tree: Optional[ast.AST] = ast.parse(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    todo: List[Tuple[ast.AST, str]] = [(tree, "")] if tree is not None else []
+    while todo:
+        node, scope = todo.pop()
+        children: List[ast.AST] = []
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast.AST))
+        for stmt in children:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    out.append(ImportRef(local, alias.name, None, 0, stmt, Ctx(scope), bool(alias.asname)))
+            elif isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    out.append(ImportRef(alias.asname or alias.name, stmt.module or "", alias.name, stmt.level, stmt,
+                                         Ctx(scope), bool(alias.asname)))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                todo.append((stmt, f"{scope}.{stmt.name}" if scope else stmt.name))
+            else:
+                todo.append((stmt, scope))
+    _IMPORTS[path] = (key, out)
+    return out
+
+
 # ---- the project ----------------------------------------------------------------------------
 @dataclass
 class ModuleEntry:
@@ -826,7 +889,11 @@ class ProjectIndex:
                 continue
             self.modules[path] = ModuleEntry(path, _dotted_name(rel), text)
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
-        self._words: Dict[str, Set[str]] = {}
+        self._words: Optional[Dict[str, Set[str]]] = None
+        self._mentioning: Dict[Tuple[str, ...], List[str]] = {}
+        self._importers: Dict[str, List[Tuple[str, ImportRef]]] = {}
+        #: per-index answers of the rules (computed once per process and root)
+        self.memo: Dict[str, object] = {}
 
     # -- modules -----------------------------------------------------------------------------
     def scan(self, path: str) -> Optional[ModuleScan]:
@@ -834,8 +901,40 @@ class ProjectIndex:
         return scan_file(path)
 
     def mentioning(self, *words: str) -> List[str]:
-        """Paths of modules whose text contains every one of ``words`` (a cheap text test)."""
-        return [p for p, m in self.modules.items() if all(w in m.text for w in words)]
+        """Paths of modules whose text has every one of ``words`` as a whole word (an inverted
+        index built on first use; answers cached)."""
+        key = tuple(sorted(set(words)))
+        found = self._mentioning.get(key)
+        if found is not None:
+            return found
+        if self._words is None:
+            inverted: Dict[str, Set[str]] = {}
+            for path, entry in self.modules.items():
+                for word in set(_WORD.findall(entry.text)):
+                    inverted.setdefault(word, set()).add(path)
+            self._words = inverted
+        paths: Optional[Set[str]] = None
+        for word in key:
+            hits = self._words.get(word, set())
+            paths = set(hits) if paths is None else paths & hits
+        found = sorted(paths if paths is not None else self.modules)
+        self._mentioning[key] = found
+        return found
+
+    def near(self, path: str, *words: str) -> List[str]:
+        """Modules that mention ``words`` and could import module ``path``: they name its module (or
+        package) or live in its package (relative imports)."""
+        entry = self.modules.get(path)
+        if entry is None:
+            return []
+        parts = entry.dotted.split(".")
+        stem = parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+        folder = os.path.dirname(path)
+        if parts[-1] == "__init__":
+            folder = os.path.dirname(folder)
+        named = set(self.mentioning(stem, *words))
+        local = {p for p in self.mentioning(*words) if p.startswith(folder + os.sep)}
+        return sorted(named | local)
 
     def is_test(self, path: str) -> bool:
         rel = os.path.relpath(path, self.root)
@@ -844,8 +943,13 @@ class ProjectIndex:
         return _is_test_path(rel)
 
     def has_app(self) -> bool:
-        """True when some non-test module creates a Flask app (``Flask(``/an app factory)."""
-        for path in self.mentioning("Flask"):
+        """True when some non-test module creates a Flask app (``Flask(``/an app factory). Cached."""
+        if "has_app" not in self.memo:
+            self.memo["has_app"] = self._has_app()
+        return bool(self.memo["has_app"])
+
+    def _has_app(self) -> bool:
+        for path in sorted(set(self.mentioning("Flask")) | set(self.mentioning("APIFlask"))):
             if self.is_test(path):
                 continue
             scan = self.scan(path)
@@ -857,10 +961,10 @@ class ProjectIndex:
     def dynamic_loading(self) -> bool:
         """True when a non-test module loads modules by name at run time (importlib, import_string,
         find_modules, ...): the import graph is then incomplete."""
-        for path, entry in self.modules.items():
-            if not self.is_test(path) and DYNAMIC_IMPORT.search(entry.text):
-                return True
-        return False
+        if "dynamic" not in self.memo:
+            self.memo["dynamic"] = any(not self.is_test(path) and DYNAMIC_IMPORT.search(entry.text)
+                                       for path, entry in self.modules.items())
+        return bool(self.memo["dynamic"])
 
     # -- imports -----------------------------------------------------------------------------
     def resolve_module(self, importer: str, module: str, level: int) -> Optional[str]:
@@ -902,8 +1006,9 @@ class ProjectIndex:
         if path in self._edges:
             return self._edges[path]
         out: List[Tuple[str, ImportRef]] = []
-        scan = self.scan(path)
-        for ref in scan.imports if scan else []:
+        cached = _SCANS.get(path)
+        refs = cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
+        for ref in refs:
             for target in self.targets(path, ref):
                 if target != path:
                     out.append((target, ref))
@@ -911,25 +1016,20 @@ class ProjectIndex:
         return out
 
     def importers(self, path: str, include_tests: bool = False) -> List[Tuple[str, ImportRef]]:
-        """``[(importer, import)]``: the modules that import ``path`` (found with a text test on the
-        module's own name first, then resolved)."""
-        entry = self.modules.get(path)
-        if entry is None:
-            return []
-        name = entry.dotted.rsplit(".", 1)[-1]
-        if name == "__init__":
-            name = entry.dotted.rsplit(".", 2)[-2] if "." in entry.dotted else ""
+        """``[(importer, import)]``: the modules that import ``path`` (candidates found with the word
+        index first: they name the module or sit in its package; then their imports are resolved).
+        Cached per path."""
+        key = f"{int(include_tests)}:{path}"
+        if key in self._importers:
+            return self._importers[key]
         out = []
-        for other in self.mentioning("import"):
+        for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
-            text = self.modules[other].text
-            if name and not re.search(r"\b%s\b" % re.escape(name), text):
-                if not (entry.dotted.endswith("__init__") and re.search(r"from\s+\.+\s+import", text)):
-                    continue
             for target, ref in self.edges(other):
                 if target == path:
                     out.append((other, ref))
+        self._importers[key] = out
         return out
 
     # -- names -------------------------------------------------------------------------------
@@ -984,6 +1084,7 @@ def _dotted_name(rel: str) -> str:
     return ".".join(parts)
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INDEXES: Dict[str, ProjectIndex] = {}
 
 
@@ -1005,6 +1106,7 @@ def clear_caches() -> None:
     """Forget every index and scan (call it with :func:`flake8_flask_deploy.engine.clear_caches`)."""
     _INDEXES.clear()
     _SCANS.clear()
+    _IMPORTS.clear()
 
 
 def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
@@ -1087,7 +1189,7 @@ def blueprint_routes(index: ProjectIndex, path: str, name: str) -> List[Tuple[st
     for route in scan.routes:
         if scan.blueprint_in(route.receiver, route.ctx.scope) == ("", name):
             out.append((path, route))
-    for other in index.mentioning(name):
+    for other in index.near(path, name):
         if other == path:
             continue
         oscan = index.scan(other)
@@ -1158,8 +1260,7 @@ def blueprint_referenced(index: ProjectIndex, path: str, name: str) -> bool:
         return True
     if name in scan.value_names:
         return True
-    module_name = index.modules[path].dotted.split(".")[-1] if path in index.modules else name
-    candidates = set(index.mentioning(name)) | set(index.mentioning(module_name, "*"))
+    candidates = {other for other, _ in index.importers(path)}  # a use needs an import
     for other in sorted(candidates):
         if other == path:
             continue
@@ -1196,7 +1297,7 @@ def string_mentions(index: ProjectIndex, path: str, name: str) -> bool:
     if name:
         wanted |= {f"{dotted}:{name}", f"{dotted}.{name}"}
     for other in index.mentioning(dotted.rsplit(".", 1)[-1]):
-        if other == path or index.is_test(other):
+        if other == path or index.is_test(other) or not any(w in index.modules[other].text for w in wanted):
             continue
         scan = index.scan(other)
         if scan and any(s in scan.strings for s in wanted):

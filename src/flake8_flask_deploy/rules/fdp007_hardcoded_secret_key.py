@@ -80,6 +80,8 @@ class HardcodedSecretKey(Rule):
 
     # -- class Config: SECRET_KEY = "..." loaded by from_object; SECRET_KEY = "..." + from_object(__name__)
     def _loaded(self, module: ModuleContext, scan: idx.ModuleScan, root: str) -> Iterator[Finding]:
+        if not any(c.secret is not None for c in scan.classes.values()) and scan.module_secret is None:
+            return
         index = idx.get_index(root)
         loads = _from_object_loads(index)
         for cls in scan.classes.values():
@@ -138,6 +140,14 @@ def _overridden(scan: idx.ModuleScan, receiver: str, scope: str, line: int) -> b
 
 
 def _from_object_loads(index: idx.ProjectIndex) -> List[Tuple[str, idx.ModuleScan, idx.ConfigLoad]]:
+    """Every ``from_object`` load of the project that nothing overrides later; once per index."""
+    memo = index.memo.get("fdp007")
+    if memo is None:
+        memo = index.memo["fdp007"] = _collect_loads(index)
+    return memo  # type: ignore[return-value]
+
+
+def _collect_loads(index: idx.ProjectIndex) -> List[Tuple[str, idx.ModuleScan, idx.ConfigLoad]]:
     out = []
     for path in index.mentioning("from_object"):
         if index.is_test(path):

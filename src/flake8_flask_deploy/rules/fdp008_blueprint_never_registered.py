@@ -60,18 +60,31 @@ class BlueprintNeverRegistered(Rule):
 
 def _registration(index: idx.ProjectIndex, path: str, name: str) -> str:
     """``"registered"``, ``"unknown"`` (some call we cannot follow) or ``"never"``."""
-    unknown = False
-    for other in index.mentioning("register_blueprint"):
-        scan = index.scan(other)
-        if scan is None:
-            unknown = True
-            continue
-        if scan.register_referenced:
-            unknown = True
-        for call in scan.registers:
-            targets = idx.register_targets(index, other, call)
-            if targets is None:
-                unknown = True
-            elif (path, name) in targets:
-                return "registered"
+    registered, unknown = _registrations(index)
+    if (path, name) in registered:
+        return "registered"
     return "unknown" if unknown else "never"
+
+
+def _registrations(index: idx.ProjectIndex):
+    """Every blueprint some ``register_blueprint`` call of the project registers, and whether some
+    call could not be followed; computed once per index."""
+    memo = index.memo.get("fdp008")
+    if memo is None:
+        registered = set()
+        unknown = False
+        for other in index.mentioning("register_blueprint"):
+            scan = index.scan(other)
+            if scan is None:
+                unknown = True
+                continue
+            if scan.register_referenced:
+                unknown = True
+            for call in scan.registers:
+                targets = idx.register_targets(index, other, call)
+                if targets is None:
+                    unknown = True
+                else:
+                    registered.update(targets)
+        memo = index.memo["fdp008"] = (registered, unknown)
+    return memo
