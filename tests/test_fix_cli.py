@@ -68,7 +68,9 @@ def test_diff_writes_nothing(tmp_path):
 
 
 def test_unsafe_fixes_only_with_the_flag(tmp_path):
-    source = 'from flask import Flask\n\napp = Flask(__name__)\napp = Flask(__name__)\n'
+    route = '\n\n@app.route("/")\ndef index():\n    return "hi"\n'
+    source = ('from flask import Flask\n\napp = Flask(__name__)\napp.register_blueprint(bp)\n'
+              'app = Flask(__name__)\n' + route)
     root = project(tmp_path, {"app.py": source})
     result = cli("fix", ".", cwd=root)
     assert result.returncode == 0
@@ -76,7 +78,7 @@ def test_unsafe_fixes_only_with_the_flag(tmp_path):
     assert "1 more fix available with --unsafe-fixes." in result.stdout
     result = cli("fix", "--unsafe-fixes", ".", cwd=root)
     assert result.returncode == 1
-    assert (root / "app.py").read_text() == 'from flask import Flask\n\napp = Flask(__name__)\n'
+    assert (root / "app.py").read_text() == source.replace("app = Flask(__name__)\n" + route, route)
     assert "FDP002 [unsafe]" in result.stdout
 
 
@@ -98,7 +100,7 @@ def test_noqa_is_neither_reported_nor_rewritten(tmp_path):
     check = cli("check", ".", cwd=root)
     assert [line.split(":")[1] for line in check.stdout.splitlines() if "FDP003" in line] == ["6"]
     assert cli("fix", ".", cwd=root).returncode == 1
-    assert (root / "app.py").read_text() == source.replace("app.config.update(DEBUG=True)", "app.config.update()")
+    assert (root / "app.py").read_text() == source.replace("app.config.update(DEBUG=True)  # noqa: E501\n", "")
 
 
 def test_crlf_newlines_are_kept(tmp_path):
@@ -159,14 +161,16 @@ def test_missing_path_is_an_error(tmp_path):
 
 
 def test_options_from_setup_cfg_and_pyproject(tmp_path):
-    source = DEBUG_APP.replace("app.debug", "app = Flask(__name__)\napp.debug")
+    route = '\n\n@app.route("/")\ndef index():\n    return "hi"\n'
+    source = DEBUG_APP.replace("app.debug", "app.register_blueprint(bp)\napp = Flask(__name__)\napp.debug") + route
     root = project(tmp_path, {"app.py": source, "setup.cfg": "[flake8]\nextend-ignore = FDP003\n"})
     assert cli("check", ".", cwd=root).stdout.count("FDP003") == 0
     result = cli("fix", ".", cwd=root)
     assert result.returncode == 0 and (root / "app.py").read_text() == source
     (root / "pyproject.toml").write_text('[tool.flake8-flask-deploy]\nunsafe-fixes = true\n')
     assert cli("fix", ".", cwd=root).returncode == 1
-    assert (root / "app.py").read_text() == DEBUG_APP  # FDP002 (unsafe) fixed, FDP003 still ignored
+    assert (root / "app.py").read_text() == source.replace("app = Flask(__name__)\napp.debug", "app.debug")
+    # FDP002 (unsafe) fixed, FDP003 still ignored
 
 
 def test_flake8_select_without_our_prefix_selects_nothing(tmp_path):

@@ -1,7 +1,12 @@
 from flask import Flask
 
 app = Flask(__name__)
-print(app.name)
+
+
+@app.route("/health")
+def health():
+    return "ok"
+
 
 # routes
 
