@@ -37,7 +37,6 @@ RULE_FLAGS_DIFFER = {
     "noop_fdp004_chained_command": "`flask run` inside a `&&` chain marked fixable but has no fix",
     "noop_fdp005_host_constant": "FDP005 with the host in a module constant marked but has no fix",
     "noop_fdp001_setup_in_main": "FDP001 through main() (which also runs app.run) marked but has no fix",
-    "noop_fdp004_run_in_function": "FDP004 on app.run inside a function called at import marked but has no fix",
 }
 
 
