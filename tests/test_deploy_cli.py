@@ -85,3 +85,13 @@ def test_context_shows_warnings(tmp_path):
     proc = run(tmp_path, "-m", "flake8_flask_deploy.cli", "context")
     assert "warning: nginx.conf: is not a valid nginx config" in proc.stdout
     assert "launches: none found" in proc.stdout
+
+
+def test_context_hides_secret_values(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    (tmp_path / ".env").write_text("SECRET_KEY=hunter2\nFLASK_DEBUG=0\n")
+    (tmp_path / "app.service").write_text("[Service]\nEnvironmentFile=/srv/app/.env\nExecStart=gunicorn app:app\n")
+    data = json.loads(run(tmp_path, "-m", "flake8_flask_deploy.cli", "context", "--format", "json").stdout)
+    env = data["launches"][0]["env"]
+    assert env["SECRET_KEY"] == {"value": "***", "set_at": ".env:1"} and env["FLASK_DEBUG"]["value"] == "0"

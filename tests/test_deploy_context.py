@@ -218,3 +218,19 @@ def test_every_file_is_read_once(tmp_path, monkeypatch):
     ctx = context(root)
     assert len(ctx.launches) >= 4
     assert calls and max(calls.values()) == 1, calls
+
+
+def test_systemd_execstart_variables_and_unused_files_are_not_read(tmp_path):
+    unit = "[Service]\nEnvironment=BIND=127.0.0.1:8000\nExecStart=/srv/venv/bin/gunicorn -b ${BIND} app:app\n"
+    root = make_project(tmp_path, {"app.py": FLASK_APP, "tests/.env": "broken line\n",
+                                   "scripts/cleanup.sh": "rm -rf /tmp/x\n", "deploy/app.service": unit})
+    ctx = context(root)
+    assert only(ctx).binds == (Bind("127.0.0.1", "8000"),)
+    assert [Path(f).name for f in ctx.files] == ["app.service"] and ctx.warnings == []
+
+
+def test_docs_and_examples_folders_are_not_production(tmp_path):
+    root = make_project(tmp_path, {"app.py": FLASK_APP, "docs/deploy/Procfile": "web: flask run\n",
+                                   "examples/nginx.conf": sample("blog-site.conf")})
+    ctx = context(root)
+    assert [x.production for x in ctx.launches] == [False] and [p.production for p in ctx.proxies] == [False]

@@ -185,8 +185,8 @@ class _Builder:
         elif kind == "procfile":
             self.note(path)
             self.raws.extend(read_procfile(path))
-        elif kind == "shell":
-            return  # read only when a command runs it, or when it is named like a start script
+        elif kind in ("shell", "dotenv"):
+            return  # read only when a launch uses it (a start script named like one is always used)
         else:
             text = self.files.text(path)
             if text is None:
@@ -198,9 +198,6 @@ class _Builder:
             elif kind == "gunicorn-config":
                 self.note(path)
                 self.gunicorn_configs[path] = self.gunicorn_config(path)
-            elif kind == "dotenv":
-                self.note(path)
-                self.dotenv(path)
             elif kind == "ini" and "[uwsgi]" in text:
                 self.note(path)
                 self.uwsgi_configs[path] = self.uwsgi_config(path)

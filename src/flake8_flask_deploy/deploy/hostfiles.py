@@ -20,6 +20,7 @@ from typing import Dict, List, Tuple
 
 from .configs import key_lines, parse_ini
 from .readers import RawCommand, is_production_file
+from .shell import expand
 
 
 def _join_continuations(text: str) -> str:
@@ -91,6 +92,7 @@ def read_systemd(path: str, text: str, root: str) -> List[RawCommand]:
         value = value.strip().lstrip("-")
         if value:
             env_files.append((value, number))
+    command = expand(command, env)  # systemd substitutes ${VAR} and $VAR from Environment=
     workdir = (section.get("WorkingDirectory") or "").split("\n")[-1].strip().lstrip("-") or None
     if workdir == "~":
         workdir = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Any, Dict, List, Optional
 
@@ -58,6 +59,14 @@ def _loc(location: Location, root: str) -> str:
     return f"{_rel(location.path, root)}:{location.line}"
 
 
+#: Variables whose values ``context`` does not print (they may be secrets from an env file).
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|PRIVATE|DSN|DATABASE_URL|AUTH", re.IGNORECASE)
+
+
+def _shown_value(key: str, value: str) -> str:
+    return "***" if SECRET_NAME.search(key) and value else value
+
+
 def _bind(bind: Bind) -> str:
     if bind.host == "unix":
         return f"unix:{bind.port or '?'}"
@@ -81,7 +90,8 @@ def launch_json(launch: Launch, context: DeploymentContext) -> Dict[str, Any]:
         "target": _rel(launch.target_path, root),
         "binds": [_bind(b) for b in launch.binds],
         "bind_default": launch.bind_default,
-        "env": {k: {"value": v, "set_at": _loc(launch.env_location(k), root)} for k, v in sorted(launch.env.items())},
+        "env": {k: {"value": _shown_value(k, v), "set_at": _loc(launch.env_location(k), root)}
+                for k, v in sorted(launch.env.items())},
         "options": dict(launch.options),
         "container": launch.container,
         "exposed": launch.exposed,
