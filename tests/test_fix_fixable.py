@@ -35,7 +35,7 @@ RULE_FLAGS_DIFFER = {
     "fdp004_compose_exec_list_unsafe": "FDP004 on app.run run by `python src/main.py` not marked",
     "fdp004_procfile_module_port_unsafe": "FDP004 on app.run run by `python -m shop.server` not marked",
     "noop_fdp004_chained_command": "`flask run` inside a `&&` chain marked fixable but has no fix",
-    "noop_fdp005_host_constant": "FDP005 with the host in a module constant marked but has no fix",
+    "fdp005_host_constant_unsafe": "Dockerfile mirrors and FDP004 script launch not marked",
     "noop_fdp001_setup_in_main": "FDP001 through main() (which also runs app.run) marked but has no fix",
 }
 

@@ -1,7 +1,8 @@
 """FDP005 fixes: make a server that must be reachable listen on every interface. Unsafe.
 
 * ``app.run(...)`` without a host: add ``host="0.0.0.0"``; with a loopback literal (also as the
-  default of ``os.environ.get("HOST", "127.0.0.1")``): replace it by ``"0.0.0.0"``.
+  default of ``os.environ.get("HOST", "127.0.0.1")``, or held by a module constant assigned once,
+  ``HOST = "127.0.0.1"``): replace it by ``"0.0.0.0"``.
 * ``flask run`` in a deployment file: add ``--host=0.0.0.0``; a loopback gunicorn bind becomes
   ``0.0.0.0`` (see :mod:`flake8_flask_deploy.fixes.deployment`).
 
@@ -41,6 +42,8 @@ def fix(ctx: FixContext) -> Optional[Change]:
     if host is None:
         return _add_host(ctx, call)
     target = _loopback_literal(host.value)
+    if target is None and isinstance(host.value, cst.Name):
+        target = _constant_literal(ctx, host.value.value)
     if target is None:
         return None
     quote = target.quote
@@ -49,6 +52,19 @@ def fix(ctx: FixContext) -> Optional[Change]:
     mapping = {target: new_string}
     _comment_line(ctx, start, mapping)
     return Change(ctx.replace_many(mapping), UNSAFE, f'bind app.run() to "{ALL_INTERFACES}" (all interfaces)')
+
+
+def _constant_literal(ctx: FixContext, name: str) -> Optional[cst.SimpleString]:
+    """The loopback literal of a module constant ``NAME = "127.0.0.1"`` assigned once."""
+    import ast
+
+    assigns = [s for s in ctx.tree.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+               and isinstance(s.targets[0], ast.Name) and s.targets[0].id == name]
+    if len(assigns) != 1:
+        return None
+    value = assigns[0].value
+    literal = ctx.node_at(value.lineno, value.col_offset, cst.SimpleString)
+    return _loopback_literal(literal) if literal is not None else None
 
 
 def _loopback_literal(expr: cst.BaseExpression) -> Optional[cst.SimpleString]:
