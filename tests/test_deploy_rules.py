@@ -272,3 +272,13 @@ def test_microblog_with_proxyfix_is_clean(tmp_path):
     root = microblog(tmp_path, app=PROXYFIX_APP)
     assert deploy_findings(root) == []
     assert module_findings(root, "microblog.py") == []
+
+
+def test_compose_env_file_debug_with_flask_run(tmp_path):
+    compose = ("services:\n  web:\n    build: .\n    env_file:\n      - prod.env\n"
+               "    environment:\n      FLASK_RUN_HOST: 0.0.0.0\n")
+    root = make_project(tmp_path, {"app.py": FLASK_APP, "prod.env": "FLASK_DEBUG=true\n",
+                                   "Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["flask", "run"]\n',
+                                   "docker-compose.yml": compose})
+    found = [f for f in deploy_findings(root) if f.path.endswith("docker-compose.yml")]
+    assert codes(found) == ["FDP003", "FDP004"]

@@ -269,7 +269,7 @@ class _Builder:
                 env_lines = {k: (raw.env_lines[k] if k in raw.env else base.env_lines.get(k, base.line)) for k in env}
                 raw = RawCommand(raw.path, raw.line, base.argv, env, env_lines, base.bases, True, True,
                                  raw.production, base.entrypoint_script, kind="compose", name=raw.name,
-                                 working_dir=raw.working_dir)
+                                 working_dir=raw.working_dir, env_files=raw.env_files)
             out.append(raw)
         return out
 
@@ -421,14 +421,18 @@ class _Builder:
         return launch
 
     def apply_env_files(self, raw: RawCommand) -> None:
-        """systemd ``EnvironmentFile=``: its variables override ``Environment=``."""
+        """systemd ``EnvironmentFile=`` (its variables override ``Environment=``) and compose
+        ``env_file:`` (``environment:`` wins over it)."""
+        override = raw.kind != "compose"
         for written, line in raw.env_files:
-            found = self.find_file(written, raw.bases)
+            found = self.find_file(written, raw.bases + ((os.path.dirname(raw.path),) if raw.kind == "compose" else ()))
             if found is None:
                 continue
             self.note(found)
             values, lines = self.dotenv(found)
             for key, value in values.items():
+                if not override and key in raw.env:
+                    continue
                 raw.env[key] = value
                 raw.env_lines[key] = line
                 raw.env_sources[key] = Location(found, lines.get(key, 1))

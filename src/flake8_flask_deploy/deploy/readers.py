@@ -249,9 +249,18 @@ def read_compose(path: str) -> List[RawCommand]:
             compose_build=os.path.normpath(os.path.join(folder, context)) if isinstance(context, str) else None,
             compose_dockerfile=build.get("dockerfile") if isinstance(build, dict) else None,
             working_dir=workdir_rel if isinstance(workdir_rel, str) else None,
-            kind="compose", name=str(name),
+            kind="compose", name=str(name), env_files=_compose_env_files(service.get("env_file"), node, data, name),
         ))
     return out
+
+
+def _compose_env_files(value, node, data, name) -> Tuple[Tuple[str, int], ...]:
+    """``env_file:`` as a string, a list of strings or of ``{path: ...}`` mappings, with its line."""
+    items = value if isinstance(value, list) else [value] if value else []
+    paths = [item.get("path") if isinstance(item, dict) else item for item in items]
+    prefix = ["services", name] if "services" in data else [name]
+    line = _yaml_line(node, prefix + ["env_file"])
+    return tuple((p, line) for p in paths if isinstance(p, str) and p)
 
 
 def _compose_env(value) -> Dict[str, str]:
