@@ -118,3 +118,15 @@ def test_a_failing_fix_does_not_stop_the_others(tmp_path, monkeypatch):
     assert all("internal error in the FDP003 fix" in m for _, m in report.warnings)
     wrapped = source.replace("app.run()\n", 'if __name__ == "__main__":\n    app.run()\n')
     assert (tmp_path / "a.py").read_text() == wrapped
+
+
+def test_libcst_is_imported_only_when_fixing(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\napp.debug = True\n")
+    code = ("import sys; from flake8_flask_deploy import cli; "
+            "status = cli.main(['check', '.']); print(status, 'libcst' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split()[-2:] == ["1", "False"], out.stdout + out.stderr
