@@ -223,7 +223,8 @@ PORTS = ["5000", "8080", 'int(os.environ.get("PORT", 5000))', "PORT", '"5000"']
 DEBUGS = ["True", "False", "1", "0", 'os.environ.get("FLASK_DEBUG") == "1"', "DEBUG", "None"]
 DEPLOYMENTS = {
     "none": {},
-    "docker-python": {"Dockerfile": 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nEXPOSE 5000\nCMD ["python", "app.py"]\n'},
+    "docker-python": {"Dockerfile": 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nEXPOSE 5000\n'
+                                    'CMD ["python", "app.py"]\n'},
     "docker-gunicorn": {"Dockerfile": 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\n'
                                       'CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n'},
     "docker-flask-run": {"Dockerfile": 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nENV FLASK_APP=app.py\n'
