@@ -134,7 +134,7 @@ def count_py(root: str) -> int:
 def run_flake8(python: str, root: str):
     """Run flake8 (FDP only) over ``root``; return (findings, crash text or '', seconds)."""
     start = time.monotonic()
-    proc = subprocess.run([python, "-m", "flake8", "--isolated", "--select", "FDP", "--jobs", "1", "."],
+    proc = subprocess.run([python, "-m", "flake8", "--isolated", "--select", "FDP", "."],
                           cwd=root, capture_output=True, text=True)
     seconds = time.monotonic() - start
     findings, other = [], []
