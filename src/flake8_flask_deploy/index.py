@@ -889,9 +889,9 @@ class ProjectIndex:
                 continue
             self.modules[path] = ModuleEntry(path, _dotted_name(rel), text)
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
-        self._words: Optional[Dict[str, Set[str]]] = None
         self._mentioning: Dict[Tuple[str, ...], List[str]] = {}
         self._importers: Dict[str, List[Tuple[str, ImportRef]]] = {}
+        self._resolved: Dict[Tuple[str, str, int], Optional[str]] = {}
         #: per-index answers of the rules (computed once per process and root)
         self.memo: Dict[str, object] = {}
 
@@ -901,23 +901,15 @@ class ProjectIndex:
         return scan_file(path)
 
     def mentioning(self, *words: str) -> List[str]:
-        """Paths of modules whose text has every one of ``words`` as a whole word (an inverted
-        index built on first use; answers cached)."""
+        """Paths of modules whose text has every one of ``words`` as a whole word (a substring test,
+        then a word-boundary check on the hits; answers cached)."""
         key = tuple(sorted(set(words)))
         found = self._mentioning.get(key)
         if found is not None:
             return found
-        if self._words is None:
-            inverted: Dict[str, Set[str]] = {}
-            for path, entry in self.modules.items():
-                for word in set(_WORD.findall(entry.text)):
-                    inverted.setdefault(word, set()).add(path)
-            self._words = inverted
-        paths: Optional[Set[str]] = None
-        for word in key:
-            hits = self._words.get(word, set())
-            paths = set(hits) if paths is None else paths & hits
-        found = sorted(paths if paths is not None else self.modules)
+        hits = [p for p, m in self.modules.items() if all(w in m.text for w in key)]
+        patterns = [re.compile(r"(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])" % re.escape(w)) for w in key]
+        found = sorted(p for p in hits if all(pattern.search(self.modules[p].text) for pattern in patterns))
         self._mentioning[key] = found
         return found
 
@@ -968,11 +960,17 @@ class ProjectIndex:
 
     # -- imports -----------------------------------------------------------------------------
     def resolve_module(self, importer: str, module: str, level: int) -> Optional[str]:
-        """The project file of ``module`` imported (with ``level`` dots) from ``importer``."""
+        """The project file of ``module`` imported (with ``level`` dots) from ``importer``; cached by
+        the importer's folder (what resolution depends on)."""
+        key = (os.path.dirname(importer), module, level)
+        if key in self._resolved:
+            return self._resolved[key]
         found = project.importer_base(importer, module, level)
         if found is None and not level and module:
             found = project.module_file(self.root, module)
-        return found if found in self.modules else None
+        result = found if found in self.modules else None
+        self._resolved[key] = result
+        return result
 
     def targets(self, importer: str, ref: ImportRef) -> List[str]:
         """Project files an import loads: every package on the way and the module itself; for
@@ -1084,7 +1082,6 @@ def _dotted_name(rel: str) -> str:
     return ".".join(parts)
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INDEXES: Dict[str, ProjectIndex] = {}
 
 

@@ -41,9 +41,7 @@ class HardcodedSecretKey(Rule):
         facts = module.facts
         if facts.is_test_file:
             return
-        has_config = any(r.kind == "config" for r in facts.registrations)
-        has_class = any(isinstance(i.node, ast.ClassDef) for i in facts.functions.values())
-        if not (has_config or has_class or "SECRET_KEY" in facts.constants):
+        if not _mentions_secret(facts):
             return
         root = idx.root_of(module)
         parts = os.path.relpath(module.path, root).replace(os.sep, "/").split("/")[:-1]
@@ -102,6 +100,31 @@ class HardcodedSecretKey(Rule):
                 node, _ = scan.module_secret
                 where, _name = hit
                 yield module.finding(self, node, _message("this module") + f" (loaded by from_object at {where})")
+
+
+def _mentions_secret(facts) -> bool:
+    """The cheap test before any scan, on the nodes flake8's tree already has: a config setting or a
+    class body that names ``SECRET_KEY`` / ``secret_key``, or a module constant ``SECRET_KEY``."""
+    if "SECRET_KEY" in facts.constants:
+        return True
+    for reg in facts.registrations:
+        if reg.kind != "config":
+            continue
+        for node in ast.walk(reg.node):
+            if isinstance(node, ast.Constant) and node.value == "SECRET_KEY":
+                return True
+            if isinstance(node, ast.keyword) and node.arg == "SECRET_KEY":
+                return True
+            if isinstance(node, ast.Attribute) and node.attr == "secret_key":
+                return True
+    for info in facts.functions.values():
+        if isinstance(info.node, ast.ClassDef):
+            for item in info.node.body:
+                targets = item.targets if isinstance(item, ast.Assign) else (
+                    [item.target] if isinstance(item, ast.AnnAssign) else [])
+                if any(isinstance(t, ast.Name) and t.id == "SECRET_KEY" for t in targets):
+                    return True
+    return False
 
 
 def _message(what: str) -> str:
