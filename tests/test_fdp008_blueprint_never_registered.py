@@ -93,3 +93,9 @@ def test_star_import_counts_as_a_use(tmp_path: Path) -> None:
     root = project(tmp_path, {"views.py": BP, "app.py": APP + "from views import *  # noqa\n"
                               "def setup(a, b):\n    a.register_blueprint(b)\nsetup(app, globals()['bp'])\n"})
     assert flagged(root) == []
+
+
+def test_registered_by_name_with_getattr(tmp_path: Path) -> None:
+    root = project(tmp_path, {"views.py": BP, "app.py": APP + "import views\nfor name in ('bp',):\n"
+                              "    app.register_blueprint(getattr(views, name))\n"})
+    assert flagged(root) == []

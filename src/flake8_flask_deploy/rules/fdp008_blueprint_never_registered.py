@@ -45,7 +45,8 @@ class BlueprintNeverRegistered(Rule):
             state = _registration(index, module.path, name)
             if state == "registered":
                 continue
-            if state == "unknown" and (idx.blueprint_referenced(index, module.path, name) or index.dynamic_loading()):
+            if state == "unknown" and (idx.blueprint_referenced(index, module.path, name) or index.dynamic_loading()
+                                       or name in _registrations(index)[2]):
                 continue
             if idx.string_mentions(index, module.path, name):
                 continue
@@ -60,7 +61,7 @@ class BlueprintNeverRegistered(Rule):
 
 def _registration(index: idx.ProjectIndex, path: str, name: str) -> str:
     """``"registered"``, ``"unknown"`` (some call we cannot follow) or ``"never"``."""
-    registered, unknown = _registrations(index)
+    registered, unknown, _ = _registrations(index)
     if (path, name) in registered:
         return "registered"
     return "unknown" if unknown else "never"
@@ -72,6 +73,7 @@ def _registrations(index: idx.ProjectIndex):
     memo = index.memo.get("fdp008")
     if memo is None:
         registered = set()
+        strings: set = set()  # ``getattr(views, "bp")`` near a register call names the blueprint
         unknown = False
         for other in index.mentioning("register_blueprint"):
             scan = index.scan(other)
@@ -80,11 +82,12 @@ def _registrations(index: idx.ProjectIndex):
                 continue
             if scan.register_referenced:
                 unknown = True
+            strings |= scan.strings
             for call in scan.registers:
                 targets = idx.register_targets(index, other, call)
                 if targets is None:
                     unknown = True
                 else:
                     registered.update(targets)
-        memo = index.memo["fdp008"] = (registered, unknown)
+        memo = index.memo["fdp008"] = (registered, unknown, strings)
     return memo
