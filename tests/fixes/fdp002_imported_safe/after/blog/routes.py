@@ -1,5 +1,3 @@
-from flask import Flask
-
 from blog import app
 
 
