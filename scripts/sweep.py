@@ -215,24 +215,96 @@ def _findings_of(path: str) -> List[dict]:
     return [f for f in items if os.path.realpath(f.get("path", f.get("filename", ""))) == os.path.realpath(path)]
 
 
-def untouched_regions_identical(before: str, after: str, edited: Sequence[Tuple[int, int]]) -> Optional[str]:
-    """Check that every line of ``before`` outside the ``edited`` 1-based inclusive line spans is kept,
-    byte for byte and in order, in ``after``.
+def edited_statements(before: str, lines: Sequence[int]) -> List[Tuple[int, int]]:
+    """The 1-based inclusive line spans of the top-level statements of ``before`` holding ``lines``
+    (a fix may rewrite the whole statement its finding is in, e.g. dissolve an ``if __name__`` guard)."""
+    try:
+        tree = ast.parse(before)
+    except (SyntaxError, ValueError):
+        return [(line, line) for line in lines]
+    spans = []
+    for line in lines:
+        for stmt in tree.body:
+            start = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+            if start <= line <= (stmt.end_lineno or stmt.lineno):
+                spans.append((start, stmt.end_lineno or stmt.lineno))
+                break
+        else:
+            spans.append((line, line))
+    return spans
+
+
+_ADDED_OK = re.compile(r"^\s*(import \w|from [\w.]+ import |$)")
+
+
+def untouched_regions_identical(before: str, after: str, finding_lines: Sequence[int]) -> Optional[str]:
+    """Check that every line of ``before`` outside the top-level statements holding ``finding_lines``
+    is kept, byte for byte and in order, in ``after``; the only other changes allowed are blank lines
+    next to an edited statement and import lines (a fix that needs ``import os`` adds it, one that
+    removes the last use of ``Flask`` drops it from its import).
 
     Returns:
-        None when it holds, else a description of the first line changed outside the spans.
+        None when it holds, else a description of the first change outside the edited statements.
     """
+    edited = edited_statements(before, finding_lines)
     old = before.splitlines(True)
     new = after.splitlines(True)
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, _, _ in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        # changed old lines i1+1..i2 (or an insertion before i1+1)
-        lo, hi = i1 + 1, max(i2, i1 + 1)
-        if not any(start - 1 <= lo and hi <= end + 1 for start, end in edited):
-            return f"lines {lo}-{hi} changed outside the fixed statements {list(edited)}"
+        if tag == "insert" and all(_ADDED_OK.match(line) for line in new[j1:j2]):
+            continue
+        lo, hi = i1 + 1, max(i2, i1 + 1)  # old lines i1+1..i2 changed (or an insertion before i1+1)
+        if tag == "insert":
+            ok = any(start <= lo <= end + 1 for start, end in edited)
+        else:  # only edited statements, blank lines around them and imports (added/dropped) may change
+            outside = [old[k] for k in range(i1, i2) if not any(start <= k + 1 <= end for start, end in edited)]
+            ok = all(_ADDED_OK.match(line) for line in outside)
+        if not ok:
+            changed = "".join(old[i1:i2]) + " -> " + "".join(new[j1:j2])
+            return f"lines {lo}-{hi} changed outside the fixed statements {edited}: {changed[:200]!r}"
     return None
+
+
+def verify_fix_steps(text: str, path: str, max_steps: int = 50) -> Tuple[str, int, Optional[str]]:
+    """Apply the fixer to ``text`` one fix at a time (``fix.MAX_PASSES = 1``) and check each step.
+
+    Each step must only touch the top-level statements holding a finding present *before that step*
+    (plus blank lines around them and added imports: :func:`untouched_regions_identical`) and must
+    compile; at the end, fixing the result again must change nothing.
+
+    Returns:
+        ``(final text, steps applied, problem or None)``.
+    """
+    from flake8_flask_deploy import fix
+
+    saved = fix.MAX_PASSES
+    steps = 0
+    try:
+        fix.MAX_PASSES = 1
+        for _ in range(max_steps):
+            findings = fix.fixable_findings(text, path)
+            new, _, _, problems = fix.fix_text(text, path, unsafe=True)
+            if problems:
+                return text, steps, "; ".join(problems)
+            if new == text:
+                break
+            steps += 1
+            try:
+                compile(new, path, "exec")
+            except SyntaxError as exc:
+                return text, steps, f"step {steps} does not compile: {exc}"
+            problem = untouched_regions_identical(text, new, [f.line for f in findings])
+            if problem:
+                return text, steps, f"step {steps}: {problem}"
+            text = new
+    finally:
+        fix.MAX_PASSES = saved
+    again, _, _, _ = fix.fix_text(text, path, unsafe=True)
+    if again != text:
+        return text, steps, "fixing the fixed text changes it again (not idempotent)"
+    return text, steps, None
 
 
 def fix_sweep(findings: List[list], corpus: str) -> Dict[str, object]:
@@ -272,9 +344,9 @@ def fix_sweep(findings: List[list], corpus: str) -> Dict[str, object]:
                 if still and len(after_findings) >= len(before_findings):
                     problem = f"fixed findings still reported: {[(f.get('code'), f.get('line')) for f in still]}"
             if problem is None:
-                spans = [(int(f.get("line", 0)), int(f.get("end_line") or f.get("line", 0))) for f in before_findings]
+                lines = [int(f.get("line", 0)) for f in before_findings]
                 problem = untouched_regions_identical(before.decode("utf-8", "surrogateescape"),
-                                                      after.decode("utf-8", "surrogateescape"), spans)
+                                                      after.decode("utf-8", "surrogateescape"), lines)
             if problem:
                 report["failures"].append([os.path.relpath(path, corpus), problem])  # type: ignore[union-attr]
             else:
