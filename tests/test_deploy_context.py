@@ -234,3 +234,17 @@ def test_docs_and_examples_folders_are_not_production(tmp_path):
                                    "examples/nginx.conf": sample("blog-site.conf")})
     ctx = context(root)
     assert [x.production for x in ctx.launches] == [False] and [p.production for p in ctx.proxies] == [False]
+
+
+def test_entrypoint_setup_script_before_exec_args_is_not_the_server(tmp_path):
+    script = "#!/bin/sh\nset -e\npython init_db.py\npython -m app.seed\nexec \"$@\"\n"
+    root = make_project(tmp_path, {
+        "app.py": FLASK_APP, "init_db.py": "print('db')\n", "entrypoint.sh": script,
+        "Dockerfile": 'FROM python:3.12\nCOPY . .\nENTRYPOINT ["/entrypoint.sh"]\n'
+                      'CMD ["gunicorn", "-b", ":80", "app:app"]\n',
+        "bad/Dockerfile": "FROM python:3.12\nCMD [\"supervisord\"]\n",
+        "bad/docker-compose.yml": "services:\n  w:\n    command: gunicorn -b 'unbalanced app:app\n",
+    })
+    ctx = context(root)
+    launch = next(x for x in ctx.launches if x.kind == "dockerfile" and x.server == "gunicorn")
+    assert launch.source.line == 4 and Path(launch.source.path).parent == Path(root)

@@ -335,10 +335,7 @@ class _Builder:
             sources[key] = Location(path, script.env_lines[key])
             env_lines[key] = raw.line
         via = tuple(raw.via) + (Location(raw.path, raw.line),)
-        best: Optional[Tuple[List[str], int]] = None
-        for argv, line in script.commands:
-            if parse_command(argv, dict(env)) is not None:
-                best = (argv, line)
+        best = _server_command(script, env)
         if best is not None:
             argv, line = best
             new = RawCommand(path, line, argv, env, {k: line for k in env}, raw.bases, raw.container, raw.exposed,
@@ -370,9 +367,10 @@ class _Builder:
             script = self.script(path, {})
             if script is None:
                 continue
-            for argv, line in script.commands:
-                if parse_command(argv, dict(script.env)) is not None:
-                    raw.line, raw.argv = line, argv
+            found = _server_command(script, script.env)
+            if found is None:
+                continue
+            raw.argv, raw.line = found
             if not raw.argv:
                 continue
             raw.entrypoint_script = None
@@ -384,9 +382,8 @@ class _Builder:
     def mark_supervisord(self, raws: List[RawCommand]) -> None:
         """Programs of a supervisor config that a container runs (``CMD ["supervisord", ...]``) run
         in that container and must be reachable from outside it."""
-        runners = [r for r in raws if r.container and any(
-            os.path.basename(w).startswith("supervisord") for w in (shlex.split(r.argv[0]) if len(r.argv) == 1
-                                                                    else r.argv)[:3] if "\"" not in w)]
+        runners = [r for r in raws
+                   if r.container and any(os.path.basename(w).startswith("supervisord") for w in _words(r.argv)[:3])]
         if not runners:
             return
         for raw in raws:
@@ -663,6 +660,31 @@ def to_launch(raw: RawCommand, root: str) -> Optional[Launch]:
                 launch.module, launch.target_path = name, found
                 break
     return launch
+
+
+def _words(argv: List[str]) -> List[str]:
+    if len(argv) != 1:
+        return list(argv)
+    try:
+        return shlex.split(argv[0])
+    except ValueError:
+        return argv[0].split()
+
+
+def _server_command(script: ShellScript, env: Dict[str, str]) -> Optional[Tuple[List[str], int]]:
+    """The command of a start script that serves the app: the last one that starts a WSGI server or
+    ``flask run``, or a ``python file.py`` that the script ``exec`` s or runs last (a ``python
+    init_db.py`` before ``exec "$@"`` is set-up, not the server)."""
+    best: Optional[Tuple[List[str], int]] = None
+    last = len(script.commands) - 1
+    for index, (argv, line) in enumerate(script.commands):
+        parsed = parse_command(argv, dict(env))
+        if parsed is None:
+            continue
+        final = index == last and not script.passes_args
+        if parsed.server != WERKZEUG_SCRIPT or (argv and argv[0] == "exec") or final:
+            best = (argv, line)
+    return best
 
 
 def _location(raw: RawCommand) -> Location:
