@@ -282,3 +282,14 @@ def test_compose_env_file_debug_with_flask_run(tmp_path):
                                    "docker-compose.yml": compose})
     found = [f for f in deploy_findings(root) if f.path.endswith("docker-compose.yml")]
     assert codes(found) == ["FDP003", "FDP004"]
+
+
+def test_waitress_serve_on_loopback_in_a_container(tmp_path):
+    wsgi = sample("waitress_wsgi.py").replace("0.0.0.0", "127.0.0.1")
+    root = make_project(tmp_path, {"app.py": FLASK_APP, "wsgi.py": wsgi,
+                                   "Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["python", "wsgi.py"]\n'})
+    found = module_findings(root, "wsgi.py")
+    assert [(f.code, f.line) for f in found] == [("FDP005", 6)] and "`serve()` binds 127.0.0.1" in found[0].message
+    ok = make_project(tmp_path / "ok", {"app.py": FLASK_APP, "wsgi.py": sample("waitress_wsgi.py"),
+                                        "Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["python", "wsgi.py"]\n'})
+    assert module_findings(ok, "wsgi.py") == [] and deploy_findings(ok) == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..deploy.matching import effective_binds, proxied_loopback
+from ..deploy.pyserve import waitress_serve
 from ..facts import string_value
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, is_loopback_host
 from . import ModuleContext, Rule, launch_finding, register
@@ -39,6 +40,9 @@ class LoopbackBindUnreachable(Rule):
         launch = exposed[0]
         if launch.binds and all(b.is_loopback and proxied_loopback(b, module.deployment) for b in launch.binds):
             return
+        if launch.serves_with is not None:
+            yield from self._served(module, launch)
+            return
         for run in facts.runs:
             if not facts.is_app(run.receiver, run.where.scope) or facts.region_of(run.where) not in ("import", "guard"):
                 continue
@@ -57,6 +61,21 @@ class LoopbackBindUnreachable(Rule):
                 f"{'container' if launch.container else 'host'}: clients get \"connection refused\"",
                 related=launch, fixable=True,
             )
+
+    def _served(self, module: ModuleContext, launch: Launch) -> Iterator[Finding]:
+        """``python wsgi.py`` whose ``waitress.serve(app, host="127.0.0.1")`` binds loopback."""
+        served = waitress_serve(module.path)
+        if served is None:
+            return
+        binds, line = served
+        for bind in binds:
+            if bind.is_loopback and proxied_loopback(bind, module.deployment) is None:
+                where = "container" if launch.container else "host"
+                suffix = f" ({launch.describe(module.root or None)})"
+                yield Finding(self.code, f"`serve()` binds {bind.host}, which is unreachable from outside the {where}: "
+                                         f"clients get \"connection refused\"{suffix}", module.path, line, 0,
+                              related=launch.source)
+                return
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         if not (launch.production and launch.exposed) or launch.server == WERKZEUG_SCRIPT:
