@@ -45,7 +45,7 @@ PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRE
 #: Calls and names that load modules or blueprints by name at run time (we cannot follow them).
 DYNAMIC_IMPORT = re.compile(
     r"\bimport_module\b|__import__|\bimport_string\b|\bfind_modules\b|\bwalk_packages\b|\biter_modules\b"
-    r"|\bspec_from_file_location\b|\bload_source\b|\bentry_points\b|\bimportlib\b"
+    r"|\bspec_from_file_location\b|\bload_source\b|\bload_module\b|\bexec_module\b"
 )
 #: Classes whose instances are blueprints: ``(module, class)``.
 BLUEPRINT_CLASSES = frozenset(
@@ -957,6 +957,25 @@ class ProjectIndex:
             self.memo["dynamic"] = any(not self.is_test(path) and DYNAMIC_IMPORT.search(entry.text)
                                        for path, entry in self.modules.items())
         return bool(self.memo["dynamic"])
+
+    def dynamic_loading_near(self, path: str) -> bool:
+        """True when a non-test module that loads modules by name (see :data:`DYNAMIC_IMPORT`) sits in
+        the package of ``path`` (or a parent package) or names that package: it may load ``path``."""
+        entry = self.modules.get(path)
+        if entry is None:
+            return True
+        parts = entry.dotted.split(".")
+        packages = parts[:-2] if parts[-1] == "__init__" else parts[:-1]
+        folder = os.path.dirname(path)
+        for other, other_entry in self.modules.items():
+            if self.is_test(other) or not DYNAMIC_IMPORT.search(other_entry.text):
+                continue
+            other_folder = os.path.dirname(other)
+            if folder == other_folder or folder.startswith(other_folder + os.sep) and other_folder != self.root:
+                return True
+            if packages and re.search(r"\b%s\b" % re.escape(packages[-1]), other_entry.text):
+                return True
+        return False
 
     # -- imports -----------------------------------------------------------------------------
     def resolve_module(self, importer: str, module: str, level: int) -> Optional[str]:

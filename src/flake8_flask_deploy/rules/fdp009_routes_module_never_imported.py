@@ -9,7 +9,8 @@ imports only the package) serves an app without those routes: 404.
 
 Not reported for test files, scripts (a ``__main__`` guard or a ``run()`` call), modules the
 deployment starts or names (Dockerfile, Procfile, .flaskenv, Makefile, ...), modules named by a
-string in the code (loaded by name), or projects that load modules by name at run time. The
+string in the code (loaded by name), or modules a loader by name (``import_module``,
+``import_string``, ``find_modules``, ``walk_packages``) in or naming their package may load. The
 unsafe fix (adding ``from . import routes  # noqa: E402,F401`` at the end of the package
 ``__init__``) belongs to the fixer.
 """
@@ -49,7 +50,7 @@ class RoutesModuleNeverImported(Rule):
         ref, what, origin, count = target
         if index.importers(module.path):
             return
-        if idx.string_mentions(index, module.path, "") or index.dynamic_loading():
+        if idx.string_mentions(index, module.path, "") or index.dynamic_loading_near(module.path):
             return
         if idx.deployment_mentions(index, module.path):
             return
