@@ -1,6 +1,7 @@
 """Reader of shell start scripts (``start.sh``, ``docker-entrypoint.sh``, ``entrypoint``).
 
-The script is parsed with bashlex (a port of bash's own parser); a script bashlex cannot parse is
+A script with compound commands (``if``, ``for``, ``while``, ``case``, functions, ``{ }`` groups) is
+parsed with bashlex (a port of bash's own parser); a simpler one, or one bashlex cannot parse, is
 read line by line with :mod:`shlex`. What is taken from it:
 
 * every simple command in order, looking into ``&&``/``||``/``;`` lists, pipelines, ``if``/``for``
@@ -20,6 +21,12 @@ from typing import Dict, List, Optional, Tuple
 from .commands import split_shell
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
+#: Shell syntax that needs bash's grammar; a script without it is read line by line with shlex (bashlex's
+#: import builds its parser tables and costs most of a second).
+_COMPOUND = re.compile(r"(^|[\s;&|])(if|then|elif|else|fi|for|while|until|do|done|case|esac|function|select)"
+                       r"(?=[\s;]|$)|\(\)|(^|\s)[{}](\s|$)", re.MULTILINE)
+#: ``> app.log``, ``2>&1``, ``>> log``, ``< in``, ``&> all``: dropped before splitting a line.
+_REDIRECT = re.compile(r"(?:(?<=\s)|^)(?:\d*|&)(?:>>?|<)(?:&\d+|\s*[^\s;&|<>]+)")
 _PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -66,6 +73,9 @@ def read_shell(text: str, env: Optional[Dict[str, str]] = None) -> ShellScript:
         env: variables known from outside (the Dockerfile's ``ENV``), used for expansion only.
     """
     variables = dict(env or {})
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    if not _COMPOUND.search(code):
+        return _read_lines(text, variables)
     script = ShellScript()
     try:
         import bashlex
@@ -177,6 +187,7 @@ def _read_lines(text: str, variables: Dict[str, str]) -> ShellScript:
         pending = ""
         if not line or line.startswith("#"):
             continue
+        line = _REDIRECT.sub(" ", line)
         for argv in split_shell(line):
             assigns = []
             while argv and _ASSIGN.match(argv[0]):
