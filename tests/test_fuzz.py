@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections import Counter
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from typing import Dict, Iterator, List, Sequence, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import pytest
 

@@ -25,7 +25,8 @@ FILES = {
                   "app.secret_key = 'hardcoded'\n\nif __name__ == '__main__':\n"
                   "    app.register_blueprint(bp)\n    app.run(debug=True)\n",
     "web/wsgi.py": "from web.app import app\n\napp = Flask(__name__)\napp.run()\n",
-    "web/views.py": "from flask import Blueprint\n\nbp = Blueprint('views', __name__)\nlost = Blueprint('lost', __name__)\n\n\n"
+    "web/views.py": "from flask import Blueprint\n\nbp = Blueprint('views', __name__)\n"
+                    "lost = Blueprint('lost', __name__)\n\n\n"
                     "@bp.route('/')\ndef index():\n    return 'hi'\n\n\n@lost.route('/x')\ndef x():\n    return 'x'\n",
     "web/extra.py": "from web.app import app\n\n\n@app.route('/extra')\ndef extra():\n    return 'e'\n",
     "tasks.py": "from flask import Flask\napp = Flask(__name__)\napp.run(host='127.0.0.1', debug=True)\n",

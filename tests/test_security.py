@@ -35,6 +35,10 @@ def _trap(marker: Path) -> str:
     return f"open({str(marker)!r}, 'w').write('executed')\nraise SystemExit('trap executed')\n"
 
 
+RUNS = (["-m", "flake8_flask_deploy.cli", "check", "."], ["-m", "flake8", "--isolated", "--select", "FDP", "."],
+        ["-m", "flake8_flask_deploy.cli", "fix", "--diff", "--unsafe-fixes", "."])
+
+
 def _run(root: Path, *argv: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *argv], cwd=root, capture_output=True, text=True, timeout=300)
 
@@ -50,8 +54,7 @@ def test_project_modules_are_never_imported(tmp_path):
         "Dockerfile": 'FROM python\nCOPY . /app\nWORKDIR /app\nCMD ["gunicorn", "app:app"]\n',
     })
     outputs = []
-    for argv in (["-m", "flake8_flask_deploy.cli", "check", "."], ["-m", "flake8", "--isolated", "--select", "FDP", "."],
-                 ["-m", "flake8_flask_deploy.cli", "fix", "--diff", "--unsafe-fixes", "."]):
+    for argv in RUNS:
         proc = _run(root, *argv)
         outputs.append(proc)
         assert "Traceback" not in proc.stderr and "trap executed" not in proc.stderr, proc.stderr
@@ -70,8 +73,7 @@ def test_gunicorn_config_is_read_not_executed(tmp_path):
         "Dockerfile": 'FROM python\nCOPY . /app\nWORKDIR /app\nCMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]\n',
     })
     outputs = []
-    for argv in (["-m", "flake8_flask_deploy.cli", "check", "."], ["-m", "flake8", "--isolated", "--select", "FDP", "."],
-                 ["-m", "flake8_flask_deploy.cli", "fix", "--diff", "--unsafe-fixes", "."]):
+    for argv in RUNS:
         proc = _run(root, *argv)
         outputs.append(proc)
         assert "Traceback" not in proc.stderr, proc.stderr
