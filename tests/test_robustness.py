@@ -30,6 +30,7 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 
 def project(tmp_path: Path, files: dict) -> Path:
     """Write ``files`` (name -> str or bytes) plus ``good.py`` and a root marker under ``tmp_path``."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
     (tmp_path / "good.py").write_text(GOOD)
     for name, content in files.items():
@@ -427,3 +428,90 @@ def test_many_bad_files_at_once(tmp_path):
     warned = {w.split(":")[1].strip() for w in warnings_of(proc)}
     assert {"bad.py", "nul.py", "utf.py", "loop.py", "Dockerfile", "docker-compose.yml", "Procfile"} <= warned, warned
     assert_clean_run(flake8(root))
+
+
+# ---- the fixer never loses a line ------------------------------------------------------------------
+FIXABLE = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n\n\n" \
+          "app.run(debug=True)\n"
+
+
+def _fix(root: Path, *paths: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", "fix", "--unsafe-fixes", *(paths or ["."])],
+                          cwd=root, capture_output=True, text=True, timeout=300)
+
+
+def test_fix_write_failing_half_way_keeps_the_original(tmp_path, monkeypatch, capsys):
+    """The disk fills up half-way through writing the fixed file: the original is intact, no
+    temporary file is left behind, and the run says so with exit status 2."""
+    fix = pytest.importorskip("flake8_flask_deploy.fix")
+    from flake8_flask_deploy import cli
+
+    root = project(tmp_path, {"app.py": FIXABLE})
+    original = (root / "app.py").read_bytes()
+    real_fdopen = os.fdopen
+
+    class HalfWriter:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+            return False
+
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    monkeypatch.setattr(fix.os, "fdopen", lambda fd, *a, **k: HalfWriter(real_fdopen(fd, *a, **k)))
+    monkeypatch.chdir(root)
+    engine.clear_caches()
+    status = cli.main(["fix", "--unsafe-fixes", "app.py"])
+    err = capsys.readouterr().err
+    engine.clear_caches()
+    assert (root / "app.py").read_bytes() == original
+    assert sorted(p.name for p in root.iterdir()) == ["app.py", "good.py", "pyproject.toml"]
+    assert status == 2 and "app.py" in err and "No space left on device" in err, (status, err)
+
+
+def test_fix_keeps_encoding_newlines_and_mode(tmp_path):
+    pytest.importorskip("flake8_flask_deploy.fix")
+    source = "# -*- coding: latin-1 -*-\r\n" + FIXABLE.replace("'hi'", "'caf\xe9'").replace("\n", "\r\n")
+    root = project(tmp_path, {"app.py": source.encode("latin-1")})
+    os.chmod(root / "app.py", 0o640)
+    proc = _fix(root, "app.py")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    data = (root / "app.py").read_bytes()
+    assert data != source.encode("latin-1")
+    assert b"caf\xe9" in data and data.count(b"\r\n") == data.count(b"\n")  # latin-1 kept, every newline CRLF
+    assert oct(os.stat(root / "app.py").st_mode & 0o777) == oct(0o640)
+    compile(data, "app.py", "exec")
+
+
+def test_two_concurrent_fix_runs_leave_each_file_original_or_fully_fixed(tmp_path):
+    pytest.importorskip("flake8_flask_deploy.fix")
+    files = {f"mod{i}.py": FIXABLE.replace("'/'", f"'/{i}'") for i in range(6)}
+    reference = project(tmp_path / "reference", dict(files))
+    assert _fix(reference).returncode == 1
+    files["good.py"] = GOOD
+    fixed = {name: (reference / name).read_bytes() for name in files}
+    assert all(fixed[name] != files[name].encode() for name in files)
+    for attempt in range(2):
+        root = project(tmp_path / f"race{attempt}", {k: v for k, v in files.items() if k != "good.py"})
+        cmd = [sys.executable, "-m", "flake8_flask_deploy.cli", "fix", "--unsafe-fixes", "."]
+        procs = [subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode in (0, 1, 2) and "Traceback" not in err, err
+        for name in files:
+            data = (root / name).read_bytes()
+            assert data in (files[name].encode(), fixed[name]), (name, data.decode())
+        leftovers = [p.name for p in root.iterdir() if p.name.endswith(".fdp-tmp")]
+        assert leftovers == []
