@@ -60,6 +60,10 @@ NOT_FLAGGED = {
     "named-by-deployment": {"blog/__init__.py": INIT, "blog/routes.py": ROUTES, ".flaskenv": "FLASK_APP=blog.routes\n"},
     "loaded-by-name": {"blog/__init__.py": INIT + "import importlib\nimportlib.import_module('blog.routes')\n",
                        "blog/routes.py": ROUTES},
+    "found-by-a-loader-in-the-package": {
+        "blog/__init__.py": INIT + "from werkzeug.utils import find_modules, import_string\n"
+                            "for name in find_modules(__name__):\n    import_string(name)\n",
+        "blog/routes.py": ROUTES},
     "not-an-app": {"blog/__init__.py": "class Router:\n    def route(self, p):\n        return lambda f: f\n"
                    "app = Router()\n", "blog/routes.py": ROUTES},
     "blueprint-own-module": {"blog/__init__.py": INIT, "blog/routes.py": "from flask import Blueprint\n"
@@ -72,6 +76,13 @@ NOT_FLAGGED = {
 def test_not_flagged(case: str, tmp_path: Path) -> None:
     root = project(tmp_path, NOT_FLAGGED[case])
     assert flagged(root) == []
+
+
+def test_an_unrelated_importlib_use_does_not_silence_it(tmp_path: Path) -> None:
+    root = project(tmp_path, {"blog/__init__.py": INIT, "blog/routes.py": ROUTES,
+                              "version.py": "import importlib.metadata\nV = importlib.metadata.version('blog')\n",
+                              "plugins/load.py": "import importlib\ndef load(n):\n    return importlib.import_module(n)\n"})
+    assert flagged(root) == [("blog/routes.py", 1)]
 
 
 def test_imported_only_by_tests_is_still_a_finding(tmp_path: Path) -> None:
