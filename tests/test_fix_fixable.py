@@ -22,22 +22,7 @@ CASES = Path(__file__).parent / "fixes"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 #: case -> why the rules' ``fixable`` differs from the fixer (reported to the rules' owner).
-RULE_FLAGS_DIFFER = {
-    "fdp003_run_keyword_safe": "FDP004 on app.run run by `python app.py` (and its Dockerfile mirrors) not marked",
-    "fdp003_run_positional_safe": "FDP004 on app.run run by `python app.py` (and its Dockerfile mirrors) not marked",
-    "fdp004_compose_flask_run_unsafe": "deployment finding mapped onto the module loses `fixable`",
-    "fdp004_dockerfile_python_unsafe": "FDP004 script launch and Dockerfile mirrors not marked",
-    "fdp004_procfile_flask_run_unsafe": "deployment finding mapped onto the module loses `fixable`",
-    "fdp005_add_host_unsafe": "Dockerfile mirrors and FDP004 script launch not marked",
-    "fdp005_flask_run_host_unsafe": "deployment findings mapped onto the module lose `fixable`",
-    "fdp005_gunicorn_bind_unsafe": "deployment finding mapped onto the module loses `fixable`",
-    "fdp005_multiline_loopback_unsafe": "Dockerfile mirrors and FDP004 script launch not marked",
-    "fdp004_compose_exec_list_unsafe": "FDP004 on app.run run by `python src/main.py` not marked",
-    "fdp004_procfile_module_port_unsafe": "FDP004 on app.run run by `python -m shop.server` not marked",
-    "noop_fdp004_chained_command": "`flask run` inside a `&&` chain marked fixable but has no fix",
-    "fdp005_host_constant_unsafe": "Dockerfile mirrors and FDP004 script launch not marked",
-    "noop_fdp001_setup_in_main": "FDP001 through main() (which also runs app.run) marked but has no fix",
-}
+RULE_FLAGS_DIFFER: dict = {}
 
 
 def _meta(case: str) -> dict:

@@ -90,3 +90,23 @@ def test_seed_004_through_flake8(tmp_path: Path) -> None:
         "./run.py:14:9: FDP001 2 app setup calls (add_url_rule) run only under `if __name__ == \"__main__\":`; "
         "a WSGI server imports this module and skips them, so their URLs answer 404"
     ]
+
+
+def test_a_tests_folder_above_the_project_does_not_make_it_a_test_module(tmp_path: Path) -> None:
+    root = tmp_path / "tests" / "proj"
+    root.mkdir(parents=True)
+    (root / "setup.cfg").write_text("")
+    (root / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\napp.debug = True\n")
+    lines = flake8(tmp_path, str(root / "app.py"))
+    assert [line.split()[1] for line in lines] == ["FDP003"]
+
+
+def test_check_piped_into_head_does_not_trace(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "broken_blog", root)
+    proc = subprocess.run(
+        f"'{sys.executable}' -m flake8_flask_deploy.cli check . | head -1",
+        shell=True, cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert len(proc.stdout.splitlines()) == 1
+    assert "Traceback" not in proc.stderr

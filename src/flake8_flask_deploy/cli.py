@@ -32,6 +32,7 @@ class Report:
     warnings: List[Tuple[str, str]] = field(default_factory=list)
     files: int = 0
     roots: List[str] = field(default_factory=list)
+    hidden_fixes: int = 0  # findings only an unsafe fix rewrites (``fix --unsafe-fixes``)
 
 
 def iter_python_files(paths: Sequence[str]) -> Iterable[str]:
@@ -179,8 +180,7 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
             where = Location(finding.path, finding.line).short()
             mirror = finding.moved(finding.related.path, finding.related.line, 0,
                                    related=Location(finding.path, finding.line))
-            deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})",
-                                  fixable=False))
+            deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})"))
     report.findings = _select(_unique(module_findings + deploy), select, ignore)
     report.warnings = sorted(set(report.warnings))
     return report
@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=sorted(FORMATS), default="text")
     check.add_argument("--select", type=_codes, default=[], help="comma-separated codes or prefixes to report")
     check.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to skip")
-    check.add_argument("--flask-deploy-context", choices=("auto", "off"), default="auto",
+    check.add_argument("--flask-deploy-context", choices=("auto", "off"), default=None,
                        help="read deployment files to judge findings (default: auto)")
     check.add_argument("--show-fixes", action="store_true", help="mark fixable findings with [*]")
     check.add_argument("-j", "--jobs", type=_jobs, default="auto",
@@ -260,14 +260,35 @@ SUBCOMMANDS: List[str] = [
 ]
 
 
+def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> List[Finding]:
+    """Set ``fixable`` exactly where ``fix`` (with ``unsafe`` as configured) has a rewrite; only the
+    files with findings are offered to the fixer (libcst parses nothing else)."""
+    from .fix import mark_fixable
+
+    paths = list(dict.fromkeys(f.path for f in findings if f.path.endswith(".py")))
+    paths += [f.path for f in findings if not f.path.endswith(".py")][:1] if not paths else []
+    try:
+        return mark_fixable(findings, paths, mode, unsafe)
+    except (RecursionError, MemoryError):  # a file too deep for libcst: report, just unmarked
+        return [replace(f, fixable=False) for f in findings]
+
+
 def run_check(args: argparse.Namespace) -> int:
     """``check``: print findings and warnings; 1 when there are findings."""
     from .config import apply_to_check
 
-    for path, message in apply_to_check(args).warnings:
+    options = apply_to_check(args)
+    for path, message in options.warnings:
         print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
-    report = check_paths(args.paths, args.flask_deploy_context, args.select, args.ignore,
-                         getattr(args, "jobs", 1))
+    mode = args.flask_deploy_context or CONTEXT_AUTO
+    report = check_paths(args.paths, mode, args.select, args.ignore, getattr(args, "jobs", 1))
+    if report.findings:
+        unsafe = bool(options.unsafe_fixes)
+        marked = _mark_fixable(report.findings, mode, unsafe)
+        if not unsafe:
+            with_unsafe = _mark_fixable(report.findings, mode, True)
+            report.hidden_fixes = sum(1 for a, b in zip(marked, with_unsafe) if b.fixable and not a.fixable)
+        report.findings = marked
     for path, message in report.warnings:
         print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
     out = FORMATS[args.format](report, args.show_fixes)
@@ -287,6 +308,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # ``check | head``: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -147,7 +147,10 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
         RecursionError: for pathologically nested trees (callers turn it into a skip).
     """
     path = project.normpath(filename)
-    facts = collect(tree, filename)
+    root = project.find_root(os.path.dirname(path))
+    # test-module detection looks only at the path inside the project (``/tmp/tests/proj/app.py``
+    # is not a test module of ``proj``)
+    facts = collect(tree, os.path.relpath(path, root) if path.startswith(root + os.sep) else filename)
     facts.accept_imported_apps(project.resolve_imported_apps(facts, path))
     if OPTIONS.app_names:
         _accept_named_apps(tree, facts, OPTIONS.app_names)
@@ -176,7 +179,8 @@ def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
         col = getattr(node, "col_offset", 0)
         where = Location(finding.path, finding.line).short(module.root or None)
         yield Finding(finding.code, f"{finding.message} ({where})", module.path, line, col,
-                      related=Location(finding.path, finding.line), from_deployment=True)
+                      related=Location(finding.path, finding.line), fixable=finding.fixable,
+                      from_deployment=True)
 
 
 _LAUNCH_CACHE: dict = {}  # id(context) -> (context, [(finding, launch)])

@@ -669,6 +669,17 @@ def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
     return facts
 
 
+def _bound_names(target: ast.expr) -> List[ast.Name]:
+    """The names an assignment target binds (``a``, ``a, (b, *c)``); ``a.x =``/``a[k] =`` bind none."""
+    if isinstance(target, ast.Name):
+        return [target]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for elt in target.elts for n in _bound_names(elt)]
+    return []
+
+
 def _is_test_path(filename: str) -> bool:
     parts = filename.replace("\\", "/").split("/")
     base = parts[-1]
@@ -710,9 +721,7 @@ def _shadowing(tree: ast.Module, collector: _Collector):
             state = dict(state)
             is_app = isinstance(stmt.value, ast.Call) and collector.is_flask_ctor(stmt.value.func)
             for target in stmt.targets:
-                for name in ast.walk(target):
-                    if not isinstance(name, ast.Name):
-                        continue
+                for name in _bound_names(target):
                     if is_app and name is target:
                         if name.id in state:
                             kind, prev = state[name.id]

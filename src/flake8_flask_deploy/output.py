@@ -43,8 +43,10 @@ def format_text(report: "Report", show_fixes: bool = False) -> str:
     fixable = sum(1 for f in report.findings if f.fixable)
     if report.findings:
         tail = f"Found {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
-        if show_fixes or fixable:
-            tail += f" ({fixable} fixable with `flake8-flask-deploy fix`)"
+        hidden = getattr(report, "hidden_fixes", 0)
+        if show_fixes or fixable or hidden:
+            tail += f" ({fixable} fixable with `flake8-flask-deploy fix`"
+            tail += f", {hidden} more with `--unsafe-fixes`)" if hidden else ")"
         lines.append(tail + ".")
     return "\n".join(lines)
 

@@ -112,6 +112,17 @@ def launch_finding(rule: Rule, launch: Launch, message: str, line: Optional[int]
                    related=None, fixable=fixable)
 
 
+def is_simple_command(launch: Launch) -> bool:
+    """True when the launch's command is one plain command (no ``&&``/``;`` chain, no ``sh -c``):
+    the only shape a deployment-file rewrite can take apart safely."""
+    from ..deploy.commands import split_shell
+
+    text = launch.command
+    if " -c " in f" {text} " or "&&" in text or "||" in text or ";" in text:
+        return False
+    return len(split_shell(text)) <= 1
+
+
 _REGISTRY: Dict[str, Rule] = {}
 
 

@@ -54,7 +54,10 @@ class RoutesUnderMainGuard(Rule):
                 f"`if __name__ == \"__main__\":`; a WSGI server imports this module and skips them, "
                 f"so their URLs answer 404"
             )
-            yield module.finding(self, first.node, message, related=served, fixable=True)
+            # set-up inside a function that also starts the server cannot be moved out on its own
+            run_scopes = {r.where.scope for r in facts.runs if r.where.scope}
+            fixable = not any(r.where.scope in run_scopes for r in regs)
+            yield module.finding(self, first.node, message, related=served, fixable=fixable)
 
 
 def _label(reg: Registration) -> str:

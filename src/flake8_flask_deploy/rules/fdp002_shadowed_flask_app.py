@@ -1,10 +1,11 @@
 """FDP002 shadowed-flask-app: ``X = Flask(...)`` rebinds a name that already held the app.
 
-When the name was imported, routes registered after the rebinding attach to the new instance, which
-is never served: 404. When the name held an app created earlier in the module, the later app is the
-one a server gets, and everything registered on the first one is lost (reported only when something
-was registered on it). Test modules, which build a fresh app per case, are not checked. Flask's pattern for large applications
-imports the one app everywhere: https://flask.palletsprojects.com/en/stable/patterns/packages/
+When the name was imported, routes registered after the rebinding attach to the new instance,
+which is never served: 404. When the name held an app created earlier in the module, the later app
+is the one a server gets, and everything registered on the first one is lost (reported only when
+something was registered on it). Test modules, which build a fresh app per case, are not checked.
+Flask's pattern for large applications imports the one app everywhere:
+https://flask.palletsprojects.com/en/stable/patterns/packages/
 """
 from __future__ import annotations
 

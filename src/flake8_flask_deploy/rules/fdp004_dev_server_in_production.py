@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
-from . import ModuleContext, Rule, launch_finding, register
+from . import ModuleContext, Rule, is_simple_command, launch_finding, register
 
 
 @register
@@ -42,7 +42,7 @@ class DevServerInProduction(Rule):
                     self, run.node,
                     "`app.run()` serves production with the Werkzeug development server (single-threaded, "
                     "not secure); serve the app with a WSGI server such as gunicorn",
-                    related=scripts[0],
+                    related=scripts[0], fixable=True,
                 )
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
@@ -51,7 +51,7 @@ class DevServerInProduction(Rule):
         if launch.server == FLASK_RUN:
             yield launch_finding(self, launch, "`flask run` starts the Werkzeug development server as the "
                                  "production process; serve the app with a WSGI server such as gunicorn",
-                                 fixable=True)
+                                 fixable=is_simple_command(launch))
         elif launch.options.get("reload") == "true":
             yield launch_finding(self, launch, f"`{launch.server} --reload` is a development option: it "
                                  "restarts workers on every file change in production")

@@ -41,3 +41,15 @@ def about():
 
 config_demo = F("demo")
 config_demo = F("demo")  # nothing was registered on the first app: nothing is lost
+
+
+shop = F("shop")
+shop.config["X"] = 1  # configuring the app does not rebind it
+
+
+@shop.route("/")
+def shop_home():
+    return "shop"
+
+
+shop = F("shop")  # expect: FDP002
