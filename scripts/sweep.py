@@ -18,7 +18,9 @@ from the catch-all in ``deploy.get_context`` (``could not be read (SomeError: ..
 ``--fix`` (needs ``flake8_flask_deploy.fix``) also checks the fixer on every corpus file with a
 fixable finding: the whole project is copied to a temporary folder, ``fix --unsafe-fixes`` runs on
 the file, and the output must compile, the fixed findings must be gone, a second fix must change
-nothing, and every line outside the fixed statements must be byte-identical.
+nothing, and every line outside the fixed statements must be byte-identical; the same file is also
+fixed one fix at a time in-process (:func:`verify_fix_steps`), checking each step against the
+findings it had.
 
 Exit status: 0 when there is no crash, internal error or fix failure; 1 otherwise.
 
@@ -319,6 +321,17 @@ def fix_sweep(findings: List[list], corpus: str) -> Dict[str, object]:
             target = os.path.join(copy, os.path.relpath(path, root))
             before_findings = _findings_of(target)
             before = open(target, "rb").read()
+            from flake8_flask_deploy import engine
+
+            engine.clear_caches()
+            try:
+                _, steps, step_problem = verify_fix_steps(before.decode("utf-8"), target)
+            except Exception:  # noqa: BLE001 - a fixer crash is a failure to report
+                step_problem = "fixer raised: " + traceback.format_exc().strip().splitlines()[-1]
+            engine.clear_caches()
+            if step_problem:
+                report["failures"].append([os.path.relpath(path, corpus), step_problem])  # type: ignore
+                continue
             proc = subprocess.run(_fix_cmd(target), capture_output=True, text=True, timeout=300)
             after = open(target, "rb").read()
             problem = None
