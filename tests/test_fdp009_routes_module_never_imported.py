@@ -107,3 +107,9 @@ def test_flake8_output(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "flake8", "--select=FDP", "blog/routes.py"], capture_output=True,
                          text=True, cwd=root)
     assert out.stdout.startswith("blog/routes.py:1:1: FDP009 1 route on the app `app`"), out.stdout + out.stderr
+
+
+def test_named_by_a_gunicorn_config_string(tmp_path: Path) -> None:
+    root = project(tmp_path, {"blog/__init__.py": INIT, "blog/routes.py": ROUTES,
+                              "gunicorn.conf.py": "wsgi_app = 'blog.routes:app'\nbind = '0.0.0.0:8000'\n"})
+    assert flagged(root) == []

@@ -1303,20 +1303,26 @@ def _parse_expr(dotted: str) -> ast.expr:
 
 
 def string_mentions(index: ProjectIndex, path: str, name: str) -> bool:
-    """True when some non-test module holds a string naming this module or ``module:name`` (loaded
-    by name, e.g. ``import_string("blog.views:bp")``)."""
+    """True when some non-test module holds a string naming this module, ``module:attr`` or
+    ``module.name`` (loaded by name: ``import_string("blog.views:bp")``, a gunicorn config's
+    ``wsgi_app = "blog.views:app"``); a string may name the module by a dotted suffix."""
     entry = index.modules.get(path)
     if entry is None:
         return False
     dotted = entry.dotted[:-9] if entry.dotted.endswith(".__init__") else entry.dotted
-    wanted = {dotted, dotted.rsplit(".", 1)[-1]}
-    if name:
-        wanted |= {f"{dotted}:{name}", f"{dotted}.{name}"}
-    for other in index.mentioning(dotted.rsplit(".", 1)[-1]):
-        if other == path or index.is_test(other) or not any(w in index.modules[other].text for w in wanted):
+    stem = dotted.rsplit(".", 1)[-1]
+
+    def names_it(text: str) -> bool:
+        module = text.split(":", 1)[0]
+        if name and module.endswith("." + name):
+            module = module[: -len(name) - 1]
+        return bool(module) and (dotted == module or dotted.endswith("." + module))
+
+    for other in index.mentioning(stem):
+        if other == path or index.is_test(other):
             continue
         scan = index.scan(other)
-        if scan and any(s in scan.strings for s in wanted):
+        if scan and any(stem in text and names_it(text) for text in scan.strings):
             return True
     return False
 
