@@ -2,6 +2,8 @@
 FDP012, on small projects on disk."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from test_deploy_helpers import (FLASK_APP, codes, deploy_findings, make_project, module_findings, rel_lines,
@@ -281,7 +283,10 @@ def test_compose_env_file_debug_with_flask_run(tmp_path):
                                    "Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["flask", "run"]\n',
                                    "docker-compose.yml": compose})
     found = [f for f in deploy_findings(root) if f.path.endswith("docker-compose.yml")]
-    assert codes(found) == ["FDP003", "FDP004"]
+    assert codes(found) == ["FDP004"]
+    # the debug flag is reported where it is set: the env_file's own line
+    in_env = [(os.path.basename(f.path), f.line, f.code) for f in deploy_findings(root) if f.path.endswith(".env")]
+    assert in_env == [("prod.env", 1, "FDP003")]
 
 
 def test_waitress_serve_on_loopback_in_a_container(tmp_path):

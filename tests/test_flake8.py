@@ -33,8 +33,8 @@ EXPECTED = [
     "not secure); serve the app with a WSGI server such as gunicorn (Dockerfile:8 runs this file with python)",
     "app.py:9:5: FDP005 `app.run()` binds 127.0.0.1 (Flask's default), which is unreachable from outside the "
     "container: clients get \"connection refused\" (Dockerfile:8 runs this file with python)",
-    "app.py:9:24: FDP003 `debug=True` turns on debug mode in production: the interactive debugger allows remote "
-    "code execution (Dockerfile:8 runs this file with python)",
+    "app.py:9:24: FDP003 `debug=True` serves the interactive Werkzeug debugger in production (remote code "
+    "execution) (Dockerfile:8 runs this file with python)",
 ]
 
 

@@ -166,8 +166,8 @@ def test_github_format_prints_workflow_commands(project: Path) -> None:
     proc = cli(project, "check", "--format", "github", ".")
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
-    assert ("::error file=app.py,line=12,col=24,title=FDP003::`debug=True` turns on debug mode in production: "
-            "the interactive debugger allows remote code execution (Dockerfile:5 runs this file with python)") in lines
+    assert ("::error file=app.py,line=12,col=24,title=FDP003::`debug=True` serves the interactive Werkzeug "
+            "debugger in production (remote code execution) (Dockerfile:5 runs this file with python)") in lines
     assert any(line.startswith("::error file=Dockerfile,line=5,col=1,title=FDP005::") for line in lines)
     assert all(line.startswith("::error file=") for line in lines)
 

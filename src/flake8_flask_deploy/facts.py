@@ -419,6 +419,8 @@ class _Collector:
                 local = alias.asname or alias.name.split(".")[0]
                 if alias.name == "flask":
                     self.f.flask_module_names.add(local)
+                elif alias.name.startswith(("flask_", "flask.ext.")):
+                    self.f.extension_names.add(local)  # ``import flask_x as x; x.bind(app)``
                 self.bind_other(where.scope, local)
             return
         if isinstance(stmt, ast.ImportFrom):
@@ -641,7 +643,10 @@ class _Collector:
             for callee, w in f.functions[name].calls:
                 work.append((callee, region, guard, w.conditional))
         for name in guard_called:
-            regions.setdefault(name, GUARD)
+            if name not in import_called:
+                # a factory that only the guard calls builds the development app (a deployment that
+                # serves it as ``module:create_app()`` is judged by the rules from the launch)
+                regions[name] = GUARD
         for name in import_called:
             if regions.get(name) != FACTORY:
                 regions[name] = IMPORT

@@ -44,7 +44,9 @@ def format_text(report: "Report", show_fixes: bool = False) -> str:
     if report.findings:
         tail = f"Found {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
         hidden = getattr(report, "hidden_fixes", 0)
-        if show_fixes or fixable or hidden:
+        if not show_fixes and fixable:
+            tail += f" ({fixable} fixable with `flake8-flask-deploy fix`, some only with `--unsafe-fixes`)"
+        elif show_fixes or hidden:
             tail += f" ({fixable} fixable with `flake8-flask-deploy fix`"
             tail += f", {hidden} more with `--unsafe-fixes`)" if hidden else ")"
         lines.append(tail + ".")

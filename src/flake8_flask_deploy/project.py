@@ -49,8 +49,9 @@ def find_root(directory: str) -> str:
 
 
 def walk_project(root: str) -> Iterator[Tuple[str, List[str]]]:
-    """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS and build folders,
-    and never following symlinks out of the tree. Stops after :data:`MAX_WALK_DIRS` folders."""
+    """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS, hidden and build
+    folders and nested projects (a sub-folder with its own root marker), never following symlinks.
+    Stops after :data:`MAX_WALK_DIRS` folders."""
     count = 0
     for folder, dirs, files in os.walk(root, followlinks=False):
         count += 1
@@ -58,10 +59,16 @@ def walk_project(root: str) -> Iterator[Tuple[str, List[str]]]:
             return
         dirs[:] = sorted(
             d for d in dirs
-            if d not in SKIP_DIRS and not d.endswith(".egg-info")
+            if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
             and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
+            and not _is_nested_root(os.path.join(folder, d))
         )
         yield folder, sorted(files)
+
+
+def _is_nested_root(folder: str) -> bool:
+    """A sub-folder with a root marker of its own is another project (its deployment files are its own)."""
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
 
 
 def module_file(base: str, dotted: str) -> Optional[str]:

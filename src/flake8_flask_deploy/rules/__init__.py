@@ -10,9 +10,9 @@ import ast
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Type
+from typing import Dict, Iterator, List, Optional, Set, Type
 
-from ..facts import ModuleFacts
+from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location
 
 DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main/docs/rules/{code}.md"
@@ -41,6 +41,18 @@ class ModuleContext:
     def script_launches(self, exposed_only: bool = False) -> List[Launch]:
         """Production launches that execute this file as ``__main__`` (``python app.py``)."""
         return [x for x in self.launches if x.runs_as_main and (x.exposed or not exposed_only)]
+
+    def served_factories(self) -> Set[str]:
+        """Functions of this module that a deployment calls to build the app
+        (``gunicorn 'app:create_app()'``)."""
+        return {x.attr.split("(")[0].strip() for x in self.launches if x.attr and "(" in x.attr}
+
+    def runs_in_production(self, where: Where) -> bool:
+        """True when a statement runs unconditionally whenever production imports this module or
+        builds its app: at import, in a function called at import, or in a served factory."""
+        if self.facts.runs_in_production_import(where):
+            return True
+        return not where.conditional and where.scope.split(".")[0] in self.served_factories()
 
     def is_script_only(self) -> bool:
         """True when deployment files run this module, and every one of them runs it as a script."""

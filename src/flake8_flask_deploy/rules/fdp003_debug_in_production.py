@@ -11,6 +11,7 @@ that production serves through a WSGI server is not a finding: production never 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator
 
 from ..facts import is_true
@@ -26,6 +27,21 @@ _WHAT = {
     "config-update": "`DEBUG=True` in the config",
     "config-from-object": "module constant `DEBUG = True` loaded by `config.from_object(__name__)`",
 }
+
+
+_RUN_KINDS = frozenset({"run-keyword", "run-positional", "use_debugger"})
+
+
+def _message(kind: str, at_import: bool, as_script: bool) -> str:
+    """The consequence of debug mode depends on the server: ``app.run()`` (and so ``python app.py``)
+    serves the interactive debugger; a WSGI server never does, but debug mode still propagates
+    errors unhandled and reloads templates (``PROPAGATE_EXCEPTIONS``, ``TEMPLATES_AUTO_RELOAD``
+    default to it: https://flask.palletsprojects.com/en/stable/config/)."""
+    what = _WHAT[kind]
+    if kind in _RUN_KINDS or as_script:
+        return f"{what} serves the interactive Werkzeug debugger in production (remote code execution)"
+    return (f"{what} turns on debug mode at import time: under a production WSGI server errors propagate "
+            f"unhandled and templates reload on every request, and any `app.run()` serves the debugger")
 
 
 @register
@@ -49,26 +65,27 @@ class DebugInProduction(Rule):
                     continue
             elif not is_true(facts.constant_value(item.value)):
                 continue
-            what = _WHAT[item.kind]
-            fixable = item.kind != "config-from-object"
-            if facts.runs_in_production_import(item.where) and not side_launcher:
-                message = (f"{what} turns on debug mode at import time: a production server importing "
-                           f"this module serves the interactive debugger (remote code execution)")
-                yield module.finding(self, item.node, message, related=scripts[0] if scripts else None,
-                                     fixable=fixable)
-            elif facts.is_guarded(item.where) and not item.where.conditional and scripts:
-                message = (f"{what} turns on debug mode in production: the interactive debugger "
-                           f"allows remote code execution")
-                yield module.finding(self, item.node, message, related=scripts[0], fixable=fixable)
+            at_import = module.runs_in_production(item.where) and not side_launcher
+            as_script = bool(scripts) and facts.is_guarded(item.where) and not item.where.conditional
+            if not (at_import or as_script):
+                continue
+            if item.kind in _RUN_KINDS and at_import and not scripts:
+                # an ``app.run()`` that executes on import is FDP004's finding; its fix (the guard)
+                # leaves this flag to be judged by how the deployment runs the file
+                continue
+            yield module.finding(self, item.node, _message(item.kind, at_import, bool(scripts)),
+                                 related=scripts[0] if scripts else None,
+                                 fixable=item.kind != "config-from-object")
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         if not launch.production or launch.server not in (FLASK_RUN, WERKZEUG_SCRIPT):
             return
         value = launch.env.get("FLASK_DEBUG", "")
         if value.strip().lower() in ("1", "true", "yes", "on"):
-            line = launch.env_lines.get("FLASK_DEBUG", launch.source.line)
-            yield launch_finding(self, launch, f"FLASK_DEBUG={value} turns on debug mode in production: the "
-                                 "interactive debugger allows remote code execution", line)
+            where = launch.env_location("FLASK_DEBUG")  # the .flaskenv / EnvironmentFile / ENV line
+            finding = launch_finding(self, launch, f"FLASK_DEBUG={value} serves the interactive Werkzeug debugger "
+                                     "in production (remote code execution)", where.line)
+            yield replace(finding, path=where.path)
         elif launch.debug:
-            yield launch_finding(self, launch, "`flask run --debug` turns on debug mode in production: the "
-                                 "interactive debugger allows remote code execution")
+            yield launch_finding(self, launch, "`flask run --debug` serves the interactive Werkzeug debugger in "
+                                 "production (remote code execution)")

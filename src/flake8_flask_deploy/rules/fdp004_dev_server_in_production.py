@@ -8,6 +8,7 @@ or fail with "Address already in use".
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator
 
 from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
@@ -53,5 +54,9 @@ class DevServerInProduction(Rule):
                                  "production process; serve the app with a WSGI server such as gunicorn",
                                  fixable=is_simple_command(launch))
         elif launch.options.get("reload") == "true":
-            yield launch_finding(self, launch, f"`{launch.server} --reload` is a development option: it "
-                                 "restarts workers on every file change in production")
+            finding = launch_finding(self, launch, f"`{launch.server} --reload` is a development option: it "
+                                     "restarts workers on every file change in production",
+                                     int(launch.options.get("reload_line") or launch.source.line))
+            if launch.options.get("reload_file"):  # ``reload = True`` in a gunicorn config file
+                finding = replace(finding, path=launch.options["reload_file"])
+            yield finding
