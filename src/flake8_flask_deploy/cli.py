@@ -76,7 +76,8 @@ def parse_source(data: bytes, path: str) -> Tuple[Optional[ast.Module], Optional
     try:
         tree = ast.parse(data, filename=path)
     except SyntaxError as exc:
-        return None, f"does not parse ({exc.msg}, line {exc.lineno}); skipped", []
+        where = f", line {exc.lineno}" if exc.lineno else ""
+        return None, f"does not parse ({exc.msg}{where}); skipped", []
     except (ValueError, UnicodeDecodeError) as exc:
         return None, f"cannot be decoded ({exc}); skipped", []
     except RecursionError:
