@@ -984,12 +984,42 @@ class ProjectIndex:
         key = (os.path.dirname(importer), module, level)
         if key in self._resolved:
             return self._resolved[key]
-        found = project.importer_base(importer, module, level)
-        if found is None and not level and module:
-            found = project.module_file(self.root, module)
-        result = found if found in self.modules else None
+        result = self._resolve(importer, module, level)
         self._resolved[key] = result
         return result
+
+    def _find(self, base: str, dotted: str) -> Optional[str]:
+        """``base/<dotted>.py`` or ``base/<dotted>/__init__.py`` (also under ``base/src``) when it is a
+        module of the project: the rules of :func:`project.module_file`, answered from memory."""
+        if not dotted or not re.fullmatch(r"[A-Za-z_][\w.]*", dotted):
+            return None
+        rel = dotted.replace(".", os.sep)
+        for prefix in (base, os.path.join(base, "src")):
+            for candidate in (os.path.join(prefix, rel + ".py"), os.path.join(prefix, rel, "__init__.py")):
+                if candidate in self.modules:
+                    return candidate
+        return None
+
+    def _resolve(self, importer: str, module: str, level: int) -> Optional[str]:
+        """:func:`project.importer_base` over the index's files (no file system calls), then the
+        root for an absolute import."""
+        folder = os.path.dirname(importer)
+        if level:
+            for _ in range(level - 1):
+                folder = os.path.dirname(folder)
+            if not module:
+                init = os.path.join(folder, "__init__.py")
+                return init if init in self.modules else None
+            return self._find(folder, module)
+        current = folder
+        while True:
+            found = self._find(current, module)
+            if found:
+                return found
+            if current == self.root or os.path.dirname(current) == current or not current.startswith(self.root):
+                break
+            current = os.path.dirname(current)
+        return self._find(self.root, module)
 
     def targets(self, importer: str, ref: ImportRef) -> List[str]:
         """Project files an import loads: every package on the way and the module itself; for
