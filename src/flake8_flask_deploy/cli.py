@@ -108,7 +108,7 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
     tree, warning, lines = parse_source(data, path)
     if tree is None:
         return path, False, warning or "", []
-    if not might_matter("\n".join(lines)):
+    if not might_matter("\n".join(lines), path, mode):
         return path, True, None, []
     try:
         found = analyze_module(tree, path, mode)

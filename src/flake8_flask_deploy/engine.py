@@ -19,7 +19,14 @@ from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .rules import ModuleContext, all_rules
 
 #: A module that matches none of these cannot hold a finding (the cheap test before any walk).
-PREFILTER = re.compile(r"[Ff]lask|\bapp\b|\bapplication\b|_app\b")
+#: What a module must contain for any rule to fire on it (launch targets are let through by path):
+#: an app class or its creation, the ``__main__`` guard, a run call, a debug setting, a secret key,
+#: a blueprint, a route decorator or set-up call.
+PREFILTER = re.compile(
+    r"Flask\b|__main__|\.run\(|\.debug\s*=|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint"
+    r"|\.route\(|@\s*[\w.]+\.(?:get|post|put|delete|patch)\(|add_url_rule|register_blueprint|init_app"
+    r"|errorhandler|before_request|after_request|teardown_|context_processor|wsgi_app|create_app|make_app"
+)
 
 CONTEXT_AUTO = "auto"
 CONTEXT_OFF = "off"
@@ -116,11 +123,22 @@ def _accept_named_apps(tree: ast.Module, facts, names: Sequence[str]) -> None:
     facts.accept_imported_apps(accepted)
 
 
-def might_matter(source: str) -> bool:
-    """True when ``source`` mentions Flask or an app; False means no rule can fire on it."""
+def might_matter(source: str, filename: Optional[str] = None, mode: str = CONTEXT_AUTO) -> bool:
+    """The cheap test before any walk: False means no rule can fire on this module.
+
+    Args:
+        source: the module's text.
+        filename: its path; when given (and ``mode`` is not ``off``), a module that a deployment
+            file runs or serves always matters (deployment findings are mapped onto it).
+    """
     if PREFILTER.search(source) is not None:
         return True
-    return any(re.search(rf"\b{re.escape(name)}\b", source) for name in OPTIONS.app_names)
+    if any(re.search(rf"\b{re.escape(name)}\b", source) for name in OPTIONS.app_names):
+        return True
+    if filename is None or mode == CONTEXT_OFF:
+        return False
+    path = project.normpath(filename)
+    return bool(context_for(path, mode).launches_for(path))
 
 
 def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:

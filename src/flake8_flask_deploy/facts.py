@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 #: Decorator methods that add a URL rule (Flask 2.0+ shortcuts included).
 ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
@@ -307,6 +307,27 @@ def is_main_guard(test: ast.expr) -> Optional[bool]:
     return None
 
 
+_NO_DESCENT = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_SKIP = _NO_DESCENT + (ast.expr_context,)
+
+
+def _walk_expr(root: ast.AST) -> Iterator[ast.AST]:
+    """Like :func:`ast.walk` (any order), but skips ``ctx`` objects and does not enter nested
+    lambdas, functions or classes (their bodies are walked as statements). About twice as fast as
+    ``ast.walk`` on real modules."""
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                extend(v for v in value if isinstance(v, ast.AST) and not isinstance(v, _NO_DESCENT))
+            elif isinstance(value, ast.AST) and not isinstance(value, _SKIP):
+                push(value)
+
+
 def _receiver(expr: ast.expr) -> Optional[str]:
     return expr.id if isinstance(expr, ast.Name) else None
 
@@ -374,9 +395,6 @@ class _Collector:
             self.bind_other(where.scope, stmt.name)
             for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
                 self.bind_other(qualname, arg.arg)
-            for stmt2 in ast.walk(stmt):
-                if isinstance(stmt2, ast.Return) and isinstance(stmt2.value, ast.Name):
-                    info.returns.add(stmt2.value.id)
             # a function defined under the guard is guard code; its body resolves through calls
             self.block(stmt.body, Where(qualname, FUNCTION, False, where.guard))
             return
@@ -429,6 +447,10 @@ class _Collector:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             self.assign(stmt, where)
             return
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
+            owner = self.f.functions.get(where.scope)
+            if owner is not None:
+                owner.returns.add(stmt.value.id)
         self.expr_stmt(stmt, stmt, where)
 
     def import_from(self, stmt: ast.ImportFrom, where: Where) -> None:
@@ -512,9 +534,7 @@ class _Collector:
                 self.expr_stmt(stmt, dec, where, skip_top=True)
 
     def expr_stmt(self, stmt: ast.stmt, root: ast.AST, where: Where, skip_top: bool = False) -> None:
-        for node in ast.walk(root):
-            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
+        for node in _walk_expr(root):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 self.attr_uses.append((where.scope, node.value.id, node.attr))
             if not isinstance(node, ast.Call) or (skip_top and node is root):

@@ -126,7 +126,7 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
         SyntaxError, ValueError: ``text`` does not parse.
     """
     tree = ast.parse(text, filename=path)
-    if not might_matter(text):
+    if not might_matter(text, path, mode):
         return []
     lines = _LINE_BREAK.split(text)
     return [f for f in analyze_module(tree, path, mode)

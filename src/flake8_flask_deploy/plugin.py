@@ -80,9 +80,11 @@ class FlaskDeployChecker:
         """Yield ``(line, col, "FDP00x message", type)``; never raises into flake8."""
         from .engine import analyze_module, might_matter
 
-        if not isinstance(self.tree, ast.Module) or not might_matter("".join(self.lines)):
+        if not isinstance(self.tree, ast.Module):
             return
         try:
+            if not might_matter("".join(self.lines), self.filename, self.context_mode):
+                return
             findings = analyze_module(self.tree, self.filename, self.context_mode)
         except RecursionError:
             LOG.warning("flake8-flask-deploy: %s is nested too deeply to analyse; skipped", self.filename)
