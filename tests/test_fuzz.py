@@ -436,3 +436,40 @@ def test_flask_shaped_modules_reach_every_rule():
 def draw_pkg(source: str) -> bool:
     """The imported app lives in the project half of the time (decided by the source, so replayable)."""
     return len(source) % 2 == 0
+
+
+# ---- the checkers themselves must be able to fail -------------------------------------------------------
+def test_untouched_region_check_catches_changes_outside_the_fixed_statements():
+    from sweep import untouched_regions_identical
+
+    before = "import sys\n\nx = 1\n\nif __name__ == '__main__':\n    app.run(debug=True)\n\ny = 2\n"
+    # the guard statement (lines 5-6) holds the finding: rewriting it and adding an import is allowed
+    ok = "import os\nimport sys\n\nx = 1\n\nif __name__ == '__main__':\n    app.run()\n\ny = 2\n"
+    assert untouched_regions_identical(before, ok, [6]) is None
+    # a change to `y` (line 8) or to `x` is not
+    assert "lines 8-8" in untouched_regions_identical(before, before.replace("y = 2", "y = 3"), [6])
+    assert untouched_regions_identical(before, before.replace("x = 1", "x = 1 "), [6]) is not None
+    # a whitespace-only change outside is caught too (byte-identical, not AST-equal)
+    assert untouched_regions_identical(before, before.replace("y = 2\n", "y = 2\r\n"), [6]) is not None
+
+
+@pytest.mark.skipif(not HAS_FIX, reason="flake8_flask_deploy.fix does not exist yet")
+def test_verify_fix_steps_reports_a_fix_that_touches_other_lines(monkeypatch, tmp_path):
+    from flake8_flask_deploy import fix
+
+    path = str(tmp_path / "app.py")
+    text = "from flask import Flask\napp = Flask(__name__)\nother = 1\napp.run(debug=True)\n"
+    (tmp_path / "app.py").write_text(text)
+    engine.clear_caches()
+    real = fix.fix_text
+
+    def sloppy(text, *args, **kwargs):
+        new, applied, unsafe, problems = real(text, *args, **kwargs)
+        return new.replace("other = 1", "other = 2"), applied, unsafe, problems
+
+    monkeypatch.setattr(fix, "fix_text", sloppy)
+    _, _, problem = verify_fix_steps(text, path)
+    assert problem is not None and "other = 1" in problem, problem
+    monkeypatch.setattr(fix, "fix_text", real)
+    _, steps, problem = verify_fix_steps(text, path)
+    assert problem is None and steps >= 1
