@@ -39,11 +39,11 @@ class BlueprintNeverRegistered(Rule):
         index = None
         for name, node in idx.iter_blueprints(scan):
             index = index or idx.get_index(idx.root_of(module))
+            state = _registration(index, module.path, name)  # memoized per index: the cheap question first
+            if state == "registered":
+                continue
             routes = [(p, r) for p, r in idx.blueprint_routes(index, module.path, name) if not index.is_test(p)]
             if not routes:
-                continue
-            state = _registration(index, module.path, name)
-            if state == "registered":
                 continue
             if state == "unknown" and (idx.blueprint_referenced(index, module.path, name) or index.dynamic_loading()
                                        or name in _registrations(index)[2]):
