@@ -243,8 +243,10 @@ def _filter(findings: List[Finding], select: Optional[Sequence[str]]) -> List[Fi
 
 def clear_caches() -> None:
     """Forget every per-process cache (roots, files, contexts). Tests that write files call it."""
-    from . import deploy
+    from . import deploy, index, inference
 
+    index.clear_caches()
+    inference.reset_budget()
     project.clear_caches()
     deploy.clear_caches()
     _LAUNCH_CACHE.clear()

@@ -9,6 +9,7 @@ https://flask.palletsprojects.com/en/stable/patterns/packages/
 """
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 from ..model import Finding
@@ -44,3 +45,29 @@ class ShadowedFlaskApp(Rule):
                     f"{lost[0].node.lineno}) are lost to the served app (404)"
                 )
             yield module.finding(self, stmt, message, fixable=True)
+        yield from self._across_modules(module)
+
+    def _across_modules(self, module: ModuleContext) -> Iterator[Finding]:
+        """Seed 000 across files: ``blog/__init__.py`` creates the served app and imports
+        ``blog/routes.py`` for its routes, which creates an app of its own (project index)."""
+        facts = module.facts
+        if facts.guards or not any(b.kind == "flask" for b in facts.module_app_bindings()):
+            return
+        # only a module of a package can be imported by its package for routes; a lone app.py never
+        # needs the project index built
+        folder, base = os.path.split(module.path)
+        if base == "__init__.py" or not os.path.isfile(os.path.join(folder, "__init__.py")):
+            return
+        if not any(r.kind == "route" for r in facts.registrations):
+            return
+        from .. import index as idx
+
+        root = idx.root_of(module)
+        for shadow in idx.cross_module_shadowing(idx.get_index(root), module.path):
+            other = os.path.relpath(shadow.other_path, root)
+            yield module.finding(
+                self, shadow.node,
+                f"`{shadow.name} = Flask(...)` creates a second app: {other} creates the served app (line "
+                f"{shadow.other_line}) and imports this module for its routes (line {shadow.import_line}); "
+                f"routes here go to an app that is never served (404)",
+            )

@@ -1,0 +1,3 @@
+from blog import app
+
+application = app
