@@ -98,6 +98,21 @@ from flake8_flask_deploy.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
+#: The floor of any tool built on Python's ``ast``: read and parse every ``.py`` file, one process.
+PARSE_ONLY = r"""
+import ast, os, sys
+for top in sys.argv[1:]:
+    for folder, dirs, files in os.walk(top):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    data = handle.read()
+                try:
+                    ast.parse(data)
+                except (SyntaxError, ValueError):
+                    pass
+"""
+
 #: Local semgrep rules written for this benchmark (the registry's ``p/flask`` needs the network):
 #: the same two bug classes ruff S201/S104 and bandit B201/B104 look for.
 SEMGREP_RULES = """\
@@ -340,6 +355,7 @@ def tool_commands(targets: Sequence[str], semgrep: Optional[str], jobs1: bool = 
         "ruff S201,S104": [_ruff_bin(), "check", "--isolated", "--no-cache", "--no-respect-gitignore",
                            "--exit-zero", "--output-format", "concise", "--select", "S201,S104"] + list(targets),
     }
+    tools["ast.parse only (-j1)"] = [PY, "-c", PARSE_ONLY] + list(targets)
     if jobs1:
         tools["flake8 -j1"] = flake8 + ["--without"] + common + ["-j", "1"] + list(targets)
         tools["flake8+FDP -j1"] = flake8 + ["--with"] + common + ["-j", "1"] + list(targets)
@@ -655,7 +671,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     scale_files = sum(len(python_files(SRC / key)) for key in scale_keys)
     for factor in scale:
         base = scaled_copy(scale_keys, factor)
-        copies = [f"c{i}" for i in range(factor)]
+        # each project folder is named (a folder holding several projects is walked as one by flake8
+        # and ruff, but `check` skips nested projects: it is meant to be run on a project)
+        copies = [f"c{i}/{key}" for i in range(factor) for key in scale_keys]
         stools = {k: v for k, v in tool_commands(copies, None, jobs1=False).items()
                   if k in ("flake8", "flake8+FDP", "check", "ruff S201,S104")}
         scale_results[factor] = run_suite(stools, base, args.scale_runs, f"x{factor}")
@@ -735,7 +753,8 @@ def render(raw: dict) -> List[str]:
         vs_ruff_cpu = paired_ratio(main_results["check"], main_results["ruff S201,S104"], "cpu")
         sections.append(f"| `check` within 4× of ruff S201,S104 (wall) | {_fmt(vs_ruff)}× slower "
                         f"(CPU: {_fmt(vs_ruff_cpu)}×) | {'yes' if vs_ruff[0] <= 4 else 'no'} |")
-    sections += [""] + check_jobs_equivalence(main_results) + ["", "### Findings (first run of each tool)", ""]
+    sections += [""] + check_jobs_equivalence(main_results) + check_jobs_equivalence(raw.get("extra") or {})
+    sections += ["", "### Findings (first run of each tool)", ""]
     sections += compare_findings(main_results) + ["", "### `fix --diff`", ""]
     sections += main_table(fix_results, nfiles, "check -j1")
     parses = []
@@ -749,11 +768,15 @@ def render(raw: dict) -> List[str]:
     if scale_results:
         sections += ["### Scaling (hard-linked copies of the corpus)", "",
                      f"Base: {', '.join(scale_keys)} ({scale_files} Python files), copied 1×, 2×, 4×; "
-                     f"{raw['scale_runs']} runs per tool.", "",
+                     f"{raw['scale_runs']} runs per tool."
+                     + (f" ({raw['scale_note']})" if raw.get("scale_note") else ""),
+                     "",
                      "| tool | " + " | ".join(f"{k}× wall s" for k in scale_results) + " | "
-                     + " | ".join(f"{k}× CPU s" for k in scale_results) + " | CPU per copy, relative to 1× |",
-                     "|---|" + "---|" * (2 * len(scale_results) + 1)]
+                     + " | ".join(f"{k}× CPU s" for k in scale_results) + " | CPU per copy, relative to 1× "
+                     "| CPU s added per added copy |",
+                     "|---|" + "---|" * (2 * len(scale_results) + 2)]
         first = min(scale_results)
+        factors = sorted(scale_results)
         for name in next(iter(scale_results.values())):
             walls = [summary(scale_results[k][name], "wall") for k in scale_results]
             cpus = [summary(scale_results[k][name], "cpu") for k in scale_results]
@@ -761,8 +784,14 @@ def render(raw: dict) -> List[str]:
             base_per = summary(scale_results[first][name], "cpu")[0] / first
             sections.append(f"| {name} | " + " | ".join(_fmt(w) for w in walls) + " | "
                             + " | ".join(_fmt(c) for c in cpus) + " | "
-                            + ", ".join(f"{p / base_per:.2f}" for p in per) + " |")
+                            + ", ".join(f"{p / base_per:.2f}" for p in per) + " | "
+                            + ", ".join(f"{(cpus[i][0] - cpus[i - 1][0]) / (factors[i] - factors[i - 1]):.2f}"
+                                        for i in range(1, len(factors))) + " |")
         sections.append("")
+    if raw.get("extra"):
+        sections += ["### Measured after the main suite (same files, one run)", "",
+                     (raw.get("extra_note") or "").lstrip("- ") + ".", ""]
+        sections += main_table(raw["extra"], nfiles) + [""]
     if raw.get("profile"):
         sections += ["### Profiles", ""] + raw["profile"]
     return sections
