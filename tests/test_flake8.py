@@ -110,3 +110,15 @@ def test_check_piped_into_head_does_not_trace(tmp_path: Path) -> None:
     )
     assert len(proc.stdout.splitlines()) == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_check_on_a_folder_of_projects_checks_each_project(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        shutil.copytree(CASES / "script_only_deploy", tmp_path / "mono" / name)
+    proc = subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", "check", "mono"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    for name in ("a", "b"):
+        # each project judged with its own Dockerfile
+        assert f"mono/{name}/app.py:9:5: FDP004" in proc.stdout
+        assert f"mono/{name}/Dockerfile:8:1: FDP004" in proc.stdout

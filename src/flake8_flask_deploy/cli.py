@@ -39,7 +39,8 @@ def iter_python_files(paths: Sequence[str]) -> Iterable[str]:
     """Yield the ``.py`` files named by ``paths`` (files as given, folders walked)."""
     for path in paths:
         if os.path.isdir(path):
-            for folder, files in project.walk_project(os.path.abspath(path)):
+            # every project below a folder named on the command line is checked (``check mono``)
+            for folder, files in project.walk_project(os.path.abspath(path), nested=True):
                 for name in files:
                     if name.endswith(".py"):
                         yield os.path.join(folder, name)

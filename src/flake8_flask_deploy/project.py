@@ -48,10 +48,11 @@ def find_root(directory: str) -> str:
         current = parent
 
 
-def walk_project(root: str) -> Iterator[Tuple[str, List[str]]]:
+def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[str]]]:
     """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS, hidden and build
-    folders and nested projects (a sub-folder with its own root marker), never following symlinks.
-    Stops after :data:`MAX_WALK_DIRS` folders."""
+    folders and, unless ``nested`` is true, nested projects (a sub-folder with its own root marker:
+    its deployment files are its own), never following symlinks. Stops after :data:`MAX_WALK_DIRS`
+    folders."""
     count = 0
     for folder, dirs, files in os.walk(root, followlinks=False):
         count += 1
@@ -61,7 +62,7 @@ def walk_project(root: str) -> Iterator[Tuple[str, List[str]]]:
             d for d in dirs
             if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
             and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
-            and not _is_nested_root(os.path.join(folder, d))
+            and (nested or not _is_nested_root(os.path.join(folder, d)))
         )
         yield folder, sorted(files)
 
