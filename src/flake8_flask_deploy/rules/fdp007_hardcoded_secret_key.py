@@ -52,7 +52,7 @@ class HardcodedSecretKey(Rule):
             return
         for secret in scan.secrets:
             if self._direct_applies(scan, secret, module, root):
-                yield module.finding(self, secret.node, _message(""), fixable=False)
+                yield module.finding(self, secret.node, _message(""), fixable=True)
         if scan.classes or scan.module_secret is not None:
             yield from self._loaded(module, scan, root)
 

@@ -66,7 +66,7 @@ class ProxyWithoutProxyFix(Rule):
     code = "FDP011"
     name = "proxy-without-proxyfix"
     summary = "Served behind a proxy that sets X-Forwarded-*/X-Real-IP, but no ProxyFix wraps `app.wsgi_app`"
-    fix_safety = "unsafe"
+    fix_safety = None  # the unsafe rewrite is planned (docs page: Fix safety); none ships yet
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         if not launch.production or launch.target_path is None and launch.script is None:
