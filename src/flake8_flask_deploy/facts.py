@@ -405,8 +405,10 @@ class _Collector:
                     self.flask_subclasses.add(stmt.name)
             self.bind_other(where.scope, stmt.name)
             qualname = f"{where.scope}.{stmt.name}" if where.scope else stmt.name
-            # methods are functions of their own; the class body is judged like a function body
-            self.block(stmt.body, Where(qualname, FUNCTION, False, where.guard))
+            # Nothing in a class body or its methods runs at import or from the guard by a plain call
+            # (methods are reached through instances, which this walk does not follow), so no rule
+            # of this module's facts can fire there: the body is not walked (the largest share of
+            # most Flask code bases: views, models, forms).
             self.f.functions.setdefault(qualname, FunctionInfo(qualname, stmt))
             return
         if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):

@@ -125,11 +125,19 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
     Raises:
         SyntaxError, ValueError: ``text`` does not parse.
     """
+    from . import index
+
     tree = ast.parse(text, filename=path)
     if not might_matter(text, path, mode):
         return []
     lines = _LINE_BREAK.split(text)
-    return [f for f in analyze_module(tree, path, mode)
+    norm = project.normpath(path)
+    index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
+    try:
+        found = analyze_module(tree, path, mode)
+    finally:
+        index.OVERRIDES.pop(norm, None)
+    return [f for f in found
             if is_selected(f.code, select, ignore) and not f.from_deployment and not _noqa(lines, f)]
 
 

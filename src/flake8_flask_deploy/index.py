@@ -788,11 +788,21 @@ def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
 _SCANS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleScan]]] = {}
 
 
+#: Texts that stand for files on disk while the fixer rewrites them in memory (path -> source).
+OVERRIDES: Dict[str, str] = {}
+
+
 def scan_file(path: str) -> Optional[ModuleScan]:
     """Parse (never execute) ``path`` and scan it; cached per process by path, size and mtime.
 
+    A path in :data:`OVERRIDES` is scanned from that text instead (not cached).
     Returns None when the file cannot be read or parsed.
     """
+    if path in OVERRIDES:
+        try:
+            return scan_tree(ast.parse(OVERRIDES[path], filename=path), path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
     try:
         stat = os.stat(path)
     except OSError:
