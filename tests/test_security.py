@@ -163,8 +163,6 @@ def test_symlinked_folder_out_of_the_root_is_not_followed(tmp_path):
     assert "FDP005" in proc.stdout, proc.stdout + proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a deployment file that is a symlink to a file outside the project "
-                                       "root (proj/Dockerfile -> ../outside/Dockerfile) is read")
 def test_symlinked_file_out_of_the_root_is_not_read(tmp_path):
     outside = _outside_project(tmp_path)
     root = _write(tmp_path / "proj", {"app.py": GUARDED})

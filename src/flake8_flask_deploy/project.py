@@ -54,6 +54,7 @@ def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[st
     its deployment files are its own), never following symlinks. Stops after :data:`MAX_WALK_DIRS`
     folders."""
     count = 0
+    real_root = os.path.realpath(root)
     for folder, dirs, files in os.walk(root, followlinks=False):
         count += 1
         if count > MAX_WALK_DIRS:
@@ -64,7 +65,15 @@ def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[st
             and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
             and (nested or not _is_nested_root(os.path.join(folder, d)))
         )
-        yield folder, sorted(files)
+        yield folder, sorted(f for f in files if not _links_out(os.path.join(folder, f), real_root))
+
+
+def _links_out(path: str, real_root: str) -> bool:
+    """True for a symlink whose target lies outside the project root (never read)."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    return target != real_root and not target.startswith(real_root + os.sep)
 
 
 def _is_nested_root(folder: str) -> bool:
