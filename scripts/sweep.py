@@ -258,8 +258,9 @@ def untouched_regions_identical(before: str, after: str, finding_lines: Sequence
         if tag == "insert" and all(_ADDED_OK.match(line) for line in new[j1:j2]):
             continue
         lo, hi = i1 + 1, max(i2, i1 + 1)  # old lines i1+1..i2 changed (or an insertion before i1+1)
-        if tag == "insert":
-            ok = any(start <= lo <= end + 1 for start, end in edited)
+        if tag == "insert":  # inside or right after an edited statement, or before it across blank lines
+            ok = any(lo <= end + 1 and all(not old[k].strip() for k in range(lo - 1, start - 1))
+                     for start, end in edited)
         else:  # only edited statements, blank lines around them and imports (added/dropped) may change
             outside = [old[k] for k in range(i1, i2) if not any(start <= k + 1 <= end for start, end in edited)]
             ok = all(_ADDED_OK.match(line) for line in outside)

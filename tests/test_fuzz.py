@@ -473,3 +473,15 @@ def test_verify_fix_steps_reports_a_fix_that_touches_other_lines(monkeypatch, tm
     monkeypatch.setattr(fix, "fix_text", real)
     _, steps, problem = verify_fix_steps(text, path)
     assert problem is None and steps >= 1
+
+
+def test_untouched_region_check_allows_moving_code_out_of_the_guard():
+    """FDP001's fix moves setup from the guard to just before it, across the blank line."""
+    from sweep import untouched_regions_identical
+
+    before = "app = Flask(__name__)\n\nif __name__ == '__main__':\n    @app.route('/')\n    def index():\n" \
+             "        return 'x'\n    app.run()\n"
+    after = "app = Flask(__name__)\n\n@app.route('/')\ndef index():\n    return 'x'\n\nif __name__ == '__main__':\n" \
+            "    app.run()\n"
+    assert untouched_regions_identical(before, after, [4]) is None
+    assert untouched_regions_identical(before, "x = 1\n" + after, [4]) is not None
