@@ -123,6 +123,14 @@ def _accept_named_apps(tree: ast.Module, facts, names: Sequence[str]) -> None:
     facts.accept_imported_apps(accepted)
 
 
+#: The literal part of :data:`PREFILTER`, tested first with ``in`` (much faster than the regex).
+_PREFILTER_WORDS = (
+    "Flask", "__main__", ".run(", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule",
+    "register_blueprint", "init_app", "errorhandler", "before_request", "after_request", "teardown_",
+    "context_processor", "wsgi_app", "create_app", "make_app",
+)
+
+
 def might_matter(source: str, filename: Optional[str] = None, mode: str = CONTEXT_AUTO) -> bool:
     """The cheap test before any walk: False means no rule can fire on this module.
 
@@ -131,7 +139,9 @@ def might_matter(source: str, filename: Optional[str] = None, mode: str = CONTEX
         filename: its path; when given (and ``mode`` is not ``off``), a module that a deployment
             file runs or serves always matters (deployment findings are mapped onto it).
     """
-    if PREFILTER.search(source) is not None:
+    if any(word in source for word in _PREFILTER_WORDS):
+        return True
+    if ("DEBUG" in source or ".debug" in source or "@" in source) and PREFILTER.search(source) is not None:
         return True
     if any(re.search(rf"\b{re.escape(name)}\b", source) for name in OPTIONS.app_names):
         return True

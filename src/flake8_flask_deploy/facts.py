@@ -762,8 +762,9 @@ def _shadowing(tree: ast.Module, collector: _Collector):
             if isinstance(stmt.target, ast.Name):
                 state.pop(stmt.target.id, None)
             return state
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _creates_app_within(stmt):
+            flow(stmt.body, {})  # only a function that creates an app can rebind one
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            flow(stmt.body, {})
             state = dict(state)
             state.pop(stmt.name, None)
             return state
@@ -785,6 +786,12 @@ def _shadowing(tree: ast.Module, collector: _Collector):
                 result = merge(result, flow(case.body, dict(state)))
             return result
         return state
+
+    app_lines = [b.node.lineno for b in collector.f.app_bindings if b.kind == "flask"]
+
+    def _creates_app_within(stmt: ast.AST) -> bool:
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        return any(stmt.lineno <= line <= end for line in app_lines)
 
     flow(tree.body, {})
     return out

@@ -24,6 +24,7 @@ SKIP_DIRS = frozenset(
 MAX_WALK_DIRS = 20000
 
 
+@lru_cache(maxsize=8192)
 def normpath(path: str) -> str:
     """Absolute, normalised path (symlinks resolved) used as the key of every cache."""
     return os.path.realpath(os.path.abspath(path))
@@ -227,5 +228,6 @@ def _only(facts: ModuleFacts, binding: AppBinding) -> ModuleFacts:
 def clear_caches() -> None:
     """Forget every cached root, file list and module (tests that change files on disk call it)."""
     find_root.cache_clear()
+    normpath.cache_clear()
     _python_files.cache_clear()
     facts_of_file.cache_clear()
