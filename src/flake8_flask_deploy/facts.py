@@ -332,7 +332,7 @@ def _receiver(expr: ast.expr) -> Optional[str]:
     return expr.id if isinstance(expr, ast.Name) else None
 
 
-def _dotted(expr: ast.expr) -> str:
+def dotted_name(expr: ast.expr) -> str:
     parts = []
     while isinstance(expr, ast.Attribute):
         parts.append(expr.attr)
@@ -359,7 +359,7 @@ class _Collector:
         if isinstance(func, ast.Name):
             return func.id in self.f.flask_class_names or func.id in self.flask_subclasses
         if isinstance(func, ast.Attribute) and func.attr == "Flask":
-            return _dotted(func.value) in self.f.flask_module_names
+            return dotted_name(func.value) in self.f.flask_module_names
         return False
 
     def is_factory_call(self, call: ast.Call) -> bool:

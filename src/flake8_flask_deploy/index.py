@@ -39,6 +39,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import project
 from .facts import ROUTE_METHODS, ModuleFacts
+from .facts import dotted_name
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
 PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
@@ -236,17 +237,6 @@ class ModuleScan:
         return None
 
 
-def _dotted(expr: ast.AST) -> str:
-    parts = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
 def _str(expr: Optional[ast.AST]) -> Optional[str]:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
@@ -286,7 +276,7 @@ class _Scanner:
         if isinstance(func, ast.Name):
             return func.id in self.blueprint_classes
         if isinstance(func, ast.Attribute) and func.attr in ("Blueprint", "APIBlueprint"):
-            return _dotted(func.value) in self.flask_modules
+            return dotted_name(func.value) in self.flask_modules
         return False
 
     def bind(self, scope: str, name: str) -> None:
@@ -465,7 +455,7 @@ class _Scanner:
                 wrapper = self.wrapper_name(other)
                 if wrapper:
                     name = wrapper
-                    how = f"`{wrapper}`, the wrapper of @{_dotted(ocall) or 'decorator'} (no functools.wraps)"
+                    how = f"`{wrapper}`, the wrapper of @{dotted_name(ocall) or 'decorator'} (no functools.wraps)"
             if not explicit:
                 endpoint = name
             elif endpoint is None:
@@ -594,7 +584,7 @@ class _Scanner:
                         self.bind(ctx.scope, node.id)
 
     def config_class(self, stmt: ast.ClassDef) -> None:
-        info = ConfigClass(stmt.name, stmt, [_dotted(b) for b in stmt.bases])
+        info = ConfigClass(stmt.name, stmt, [dotted_name(b) for b in stmt.bases])
         for item in stmt.body:
             if isinstance(item, ast.Assign):
                 names = [t.id for t in item.targets if isinstance(t, ast.Name)]
@@ -630,7 +620,7 @@ class _Scanner:
             if kind is Attribute:
                 if type(node.ctx) is Load:  # type: ignore[attr-defined]
                     if not is_receiver:
-                        base = _dotted(node.value)  # type: ignore[attr-defined]
+                        base = dotted_name(node.value)  # type: ignore[attr-defined]
                         if base:
                             s.value_attrs.add((base, node.attr))  # type: ignore[attr-defined]
                     if node.attr == "register_blueprint" and not decorator:  # type: ignore[attr-defined]
@@ -753,10 +743,10 @@ def _wrapper_of(func: ast.AST) -> Optional[str]:
         return None
     wrapper = inner[result]
     for dec in wrapper.decorator_list:
-        if "wraps" in _dotted(dec.func if isinstance(dec, ast.Call) else dec):
+        if "wraps" in dotted_name(dec.func if isinstance(dec, ast.Call) else dec):
             return ""
     for node in ast.walk(func):
-        if isinstance(node, ast.Call) and _dotted(node.func).endswith("update_wrapper"):
+        if isinstance(node, ast.Call) and dotted_name(node.func).endswith("update_wrapper"):
             return ""
         if isinstance(node, ast.Attribute) and node.attr in ("__name__", "__wrapped__") and \
                 isinstance(node.ctx, ast.Store):
