@@ -333,6 +333,7 @@ def _receiver(expr: ast.expr) -> Optional[str]:
 
 
 def dotted_name(expr: ast.expr) -> str:
+    """``"a.b.c"`` for a chain of attributes on a name (``a.b.c``); ``""`` for anything else."""
     parts = []
     while isinstance(expr, ast.Attribute):
         parts.append(expr.attr)
