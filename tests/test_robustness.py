@@ -339,6 +339,10 @@ def test_dockerfile_with_unknown_instructions(tmp_path):
     assert_clean_run(proc, expect_good=False)
     assert not any("could not be read (" in w for w in warnings_of(proc)), proc.stderr
     assert APP_DOCKER_FINDING in proc.stdout, proc.stdout  # the rest of the file is still used
+    unknown = [w for w in warnings_of(proc) if "unknown instruction" in w]
+    tail = "(docker build rejects it); the rest of the file is read"
+    assert unknown == [f"warning: Dockerfile: line 2: unknown instruction FROOBLE {tail}",
+                       f"warning: Dockerfile: line 7: unknown instruction BOGUS {tail}"]
 
 
 def test_dockerfile_that_breaks_the_parser(tmp_path):

@@ -178,7 +178,10 @@ class _Builder:
     def read(self, path: str, kind: str) -> None:
         if kind == "dockerfile":
             self.note(path)
-            self.raws.extend(read_dockerfile(path))
+            unknown: List[str] = []
+            self.raws.extend(read_dockerfile(path, unknown))
+            for message in unknown:
+                self.files.warn(path, message)
         elif kind == "compose":
             self.note(path)
             self.raws.extend(read_compose(path))

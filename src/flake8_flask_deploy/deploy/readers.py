@@ -90,9 +90,20 @@ def is_production_file(path: str) -> bool:
 
 
 # ---- Dockerfile ----------------------------------------------------------------------------------
-def read_dockerfile(path: str) -> List[RawCommand]:
+#: Dockerfile instructions Docker knows (https://docs.docker.com/reference/dockerfile/).
+DOCKERFILE_INSTRUCTIONS = frozenset({
+    "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME",
+    "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL", "COMMENT",
+})
+
+
+def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[RawCommand]:
     """Read the final stage of a Dockerfile.
 
+    Args:
+        path: the Dockerfile.
+        warnings: when given, receives one message per instruction Docker does not know (the file
+            is still read: Docker itself would refuse to build it).
     Returns:
         zero or one :class:`RawCommand` (the CMD, prefixed by the ENTRYPOINT when both are exec form).
     Raises:
@@ -107,6 +118,11 @@ def read_dockerfile(path: str) -> List[RawCommand]:
         structure = parser.structure
     except Exception as exc:  # dockerfile-parse raises assorted errors on broken input
         raise DeployFileError(f"does not parse ({exc})") from exc
+    if warnings is not None:
+        for item in structure:
+            if item["instruction"] not in DOCKERFILE_INSTRUCTIONS:
+                warnings.append(f"line {item['startline'] + 1}: unknown instruction {item['instruction']} "
+                                f"(docker build rejects it); the rest of the file is read")
     last_from = max((i for i, item in enumerate(structure) if item["instruction"] == "FROM"), default=0)
     folder = os.path.dirname(os.path.abspath(path))
     env: Dict[str, str] = {}
