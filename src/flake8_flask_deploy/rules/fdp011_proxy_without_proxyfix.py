@@ -85,8 +85,14 @@ class ProxyWithoutProxyFix(Rule):
         scheme = ""
         if "x-forwarded-proto" in forwarded and launch.server != GUNICORN:
             scheme = " and `url_for(_external=True)` builds http:// URLs"
-        message = (f"the proxy sets {shown} but no `ProxyFix` wraps `app.wsgi_app`: `request.remote_addr` is the "
-                   f"proxy's address for every request{scheme}")
+        if all(h in ("x-real-ip", "forwarded") for h in forwarded):
+            # ProxyFix reads X-Forwarded-* only: adding it alone would not help
+            message = (f"the proxy sets {shown}, which neither Flask nor `ProxyFix` reads: `request.remote_addr` is "
+                       f"the proxy's address for every request; have the proxy set X-Forwarded-For and wrap "
+                       f"`app.wsgi_app` in `ProxyFix`")
+        else:
+            message = (f"the proxy sets {shown} but no `ProxyFix` wraps `app.wsgi_app`: `request.remote_addr` is "
+                       f"the proxy's address for every request{scheme}")
         yield Finding(self.code, message, proxy.source.path, line, 0)
 
 
