@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from flake8_flask_deploy import engine, index
+from flake8_flask_deploy import engine
 from flake8_flask_deploy.cli import check_paths
 
 PROJECTS = Path(__file__).parent / "projects_issue8"
@@ -22,8 +23,18 @@ def copy_project(name: str, tmp_path: Path) -> Path:
 
 
 def clear() -> None:
-    engine.clear_caches()
-    index.clear_caches()
+    engine.clear_caches()  # also forgets the project index and the inference budget
+
+
+def project(root: Path, files: dict) -> Path:
+    """Write ``files`` (relative path -> dedented source) and a ``pyproject.toml`` under ``root``."""
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    clear()
+    return root
 
 
 def expected(root: Path, codes: Iterable[str]) -> Counter:

@@ -3,22 +3,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from issue8_helpers import clear, findings
-
-
-def project(tmp_path: Path, files: dict) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    clear()
-    return tmp_path
+from issue8_helpers import findings, project
 
 
 def lines(root: Path, rel: str = "app.py"):

@@ -2,24 +2,13 @@
 cases it deliberately leaves alone."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from issue8_helpers import clear, findings
+from issue8_helpers import findings, project
 
 BP = "from flask import Blueprint\n\nbp = Blueprint('b', __name__)\n\n\n@bp.route('/')\ndef index():\n    return ''\n"
-
-
-def project(tmp_path: Path, files: dict) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    clear()
-    return tmp_path
 
 
 def flagged(root: Path):

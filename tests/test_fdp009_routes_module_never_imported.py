@@ -3,25 +3,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from issue8_helpers import clear, findings
+from issue8_helpers import findings, project
 
 INIT = "from flask import Flask\n\napp = Flask(__name__)\n"
 ROUTES = "from blog import app\n\n\n@app.route('/')\ndef home():\n    return 'home'\n"
-
-
-def project(tmp_path: Path, files: dict) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    clear()
-    return tmp_path
 
 
 def flagged(root: Path):

@@ -1,24 +1,13 @@
 """FDP010 duplicate-endpoint: the three ways two views end up under one endpoint, and the noops."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from issue8_helpers import clear, findings
+from issue8_helpers import findings, project
 
 HEAD = "import functools\nfrom flask import Flask, Blueprint\napp = Flask(__name__)\nbp = Blueprint('b', __name__)\n"
-
-
-def project(tmp_path: Path, files: dict) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    clear()
-    return tmp_path
 
 
 def lines(root: Path):

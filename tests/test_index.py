@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -12,19 +11,9 @@ import pytest
 from flake8_flask_deploy import index as idx
 from flake8_flask_deploy import inference
 
-from issue8_helpers import actual, clear, copy_project, expected
+from issue8_helpers import actual, copy_project, expected, project as write
 
 CODES = ("FDP007", "FDP008", "FDP009", "FDP010")
-
-
-def write(root: Path, files: dict) -> Path:
-    (root / "pyproject.toml").write_text("[project]\nname = 'x'\nversion = '0'\n")
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    clear()
-    return root
 
 
 @pytest.mark.parametrize("name", ["factory_blueprints", "circular_blog", "cross_shadow", "src_layout"])
