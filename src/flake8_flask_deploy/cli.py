@@ -262,17 +262,23 @@ SUBCOMMANDS: List[str] = [
 ]
 
 
-def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> List[Finding]:
-    """Set ``fixable`` exactly where ``fix`` (with ``unsafe`` as configured) has a rewrite; only the
-    files with findings are offered to the fixer (libcst parses nothing else)."""
-    from .fix import mark_fixable
+def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> Tuple[List[Finding], int]:
+    """Set ``fixable`` exactly where ``fix`` (with ``unsafe`` as configured) has a rewrite, and count
+    the findings only ``--unsafe-fixes`` would rewrite. One fixer pass; only the files with findings
+    are offered to it (libcst parses nothing else)."""
+    from .fix import fix_safeties, mark_fixable
 
     paths = list(dict.fromkeys(f.path for f in findings if f.path.endswith(".py")))
     paths += [f.path for f in findings if not f.path.endswith(".py")][:1] if not paths else []
     try:
-        return mark_fixable(findings, paths, mode, unsafe)
+        safeties = fix_safeties(paths, mode)
     except (RecursionError, MemoryError):  # a file too deep for libcst: report, just unmarked
-        return [replace(f, fixable=False) for f in findings]
+        return [replace(f, fixable=False) for f in findings], 0
+    marked = mark_fixable(findings, paths, mode, unsafe, safeties)
+    if unsafe:
+        return marked, 0
+    with_unsafe = mark_fixable(findings, paths, mode, True, safeties)
+    return marked, sum(1 for a, b in zip(marked, with_unsafe) if b.fixable and not a.fixable)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -287,12 +293,7 @@ def run_check(args: argparse.Namespace) -> int:
     if report.findings and (args.show_fixes or args.format != "text"):
         # exact marks come from the fixer itself (libcst parses the files with findings); the plain
         # text report keeps to the rules' own flags so that ``check`` never imports libcst
-        unsafe = bool(options.unsafe_fixes)
-        marked = _mark_fixable(report.findings, mode, unsafe)
-        if not unsafe:
-            with_unsafe = _mark_fixable(report.findings, mode, True)
-            report.hidden_fixes = sum(1 for a, b in zip(marked, with_unsafe) if b.fixable and not a.fixable)
-        report.findings = marked
+        report.findings, report.hidden_fixes = _mark_fixable(report.findings, mode, bool(options.unsafe_fixes))
     for path, message in report.warnings:
         print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
     out = FORMATS[args.format](report, args.show_fixes)

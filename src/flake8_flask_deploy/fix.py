@@ -219,14 +219,14 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
     return text, applied, unsafe_available, problems
 
 
-def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = True,
-                    select: Sequence[str] = (), ignore: Sequence[str] = ()) -> set:
-    """What ``fix`` has a rewrite for, as ``{(path, code, line)}`` of the findings it would fix.
+def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
+                 ignore: Sequence[str] = ()) -> Dict[Tuple[str, str, int], str]:
+    """What ``fix`` has a rewrite for, and the safest one: ``{(path, code, line): "safe"|"unsafe"}``.
 
-    Computed without writing anything: each Python finding is offered to its rule's fix on the
-    file as it is (``unsafe`` False keeps only safe fixes), and each deployment-file rewrite also
-    covers the Python findings whose ``related`` location it rewrites. ``check --show-fixes`` can use
-    this to mark exactly the fixable findings (see :func:`mark_fixable`).
+    Computed without writing anything, in one pass: the deployment-file rewrites (all unsafe) and
+    the Python findings they cover (through ``related``), then each Python finding offered to its
+    rule's fix on the file as it is. A finding both covered by an unsafe deployment rewrite and
+    fixed safely in its module counts as safe.
     """
     import libcst as cst
 
@@ -234,18 +234,24 @@ def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool
     from .facts import collect
     from .fixes import FixContext, module_fix
 
-    keys = set()
+    safeties: Dict[Tuple[str, str, int], str] = {}
+
+    def note(key: Tuple[str, str, int], safety: str) -> None:
+        if safeties.get(key) != SAFE:
+            safeties[key] = safety
+
     report = FixReport()
     deployment_sites = set()
     clear_caches()
     if mode != "off":
         from .fixes import deployment
 
-        deployment.fix_deployments(paths, report, unsafe, select, ignore, write=False)
+        deployment.fix_deployments(paths, report, True, select, ignore, write=False)
         done = [(item.path, item.code, item.line) for item in report.applied] + report.covered
         for path, code, line in done:
-            keys.add((project.normpath(path), code, line))
-            deployment_sites.add((project.normpath(path), code, line))
+            key = (project.normpath(path), code, line)
+            note(key, UNSAFE)
+            deployment_sites.add(key)
     for path in iter_python_files(paths):
         try:
             with open(path, "rb") as handle:
@@ -263,10 +269,10 @@ def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool
         facts.accept_imported_apps(project.resolve_imported_apps(facts, norm))
         ctx = FixContext(norm, text, module, tree, facts, findings[0])
         for finding in findings:
+            key = (norm, finding.code, finding.line)
             if finding.related is not None and (project.normpath(finding.related.path), finding.code,
                                                 finding.related.line) in deployment_sites:
-                keys.add((norm, finding.code, finding.line))
-                continue
+                note(key, UNSAFE)
             fixer = module_fix(finding.code)
             if fixer is None:
                 continue
@@ -275,18 +281,28 @@ def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool
                 change = fixer(ctx)
             except Exception:  # pragma: no cover - a fixer bug must not break check
                 change = None
-            if change is not None and (unsafe or change.safety == SAFE) and change.module.code != text:
-                keys.add((norm, finding.code, finding.line))
-    return keys
+            if change is not None and change.module.code != text:
+                note(key, change.safety)
+    return safeties
+
+
+def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = True,
+                    select: Sequence[str] = (), ignore: Sequence[str] = ()) -> set:
+    """``{(path, code, line)}`` of the findings ``fix`` rewrites (``unsafe`` False: safe fixes only);
+    see :func:`fix_safeties`."""
+    return {key for key, safety in fix_safeties(paths, mode, select, ignore).items() if unsafe or safety == SAFE}
 
 
 def mark_fixable(findings: Sequence[Finding], paths: Sequence[str], mode: str = CONTEXT_AUTO,
-                 unsafe: bool = True) -> List[Finding]:
+                 unsafe: bool = True, safeties: Optional[Dict[Tuple[str, str, int], str]] = None) -> List[Finding]:
     """``findings`` with ``fixable`` set exactly when ``fix`` (with ``unsafe``) rewrites them; a
-    finding shown at a deployment line for a Python finding counts when that Python finding does."""
+    finding shown at a deployment line for a Python finding counts when that Python finding does.
+    Pass ``safeties`` (from :func:`fix_safeties`) to mark several times from one computation."""
     from dataclasses import replace
 
-    keys = available_fixes(paths, mode, unsafe)
+    if safeties is None:
+        safeties = fix_safeties(paths, mode)
+    keys = {key for key, safety in safeties.items() if unsafe or safety == SAFE}
     out = []
     for f in findings:
         key = (project.normpath(f.path), f.code, f.line)
