@@ -126,7 +126,7 @@ def test_sarif_columns_count_utf16_units_not_bytes(tmp_path: Path) -> None:
 
 def test_sarif_without_findings_is_valid_and_lists_warnings(tmp_path: Path) -> None:
     (tmp_path / "ok.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
-    (tmp_path / "broken.py").write_text("def (:\n")
+    (tmp_path / "broken.py").write_text("from flask import Flask\napp = Flask(__name__)\ndef (:\n")
     proc = cli(tmp_path, "check", "--format", "sarif", ".")
     assert proc.returncode == 0
     log = json.loads(proc.stdout)

@@ -100,17 +100,20 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
     Args:
         job: ``(path, mode)``.
     Returns:
-        ``(path, parsed, warning or None, module findings not silenced by ``# noqa``)``.
+        ``(path, read, warning or None, module findings not silenced by ``# noqa``)``: ``read`` is
+        False when the file could not be read, decoded or parsed (a module the text test rules out
+        is read but never parsed).
     """
     path, mode = job
     data, warning = read_source(path)
     if data is None:
         return path, False, warning or "", []
+    # the cheap text test first: a module no rule can fire on is not even parsed (most of a code base)
+    if not might_matter(data, path, mode):
+        return path, True, None, []
     tree, warning, lines = parse_source(data, path)
     if tree is None:
         return path, False, warning or "", []
-    if not might_matter("\n".join(lines), path, mode):
-        return path, True, None, []
     try:
         found = analyze_module(tree, path, mode)
     except RecursionError:

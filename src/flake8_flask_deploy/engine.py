@@ -10,7 +10,7 @@ import ast
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import project
 from .deploy import get_context
@@ -20,12 +20,16 @@ from .rules import ModuleContext, all_rules
 
 #: A module that matches none of these cannot hold a finding (the cheap test before any walk).
 #: What a module must contain for any rule to fire on it (launch targets are let through by path):
-#: an app class or its creation, the ``__main__`` guard, a run call, a debug setting, a secret key,
-#: a blueprint, a route decorator or set-up call.
+#: the creation of an app (``Flask(``, an alias of the class, a subclass), a ``name.run(`` call, the
+#: ``__main__`` guard, a debug setting, a secret key, a blueprint, a route decorator or set-up call.
+#: :func:`might_matter` answers the same question faster; this pattern documents it (and tests hold
+#: the two to each other).
 PREFILTER = re.compile(
-    r"Flask\b|__main__|\.run\(|\.debug\s*=|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint"
-    r"|\.route\(|@\s*[\w.]+\.(?:get|post|put|delete|patch)\(|add_url_rule|register_blueprint|init_app"
-    r"|errorhandler|before_request|after_request|teardown_|context_processor|wsgi_app|create_app|make_app"
+    r"Flask(?:\(|\)|,| as\b)|(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\.)\w+\.run\(|__main__|\.debug\s*="
+    r"|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint|\.route\("
+    r"|@\s*[\w.]+\.(?:get|post|put|delete|patch)\("
+    r"|add_url_rule|register_blueprint|init_app|errorhandler|before_request|after_request|teardown_"
+    r"|context_processor|wsgi_app|create_app|make_app"
 )
 
 CONTEXT_AUTO = "auto"
@@ -125,26 +129,92 @@ def _accept_named_apps(tree: ast.Module, facts, names: Sequence[str]) -> None:
 
 #: The literal part of :data:`PREFILTER`, tested first with ``in`` (much faster than the regex).
 _PREFILTER_WORDS = (
-    "Flask", "__main__", ".run(", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule",
+    "__main__", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule",
     "register_blueprint", "init_app", "errorhandler", "before_request", "after_request", "teardown_",
     "context_processor", "wsgi_app", "create_app", "make_app",
 )
+#: How a module creates an app: ``Flask(...)``/``flask.Flask(...)``, ``Flask as F``, or a subclass
+#: (``class App(Flask):``). The word ``Flask`` alone (``from flask_appbuilder ...``, annotations,
+#: ``FlaskForm``) creates nothing a rule looks at.
+_APP_CLASS_WORDS = ("Flask(", "Flask)", "Flask,", "Flask as")
+#: Receivers of ``.run(`` that are never a Flask app (``facts`` records a run call only on a plain
+#: name: ``subprocess.run(...)`` is such a call, ``x.y.run()`` and ``f().run()`` are not).
+_NOT_APPS = frozenset({"subprocess", "asyncio", "self", "cls"})
 
 
-def might_matter(source: str, filename: Optional[str] = None, mode: str = CONTEXT_AUTO) -> bool:
+def _conv(text: str, kind: type):
+    return text.encode("ascii") if kind is bytes else text
+
+
+#: :data:`_PREFILTER_WORDS` for ``str`` and for ``bytes`` sources.
+_WORDS = {kind: tuple(_conv(w, kind) for w in _PREFILTER_WORDS) for kind in (str, bytes)}
+_APP_WORDS = {kind: tuple(_conv(w, kind) for w in _APP_CLASS_WORDS) for kind in (str, bytes)}
+#: The rest of :data:`PREFILTER`, split so that each regex starts with a literal (the regex engine
+#: then skips to that literal instead of trying every position): ``.debug =``, ``DEBUG =`` (after a
+#: non-word character), and ``@x.get(``-style route decorators.
+_DEBUG_ATTR = {kind: re.compile(_conv(r"\.debug\s*=", kind)) for kind in (str, bytes)}
+_DEBUG_NAME = {kind: re.compile(_conv(r"DEBUG\s*=", kind)) for kind in (str, bytes)}
+_DECORATOR = {kind: re.compile(_conv(r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\(", kind)) for kind in (str, bytes)}
+
+
+def _has_run_call(source, kind: type) -> bool:
+    """True when some ``name.run(`` has a plain name as receiver that may be an app."""
+    dot_run = _conv(".run(", kind)
+    start = source.find(dot_run)
+    while start != -1:
+        end = start
+        while start > 0 and (source[start - 1:start].isalnum() or source[start - 1:start] == _conv("_", kind)):
+            start -= 1
+        name = source[start:end]
+        if name and source[start - 1:start] != _conv(".", kind) and not name[:1].isdigit():
+            if (name.decode("ascii", "replace") if kind is bytes else name) not in _NOT_APPS:
+                return True
+        start = source.find(dot_run, end + 1)
+    return False
+
+
+def _mentions_debug(source, kind: type) -> bool:
+    """``PREFILTER``'s debug alternatives: ``.debug =``, ``"DEBUG"``/``'DEBUG'``, ``DEBUG =``."""
+    if _conv(".debug", kind) in source and _DEBUG_ATTR[kind].search(source) is not None:
+        return True
+    if _conv("DEBUG", kind) not in source:
+        return False
+    if _conv('"DEBUG"', kind) in source or _conv("'DEBUG'", kind) in source:
+        return True
+    for match in _DEBUG_NAME[kind].finditer(source):
+        before = source[match.start() - 1:match.start()]
+        if not before or not (before.isalnum() or before == _conv("_", kind)):
+            return True
+    return False
+
+
+def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode: str = CONTEXT_AUTO) -> bool:
     """The cheap test before any walk: False means no rule can fire on this module.
 
     Args:
-        source: the module's text.
+        source: the module's text, or its raw bytes (the CLI tests them before decoding and parsing:
+            every word looked for is ASCII, and Python source is in an ASCII-compatible encoding).
         filename: its path; when given (and ``mode`` is not ``off``), a module that a deployment
             file runs or serves always matters (deployment findings are mapped onto it).
+    Returns:
+        True when some rule may fire (the same answer as :data:`PREFILTER`, or an app name of the
+        options, or a launch target).
     """
-    if any(word in source for word in _PREFILTER_WORDS):
+    kind = bytes if isinstance(source, (bytes, bytearray)) else str
+    if any(word in source for word in _WORDS[kind]):
         return True
-    if ("DEBUG" in source or ".debug" in source or "@" in source) and PREFILTER.search(source) is not None:
+    if _conv("Flask", kind) in source and any(word in source for word in _APP_WORDS[kind]):
         return True
-    if any(re.search(rf"\b{re.escape(name)}\b", source) for name in OPTIONS.app_names):
+    if _conv(".run(", kind) in source and _has_run_call(source, kind):
         return True
+    if _mentions_debug(source, kind):
+        return True
+    if _conv("@", kind) in source and _DECORATOR[kind].search(source) is not None:
+        return True
+    if OPTIONS.app_names:
+        text = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
+        if any(re.search(rf"\b{re.escape(name)}\b", text) for name in OPTIONS.app_names):
+            return True
     if filename is None or mode == CONTEXT_OFF:
         return False
     path = project.normpath(filename)
@@ -183,10 +253,11 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     if OPTIONS.app_names:
         _accept_named_apps(tree, facts, OPTIONS.app_names)
     context = context_for(path, mode)
-    module = ModuleContext(path, facts, context, context.launches_for(path))
+    module = ModuleContext(path, facts, context, context.launches_for(path), tree)
     if OPTIONS.assume_production and facts.guards:
         assumed = Launch(_OptionSource("flask-deploy-assume-production", 0), WERKZEUG_SCRIPT, "python", script=path)
-        module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], module.launches)
+        module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], tree,
+                                           module.launches)
     findings: List[Finding] = []
     for rule in all_rules():
         findings.extend(rule.check(module))
@@ -215,17 +286,21 @@ _LAUNCH_CACHE: dict = {}  # id(context) -> (context, [(finding, launch)])
 
 
 def launch_findings(context: DeploymentContext):
-    """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, cached."""
+    """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, cached (not
+    while the fixer overrides a file's text, ``index.OVERRIDES``: FDP011 reads the project's sources)."""
+    from . import index
+
     key = id(context)
     cached = _LAUNCH_CACHE.get(key)
-    if cached is not None and cached[0] is context:
+    if cached is not None and cached[0] is context and not index.OVERRIDES:
         return cached[1]
     out = []
     for launch in context.launches:
         for rule in all_rules():
             for finding in rule.check_launch(launch, context):
                 out.append((finding, launch))
-    _LAUNCH_CACHE[key] = (context, out)
+    if not index.OVERRIDES:
+        _LAUNCH_CACHE[key] = (context, out)
     return out
 
 

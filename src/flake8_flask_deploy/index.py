@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import project
-from .facts import ROUTE_METHODS, ModuleFacts
+from .facts import ROUTE_METHODS, ModuleFacts, collect
 from .facts import dotted_name
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
@@ -806,6 +806,8 @@ def scan_file(path: str) -> Optional[ModuleScan]:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
         result = scan_tree(tree, path)
+        # the same parse gives the module's core facts (``ModuleScan.facts`` would parse it again)
+        project.remember_facts(path, collect(tree, path), key)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         result = None
     _SCANS[path] = (key, result)
@@ -1153,6 +1155,7 @@ def clear_caches() -> None:
     _INDEXES.clear()
     _SCANS.clear()
     _IMPORTS.clear()
+    _LAST_TREE_SCAN.clear()
 
 
 def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
@@ -1169,12 +1172,35 @@ def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
 
 
 # ---- questions the rules ask ----------------------------------------------------------------
+_LAST_TREE_SCAN: List[Tuple[ast.Module, ModuleScan]] = []
+
+
 def scan_for(module) -> Optional[ModuleScan]:
-    """The scan of a rule's ``ModuleContext`` file, or None when the file on disk is not the tree
-    flake8 parsed (stdin buffers) or cannot be parsed."""
-    scan = scan_file(module.path)
-    if scan is None or not consistent(scan, module.facts):
-        return None
+    """The scan of a rule's ``ModuleContext`` file.
+
+    When the context carries the ``ast`` flake8 parsed (``module.tree``), that tree is scanned (never
+    the file again; several rules ask for the same module, so the last scan is kept) and the scan
+    stands for the file in the per-process cache, so other modules' questions reuse it. Without a
+    tree, the file on disk is scanned, and None is returned when it is not the tree the facts came
+    from (an editor buffer on stdin) or cannot be parsed.
+    """
+    tree = getattr(module, "tree", None)
+    if tree is None:
+        scan = scan_file(module.path)
+        if scan is None or not consistent(scan, module.facts):
+            return None
+    elif _LAST_TREE_SCAN and _LAST_TREE_SCAN[0][0] is tree:
+        return _LAST_TREE_SCAN[0][1]
+    else:
+        scan = scan_tree(tree, module.path)
+        _LAST_TREE_SCAN[:] = [(tree, scan)]
+        if module.path not in OVERRIDES:
+            try:
+                stat = os.stat(module.path)
+            except OSError:
+                pass
+            else:
+                _SCANS[module.path] = ((stat.st_size, stat.st_mtime_ns), scan)
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan

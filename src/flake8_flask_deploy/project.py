@@ -9,7 +9,7 @@ import ast
 import os
 import re
 from functools import lru_cache
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from .facts import AppBinding, ModuleFacts, collect
 
@@ -132,20 +132,50 @@ def dotted_to_file(root: str, dotted: str, bases: Tuple[str, ...] = ()) -> Optio
     )
 
 
-@lru_cache(maxsize=512)
+#: path -> ((size, mtime_ns), facts or None): the facts of other project files, per process.
+_FACTS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleFacts]]] = {}
+#: Most files whose facts are kept (the oldest entry goes first).
+MAX_FACTS = 512
+
+
+def _stat_key(path: str) -> Optional[Tuple[int, int]]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def remember_facts(path: str, facts: Optional[ModuleFacts], key: Optional[Tuple[int, int]] = None) -> None:
+    """Keep ``facts`` as :func:`facts_of_file`'s answer for ``path`` (a caller that parsed the file
+    for another reason saves the second parse). ``key`` is the file's ``(size, mtime_ns)`` when it
+    was read (default: now)."""
+    key = key or _stat_key(path)
+    if key is None:
+        return
+    if len(_FACTS) >= MAX_FACTS and path not in _FACTS:
+        del _FACTS[next(iter(_FACTS))]
+    _FACTS[path] = (key, facts)
+
+
 def facts_of_file(path: str) -> Optional[ModuleFacts]:
     """Parse another project file (never execute it) and return its facts, or None when it cannot
-    be read or parsed. Cached per process."""
+    be read or parsed. Cached per process by path, size and modification time."""
+    key = _stat_key(path)
+    if key is None:
+        return None
+    cached = _FACTS.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    facts: Optional[ModuleFacts]
     try:
         with open(path, "rb") as handle:
             source = handle.read()
-        tree = ast.parse(source, filename=path)
+        facts = collect(ast.parse(source, filename=path), path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    try:
-        return collect(tree, path)
-    except RecursionError:
-        return None
+        facts = None
+    remember_facts(path, facts, key)
+    return facts
 
 
 def importer_base(path: str, module: str, level: int) -> Optional[str]:
@@ -230,4 +260,4 @@ def clear_caches() -> None:
     find_root.cache_clear()
     normpath.cache_clear()
     _python_files.cache_clear()
-    facts_of_file.cache_clear()
+    _FACTS.clear()

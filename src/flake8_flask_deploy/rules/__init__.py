@@ -27,12 +27,15 @@ class ModuleContext:
         facts: its :class:`~flake8_flask_deploy.facts.ModuleFacts`.
         deployment: the project's deployment context (empty when ``--flask-deploy-context=off``).
         launches: the production launches that run or serve this very file.
+        tree: the module's ``ast`` (the one flake8 parsed), for rules that scan it further
+            (:func:`flake8_flask_deploy.index.scan_for`); None when the caller has none.
     """
 
     path: str
     facts: ModuleFacts
     deployment: DeploymentContext
     launches: List[Launch] = field(default_factory=list)
+    tree: Optional[ast.Module] = None
 
     @property
     def root(self) -> str:
