@@ -122,10 +122,15 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
                      ignore: Sequence[str] = ()) -> List[Finding]:
     """Findings of the module ``text`` that ``fix`` would consider (selected, not ``# noqa``).
 
+    The copy of a deployment-file finding mapped onto the module (``from_deployment``) is kept only
+    for the codes of :data:`flake8_flask_deploy.fixes.MAPPED_FINDINGS` (FDP011: the module fix adds
+    ``ProxyFix``); the others are the deployment-file rewrites' (FDP004, FDP005).
+
     Raises:
         SyntaxError, ValueError: ``text`` does not parse.
     """
     from . import index
+    from .fixes import MAPPED_FINDINGS
 
     tree = ast.parse(text, filename=path)
     if not might_matter(text, path, mode):
@@ -137,8 +142,8 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
         found = analyze_module(tree, path, mode)
     finally:
         index.OVERRIDES.pop(norm, None)
-    return [f for f in found
-            if is_selected(f.code, select, ignore) and not f.from_deployment and not _noqa(lines, f)]
+    return [f for f in found if is_selected(f.code, select, ignore) and not _noqa(lines, f)
+            and (not f.from_deployment or f.code in MAPPED_FINDINGS)]
 
 
 def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
@@ -226,7 +231,8 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
     Computed without writing anything, in one pass: the deployment-file rewrites (all unsafe) and
     the Python findings they cover (through ``related``), then each Python finding offered to its
     rule's fix on the file as it is. A finding both covered by an unsafe deployment rewrite and
-    fixed safely in its module counts as safe.
+    fixed safely in its module counts as safe. A deployment-file finding whose mapped copy a module
+    fix rewrites (FDP011: the nginx line, through the copy's ``related``) gets that fix's safety.
     """
     import libcst as cst
 
@@ -283,6 +289,9 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
                 change = None
             if change is not None and change.module.code != text:
                 note(key, change.safety)
+                if finding.from_deployment and finding.related is not None:
+                    # the deployment-file line the mapped copy stands for is fixed by the same rewrite
+                    note((project.normpath(finding.related.path), finding.code, finding.related.line), change.safety)
     return safeties
 
 

@@ -1,4 +1,4 @@
-"""Fixes: one module per rule (``fdp001.py`` .. ``fdp005.py``), each with the libcst rewrite of that
+"""Fixes: one module per rule (``fdp001.py`` .. ``fdp011.py``), each with the libcst rewrite of that
 rule's findings and the safety of each rewrite.
 
 Only the fixer imports this package (it imports libcst). A fix receives a :class:`FixContext` (the
@@ -224,7 +224,13 @@ def main_guard(indent_of: cst.Module, body: Sequence[cst.BaseStatement],
 
 #: code -> module name of its fix (imported on first use).
 _MODULES = {"FDP001": "fdp001", "FDP002": "fdp002", "FDP003": "fdp003", "FDP004": "fdp004", "FDP005": "fdp005",
-            "FDP007": "fdp007"}
+            "FDP007": "fdp007", "FDP011": "fdp011"}
+
+
+#: Codes whose module fix also rewrites the copy of a deployment-file finding that the engine maps
+#: onto the served module (``Finding.from_deployment``). Every other mapped copy is left to the
+#: deployment-file rewrites of :mod:`.deployment` (FDP004, FDP005) and never offered to ``fix(ctx)``.
+MAPPED_FINDINGS = frozenset({"FDP011"})
 
 
 def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:
@@ -236,5 +242,5 @@ def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:
     return getattr(module, "fix", None)
 
 
-__all__ = ["SAFE", "UNSAFE", "Change", "FixContext", "module_fix", "remove_from_sequence", "is_main_guard",
-           "main_guard"]
+__all__ = ["SAFE", "UNSAFE", "MAPPED_FINDINGS", "Change", "FixContext", "module_fix", "remove_from_sequence",
+           "is_main_guard", "main_guard"]

@@ -13,16 +13,19 @@ The rule fires only when an nginx ``proxy_pass`` of the project that sets ``X-Fo
 file of the project mentions ``ProxyFix`` or reads those headers itself (``request.access_route``,
 ``X-Forwarded-For``, ``X-Real-IP``) outside a comment. ``uwsgi_pass`` is not concerned: ``uwsgi_params`` passes the
 client's address as ``REMOTE_ADDR``.
+
+The unsafe fix (:mod:`flake8_flask_deploy.fixes.fdp011`) rewrites the finding's copy on the served
+module; it asks :func:`forwarding_proxies` and :func:`proxyfix_counts` for the ``ProxyFix`` counts.
 """
 from __future__ import annotations
 
 import os
 import re
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .. import project
 from ..deploy.matching import proxies_to
-from ..model import FLASK_RUN, GUNICORN, WSGI_SERVERS, DeploymentContext, Finding, Launch
+from ..model import FLASK_RUN, GUNICORN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
 from . import Rule, register
 
 #: Text in a Python file that shows the app handles forwarded headers itself.
@@ -30,35 +33,111 @@ HANDLED = re.compile(r"ProxyFix|proxy_fix|access_route|X[-_]Forwarded[-_]For|X[-
                      r"ProxyHeadersMiddleware|X[-_]Forwarded[-_]Proto", re.IGNORECASE)
 #: Largest project (in Python files) searched; larger ones are not judged.
 MAX_FILES = 3000
-_HANDLED_CACHE: Dict[int, Tuple[DeploymentContext, Optional[bool]]] = {}
+#: id(context) -> (context, files searched (None: too many), the first file on disk that handles
+#: forwarded headers or None)
+_HANDLED_CACHE: Dict[int, Tuple[DeploymentContext, Optional[Tuple[str, ...]], Optional[str]]] = {}
+
+#: ``proxy_set_header`` name -> the ``ProxyFix`` argument that trusts it
+#: (https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/).
+PROXYFIX_ARGS = (("x-forwarded-for", "x_for"), ("x-forwarded-proto", "x_proto"), ("x-forwarded-host", "x_host"),
+                 ("x-forwarded-port", "x_port"), ("x-forwarded-prefix", "x_prefix"))
+
+
+def handles_forwarding(text: str) -> bool:
+    """True when Python source ``text`` mentions ProxyFix or reads forwarded headers outside a
+    comment line (see :data:`HANDLED`)."""
+    return HANDLED.search(text) is not None and any(
+        HANDLED.search(line) for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _first_handler(root: str, files: Tuple[str, ...], skip: Dict[str, str]) -> Optional[str]:
+    """The first file of ``files`` (relative to ``root``) whose text on disk handles forwarded
+    headers, leaving out the absolute paths in ``skip``; None when there is none."""
+    for rel in files:
+        path = project.normpath(os.path.join(root, rel))
+        if path in skip:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(1_000_000)
+        except OSError:
+            continue
+        if handles_forwarding(data.decode("utf-8", "replace")):
+            return path
+    return None
 
 
 def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
     """True when a Python file of the project mentions ProxyFix or reads forwarded headers; None when
-    the project is too large to search. Cached per context (a new context after the engine's
-    ``clear_caches`` searches again)."""
+    the project is too large to search (more than :data:`MAX_FILES` Python files).
+
+    A file the fixer is rewriting in memory (``index.OVERRIDES``: absolute path -> text) is judged
+    by that text, not by the file on disk, so the rule stops firing as soon as the fix wraps the app
+    (one ``fix`` run converges). The search of the files on disk is cached per context (a new
+    context after the engine's ``clear_caches`` searches again); the overridden texts are not.
+    """
+    from .. import index
+
     cached = _HANDLED_CACHE.get(id(context))
-    if cached is not None and cached[0] is context:
-        return cached[1]
-    root = context.root
-    files = project._python_files(root)
-    result: Optional[bool] = False
-    if len(files) > MAX_FILES:
-        result = None
-    else:
-        for rel in files:
-            try:
-                with open(os.path.join(root, rel), "rb") as handle:
-                    data = handle.read(1_000_000)
-            except OSError:
-                continue
-            text = data.decode("utf-8", "replace")
-            if HANDLED.search(text) and any(HANDLED.search(line) for line in text.splitlines()
-                                            if not line.lstrip().startswith("#")):
-                result = True
-                break
-    _HANDLED_CACHE[id(context)] = (context, result)
-    return result
+    if cached is None or cached[0] is not context:
+        files: Optional[Tuple[str, ...]] = project._python_files(context.root)
+        if len(files) > MAX_FILES:
+            files = None
+        cached = (context, files, _first_handler(context.root, files, {}) if files is not None else None)
+        _HANDLED_CACHE[id(context)] = cached
+    _, files, handler = cached
+    if files is None:
+        return None
+    prefix = context.root.rstrip(os.sep) + os.sep
+    overrides = {path: text for path, text in index.OVERRIDES.items() if path.startswith(prefix)}
+    if any(handles_forwarding(text) for text in overrides.values()):
+        return True
+    if handler is None:
+        return False
+    if handler not in overrides:
+        return True
+    # the file that handled them on disk is being rewritten without it: search the others
+    return _first_handler(context.root, files, overrides) is not None
+
+
+def forwarding_proxies(launch: Launch, context: DeploymentContext) -> List[Proxy]:
+    """The production ``proxy_pass`` forwards of ``context`` that reach ``launch`` and set
+    ``X-Forwarded-*``, ``X-Real-IP`` or ``Forwarded`` for it; empty when the launch is not one
+    this rule judges (not production, not a server the proxy can reach, no target module).
+
+    Whether the app handles the headers is not asked here (see :func:`project_handles_forwarding`).
+    """
+    if not launch.production or launch.target_path is None and launch.script is None:
+        return []
+    if launch.server not in WSGI_SERVERS and launch.server != FLASK_RUN and launch.serves_with is None:
+        return []
+    return [p for p, _ in proxies_to(launch, context) if p.protocol == "http" and p.forwards_client_info]
+
+
+def forwarded_headers(proxy: Proxy) -> List[str]:
+    """The client-information headers ``proxy`` sets, lower-case, in the file's order."""
+    return [h for h in proxy.headers if h.startswith("x-forwarded-") or h in ("x-real-ip", "forwarded")]
+
+
+def proxyfix_counts(headers: Iterable[str]) -> Dict[str, int]:
+    """The ``ProxyFix`` arguments for one proxy that sets ``headers`` (lower-case names), in
+    ``ProxyFix``'s own order: ``{"x_for": 1, "x_proto": 0}`` (1 = one hop trusted).
+
+    ``x_for`` and ``x_proto`` default to 1 in ``ProxyFix``, so they are always given: 0 when the
+    proxy does not set the header (trusting a header the proxy does not set lets a client forge it).
+    ``x_host``, ``x_port`` and ``x_prefix`` default to 0 and are given only when set. Empty when the
+    proxy sets none of the ``X-Forwarded-*`` headers ``ProxyFix`` reads (``X-Real-IP`` and
+    ``Forwarded`` are not among them). Source:
+    https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/
+    """
+    present = set(headers)
+    if not any(header in present for header, _ in PROXYFIX_ARGS):
+        return {}
+    counts = {}
+    for header, arg in PROXYFIX_ARGS:
+        if header in present or arg in ("x_for", "x_proto"):
+            counts[arg] = 1 if header in present else 0
+    return counts
 
 
 @register
@@ -66,20 +145,16 @@ class ProxyWithoutProxyFix(Rule):
     code = "FDP011"
     name = "proxy-without-proxyfix"
     summary = "Served behind a proxy that sets X-Forwarded-*/X-Real-IP, but no ProxyFix wraps `app.wsgi_app`"
-    fix_safety = None  # the unsafe rewrite is planned (docs page: Fix safety); none ships yet
+    fix_safety = "unsafe"  # fixes/fdp011.py wraps app.wsgi_app in ProxyFix (docs page: Fix safety)
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
-        if not launch.production or launch.target_path is None and launch.script is None:
-            return
-        if launch.server not in WSGI_SERVERS and launch.server != FLASK_RUN and launch.serves_with is None:
-            return
-        matched = [(p, b) for p, b in proxies_to(launch, context) if p.protocol == "http" and p.forwards_client_info]
+        matched = forwarding_proxies(launch, context)
         if not matched:
             return
         if project_handles_forwarding(context) is not False:
             return
-        proxy, bind = matched[0]
-        forwarded = [h for h in proxy.headers if h.startswith("x-forwarded-") or h in ("x-real-ip", "forwarded")]
+        proxy = matched[0]
+        forwarded = forwarded_headers(proxy)
         line = min(proxy.header_lines[h] for h in forwarded)
         shown = ", ".join(_title(h) for h in forwarded)
         scheme = ""
@@ -93,7 +168,10 @@ class ProxyWithoutProxyFix(Rule):
         else:
             message = (f"the proxy sets {shown} but no `ProxyFix` wraps `app.wsgi_app`: `request.remote_addr` is "
                        f"the proxy's address for every request{scheme}")
-        yield Finding(self.code, message, proxy.source.path, line, 0)
+        # the fix (fixes/fdp011.py) needs counts that every proxy of this launch agrees on
+        fixable = len({tuple(proxyfix_counts(forwarded_headers(p)).items()) for p in matched}) == 1 \
+            and bool(proxyfix_counts(forwarded))
+        yield Finding(self.code, message, proxy.source.path, line, 0, fixable=fixable)
 
 
 def _title(header: str) -> str:

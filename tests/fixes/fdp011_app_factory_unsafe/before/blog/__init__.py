@@ -1,0 +1,14 @@
+"""The blog's app factory: gunicorn serves "blog:create_app()" (deploy/blog.service)."""
+from flask import Flask
+
+from .views import bp
+
+
+def create_app(config=None):
+    """Build the app; ``config`` overrides the settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_prefixed_env()
+    if config:
+        app.config.update(config)
+    app.register_blueprint(bp)
+    return app

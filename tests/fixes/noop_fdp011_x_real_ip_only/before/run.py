@@ -1,0 +1,1 @@
+from server.app import app
