@@ -217,8 +217,28 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
             return True
     if filename is None or mode == CONTEXT_OFF:
         return False
+    # most modules are no launch target: decide from the folder (resolved once per folder) and the
+    # file name before resolving the file's own path
+    folder = project.normpath(os.path.dirname(os.path.abspath(filename)))
+    context = context_for(os.path.join(folder, os.path.basename(filename)), mode)
+    names = _target_names(context)
+    if not names or os.path.basename(filename) not in names and not os.path.islink(filename):
+        return False
     path = project.normpath(filename)
     return bool(context_for(path, mode).launches_for(path))
+
+
+_TARGET_NAMES: Dict[int, Tuple[DeploymentContext, frozenset]] = {}
+
+
+def _target_names(context: DeploymentContext) -> frozenset:
+    """File names of the scripts and modules the production launches of ``context`` run or serve."""
+    cached = _TARGET_NAMES.get(id(context))
+    if cached is not None and cached[0] is context:
+        return cached[1]
+    names = frozenset(os.path.basename(p) for x in context.production_launches for p in (x.script, x.target_path) if p)
+    _TARGET_NAMES[id(context)] = (context, names)
+    return names
 
 
 def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
@@ -336,3 +356,4 @@ def clear_caches() -> None:
     deploy.clear_caches()
     _LAUNCH_CACHE.clear()
     _OPTION_CONTEXTS.clear()
+    _TARGET_NAMES.clear()

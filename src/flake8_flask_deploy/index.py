@@ -43,11 +43,13 @@ from .facts import dotted_name
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
 PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
+_PREFILTER_BYTES = re.compile(PREFILTER.pattern.encode("ascii"))
 #: Calls and names that load modules or blueprints by name at run time (we cannot follow them).
 DYNAMIC_IMPORT = re.compile(
     r"\bimport_module\b|__import__|\bimport_string\b|\bfind_modules\b|\bwalk_packages\b|\biter_modules\b"
     r"|\bspec_from_file_location\b|\bload_source\b|\bload_module\b|\bexec_module\b"
 )
+_DYNAMIC_IMPORT_BYTES = re.compile(DYNAMIC_IMPORT.pattern.encode("ascii"))
 #: Classes whose instances are blueprints: ``(module, class)``.
 BLUEPRINT_CLASSES = frozenset(
     {("flask", "Blueprint"), ("flask.blueprints", "Blueprint"), ("flask_smorest", "Blueprint"),
@@ -189,7 +191,7 @@ class ModuleScan:
     value_names: Set[str] = field(default_factory=set)
     value_attrs: Set[Tuple[str, str]] = field(default_factory=set)
     strings: Set[str] = field(default_factory=set)
-    defs: Dict[str, List[ast.AST]] = field(default_factory=dict)  # module-level def name -> nodes
+    defs: Dict[str, List[ast.AST]] = field(default_factory=dict)  # module-level def names (nodes while scanning)
     has_guard: bool = False
     has_run: bool = False
     bound: Dict[str, Set[str]] = field(default_factory=dict)  # scope -> names assigned there
@@ -772,6 +774,9 @@ def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scan.defs.setdefault(stmt.name, [])
     scanner.block(tree.body, Ctx())
+    # the function nodes served the walk (decorators, view identities); a scan outlives its tree in
+    # the per-process cache, so it keeps their names only (a function node holds its whole body)
+    scan.defs = {name: [] for name in scan.defs}
     return scan
 
 
@@ -862,15 +867,22 @@ def imports_of_file(path: str) -> List[ImportRef]:
 # ---- the project ----------------------------------------------------------------------------
 @dataclass
 class ModuleEntry:
-    """A module of the project: its path, dotted name (from the root, or from ``src/``), text."""
+    """A module of the project: its path, dotted name (from the root, or from ``src/``) and raw
+    bytes (kept undecoded: every word the index looks for is ASCII, and bytes of a mostly-ASCII
+    file take no more memory than its text, often less)."""
 
     path: str
     dotted: str
-    text: str
+    data: bytes
+
+    @property
+    def text(self) -> str:
+        """The module's text (UTF-8, undecodable bytes replaced)."""
+        return self.data.decode("utf-8", "replace")
 
     @property
     def mentions_flask(self) -> bool:
-        return PREFILTER.search(self.text) is not None
+        return _PREFILTER_BYTES.search(self.data) is not None
 
 
 class ProjectIndex:
@@ -883,13 +895,15 @@ class ProjectIndex:
         self.root = root
         self.modules: Dict[str, ModuleEntry] = {}
         for rel in project._python_files(root):
-            path = project.normpath(os.path.join(root, rel))
+            path = os.path.join(root, rel)
+            if os.path.islink(path):  # the walk follows no folder link: only a file can be one
+                path = project.normpath(path)
             try:
                 with open(path, "rb") as handle:
-                    text = handle.read().decode("utf-8", "replace")
+                    data = handle.read()
             except OSError:
                 continue
-            self.modules[path] = ModuleEntry(path, _dotted_name(rel), text)
+            self.modules[path] = ModuleEntry(path, _dotted_name(rel), data)
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
         self._mentioning: Dict[Tuple[str, ...], List[str]] = {}
         self._importers: Dict[str, List[Tuple[str, ImportRef]]] = {}
@@ -909,9 +923,10 @@ class ProjectIndex:
         found = self._mentioning.get(key)
         if found is not None:
             return found
-        hits = [p for p, m in self.modules.items() if all(w in m.text for w in key)]
-        patterns = [re.compile(r"(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])" % re.escape(w)) for w in key]
-        found = sorted(p for p in hits if all(pattern.search(self.modules[p].text) for pattern in patterns))
+        raw = [w.encode("utf-8") for w in key]
+        hits = [p for p, m in self.modules.items() if all(w in m.data for w in raw)]
+        patterns = [re.compile(rb"(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])" % re.escape(w)) for w in raw]
+        found = sorted(p for p in hits if all(pattern.search(self.modules[p].data) for pattern in patterns))
         self._mentioning[key] = found
         return found
 
@@ -956,7 +971,7 @@ class ProjectIndex:
         """True when a non-test module loads modules by name at run time (importlib, import_string,
         find_modules, ...): the import graph is then incomplete."""
         if "dynamic" not in self.memo:
-            self.memo["dynamic"] = any(not self.is_test(path) and DYNAMIC_IMPORT.search(entry.text)
+            self.memo["dynamic"] = any(not self.is_test(path) and _DYNAMIC_IMPORT_BYTES.search(entry.data)
                                        for path, entry in self.modules.items())
         return bool(self.memo["dynamic"])
 
@@ -970,12 +985,12 @@ class ProjectIndex:
         packages = parts[:-2] if parts[-1] == "__init__" else parts[:-1]
         folder = os.path.dirname(path)
         for other, other_entry in self.modules.items():
-            if self.is_test(other) or not DYNAMIC_IMPORT.search(other_entry.text):
+            if self.is_test(other) or not _DYNAMIC_IMPORT_BYTES.search(other_entry.data):
                 continue
             other_folder = os.path.dirname(other)
             if folder == other_folder or folder.startswith(other_folder + os.sep) and other_folder != self.root:
                 return True
-            if packages and re.search(r"\b%s\b" % re.escape(packages[-1]), other_entry.text):
+            if packages and re.search(rb"\b%s\b" % re.escape(packages[-1].encode("utf-8")), other_entry.data):
                 return True
         return False
 
@@ -1200,7 +1215,9 @@ def scan_for(module) -> Optional[ModuleScan]:
             except OSError:
                 pass
             else:
-                _SCANS[module.path] = ((stat.st_size, stat.st_mtime_ns), scan)
+                # kept for other modules' questions without this module's facts (they hold the
+                # whole tree); ``ModuleScan.facts`` computes them again if ever asked
+                _SCANS[module.path] = ((stat.st_size, stat.st_mtime_ns), copy.copy(scan))
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan

@@ -59,6 +59,9 @@ NGINX_DIRS = frozenset({"sites-available", "sites-enabled", "conf.d", "nginx"})
 START_SCRIPT = re.compile(r"(entrypoint|start|boot|serve|server|prod|production|deploy|launch|gunicorn|uwsgi)",
                           re.IGNORECASE)
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+#: What a command that serves the app starts with (see ``commands.parse_command``): a start script
+#: whose text names none of these cannot give a launch.
+SERVER_PROGRAMS = ("python", "pypy", "flask", "gunicorn", "waitress", "uwsgi")
 #: Folders (relative to the project root) whose deployment files are documentation, examples or
 #: test data, not how this project runs in production.
 NON_PRODUCTION_DIRS = frozenset({"docs", "doc", "examples", "example", "tests", "test", "testing", "testdata",
@@ -365,6 +368,9 @@ class _Builder:
             if not START_SCRIPT.search(name) or not is_production_file(path):
                 continue
             folder = os.path.dirname(path)
+            text = self.files.text(path)
+            if text is None or not any(word in text for word in SERVER_PROGRAMS):
+                continue  # no program that could serve the app: not read (bashlex costs most of a second)
             raw = RawCommand(path, 1, [], {}, {}, tuple(dict.fromkeys([folder, self.root])), kind="shell",
                              entrypoint_script=path)
             script = self.script(path, {})

@@ -183,6 +183,8 @@ def parse_ini(text: str, multi: bool = False) -> configparser.ConfigParser:
     except configparser.Error as exc:
         line = getattr(exc, "lineno", None)
         raise DeployFileError(f"is not a valid ini file{f' (line {line})' if line else ''}") from exc
+    except (AttributeError, TypeError) as exc:  # configparser's own bug: an indented line under a key without value
+        raise DeployFileError("is not a valid ini file (a continuation line under a key without value)") from exc
     return parser
 
 
