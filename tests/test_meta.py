@@ -33,3 +33,15 @@ def test_rule_has_docs_page_with_standard_headings(rule) -> None:
     assert text.startswith(f"# {rule.code} {rule.name}")
     found = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
     assert found == HEADINGS
+
+
+def test_all_rules_after_one_rule_module_was_imported_first() -> None:
+    """Importing one rule module (a test does) before the registry is asked must not leave that rule
+    as the only one registered."""
+    import subprocess
+    import sys
+
+    code = ("import flake8_flask_deploy.rules.fdp003_debug_in_production\n"
+            "from flake8_flask_deploy.rules import all_rules\nprint(len(all_rules()))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(proc.stdout) == len(RULES) > 1

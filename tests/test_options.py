@@ -151,3 +151,29 @@ def test_help_lists_the_options() -> None:
     for option in ("--flask-deploy-context", "--flask-deploy-app-names", "--flask-deploy-entrypoints",
                    "--flask-deploy-assume-production"):
         assert option in out
+
+
+def test_check_select_runs_only_the_selected_rules(tmp_path: Path, monkeypatch) -> None:
+    """``check --select``/``--ignore`` do not run the rules they leave out (the cross-module rules
+    build the project index: a run that does not report them should not pay for them), and report
+    exactly what the full run reports for the selected codes."""
+    from flake8_flask_deploy import engine
+    from flake8_flask_deploy.cli import check_paths
+    from flake8_flask_deploy.rules import get_rule
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\napp.secret_key = 'x1'\n"
+                                     "app.run(debug=True)\n")
+    engine.clear_caches()
+    full = [(f.code, f.line) for f in check_paths([str(tmp_path)], jobs=1).findings]
+    assert {"FDP004", "FDP007"} <= {code for code, _ in full}
+
+    def boom(self, module):
+        raise AssertionError("a rule left out by --select ran")
+
+    monkeypatch.setattr(type(get_rule("FDP007")), "check", boom)
+    engine.clear_caches()
+    selected = [(f.code, f.line) for f in check_paths([str(tmp_path)], select=["FDP00"], ignore=["FDP007"],
+                                                      jobs=1).findings]
+    assert selected == [(code, line) for code, line in full if code != "FDP007"]
+    assert engine.active_rules() == engine.all_rules()  # the filter ends with the run

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__, project
-from .engine import CONTEXT_AUTO, analyze_module, context_for, deployment_findings, might_matter
+from .engine import CONTEXT_AUTO, analyze_module, context_for, deployment_findings, might_matter, set_rule_filter
 from .model import Finding, Location
 from .output import FORMATS, _relative
 
@@ -162,10 +162,20 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
         Report: findings sorted by path and line; never raises for bad input.
     """
     report = Report()
-    contexts: Dict[str, object] = {}
-    module_findings: List[Finding] = []
     files = list(iter_python_files(paths))
     report.files = len(files)
+    set_rule_filter(select, ignore)  # a rule that is not reported is not run (forked workers inherit it)
+    try:
+        _check_into(report, files, mode, select, ignore, jobs)
+    finally:
+        set_rule_filter()
+    return report
+
+
+def _check_into(report: Report, files: List[str], mode: str, select: Sequence[str], ignore: Sequence[str],
+                jobs: int) -> None:
+    contexts: Dict[str, object] = {}
+    module_findings: List[Finding] = []
     for path, parsed, warning, found in _map_files([(path, mode) for path in files], jobs):
         if parsed:
             context = context_for(project.normpath(path), mode)
@@ -188,7 +198,6 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
             deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})"))
     report.findings = _select(_unique(module_findings + deploy), select, ignore)
     report.warnings = sorted(set(report.warnings))
-    return report
 
 
 def _strip_related(message: str) -> str:

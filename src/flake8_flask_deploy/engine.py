@@ -279,7 +279,7 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
         module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], tree,
                                            module.launches)
     findings: List[Finding] = []
-    for rule in all_rules():
+    for rule in active_rules():
         findings.extend(rule.check(module))
     # a launch made by an option has no file line to show the finding at
     findings = [replace(f, related=None) if isinstance(f.related, _OptionSource) else f for f in findings]
@@ -302,6 +302,29 @@ def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
                       from_deployment=True)
 
 
+#: Codes (or prefixes) of the rules that run: ``(select, ignore)``; see :func:`set_rule_filter`.
+_RULE_FILTER: Tuple[Tuple[str, ...], Tuple[str, ...]] = ((), ())
+
+
+def set_rule_filter(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
+    """Run only the rules whose code starts with one of ``select`` (empty: all) and with none of
+    ``ignore``, for this process (the CLI's ``--select``/``--ignore``: a rule that is not reported
+    is not run either). flake8 filters reported codes itself and never calls this."""
+    global _RULE_FILTER
+    _RULE_FILTER = (tuple(select), tuple(ignore))
+    _LAUNCH_CACHE.clear()
+
+
+def active_rules():
+    """The registered rules that :func:`set_rule_filter` lets run, sorted by code."""
+    select, ignore = _RULE_FILTER
+    rules = all_rules()
+    if not select and not ignore:
+        return rules
+    return [r for r in rules if (not select or r.code.startswith(tuple(select)))
+            and not r.code.startswith(tuple(ignore))]
+
+
 _LAUNCH_CACHE: dict = {}  # id(context) -> (context, [(finding, launch)])
 
 
@@ -316,7 +339,7 @@ def launch_findings(context: DeploymentContext):
         return cached[1]
     out = []
     for launch in context.launches:
-        for rule in all_rules():
+        for rule in active_rules():
             for finding in rule.check_launch(launch, context):
                 out.append((finding, launch))
     if not index.OVERRIDES:

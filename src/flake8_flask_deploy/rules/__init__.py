@@ -151,12 +151,17 @@ def register(cls: Type[Rule]) -> Type[Rule]:
     return cls
 
 
+_LOADED: List[bool] = []
+
+
 def all_rules() -> List[Rule]:
-    """Every registered rule, sorted by code (imports the rule modules on first call)."""
-    if not _REGISTRY:
+    """Every registered rule, sorted by code (imports the rule modules on first call: also when one
+    rule module was imported directly before, e.g. by a test)."""
+    if not _LOADED:
         for info in pkgutil.iter_modules(__path__):
             if info.name.startswith("fdp"):
                 importlib.import_module(f"{__name__}.{info.name}")
+        _LOADED.append(True)
     return [_REGISTRY[c] for c in sorted(_REGISTRY)]
 
 
