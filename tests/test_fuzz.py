@@ -385,7 +385,8 @@ def flask_modules(draw) -> Tuple[str, Dict[str, str], str]:
         # a module that adds routes to the app; imported from app.py, or (a bug) by nothing
         files["views.py"] = f'from app import {app}\n\n\n@{app}.route("/v")\ndef from_views():\n    return "v"\n'
         if draw(st.booleans()):
-            source += "\nimport views  # noqa: E402,F401\n"
+            # with the noqa that keeps F401 fixes away, or without it (FDP013)
+            source += "\nimport views" + draw(st.sampled_from(["", "  # noqa: E402,F401"])) + "\n"
     return source, files, variant
 
 

@@ -224,6 +224,7 @@ def main_guard(indent_of: cst.Module, body: Sequence[cst.BaseStatement],
 
 #: code -> module name of its fix (imported on first use).
 _MODULES = {"FDP001": "fdp001", "FDP002": "fdp002", "FDP003": "fdp003", "FDP004": "fdp004", "FDP005": "fdp005",
+            "FDP013": "fdp013",
             "FDP007": "fdp007", "FDP011": "fdp011"}
 
 

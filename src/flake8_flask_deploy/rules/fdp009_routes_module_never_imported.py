@@ -44,7 +44,7 @@ class RoutesModuleNeverImported(Rule):
         if scan is None or scan.has_run or scan.has_guard:
             return
         index = idx.get_index(idx.root_of(module))
-        target = _imported_target(index, module.path, scan)
+        target = imported_route_target(index, module.path, scan)
         if target is None:
             return
         ref, what, origin, count = target
@@ -62,10 +62,20 @@ class RoutesModuleNeverImported(Rule):
         yield module.finding(self, ref.node, message, fixable=False)
 
 
-def _imported_target(index: idx.ProjectIndex, path: str, scan: idx.ModuleScan
-                     ) -> Optional[Tuple[idx.ImportRef, str, str, int]]:
-    """The imported app or blueprint this module's import-time routes go to:
-    ``(import, "the app"/"the blueprint", defining path, route count)``."""
+def imported_route_target(index: idx.ProjectIndex, path: str, scan: idx.ModuleScan
+                          ) -> Optional[Tuple[idx.ImportRef, str, str, int]]:
+    """The app or blueprint, imported from another project module, to which module ``path`` adds
+    routes when it is imported (route decorators or ``add_url_rule`` at module level, unconditional,
+    outside the ``__main__`` guard). Shared with FDP013, which asks it about imported modules.
+
+    Args:
+        index: the project index; path: the module's path; scan: its :class:`~..index.ModuleScan`.
+    Returns:
+        ``(import of the receiver, "the app"/"the blueprint", defining path, route count)`` for the
+        first such receiver, or None when the module adds no route at import to an app or blueprint
+        that the index can prove comes from another module (astroid is asked when the ``ast`` cannot
+        tell whether the imported name is a Flask app).
+    """
     imports = scan.imports_in("")
     counts: dict = {}
     for route in scan.routes:

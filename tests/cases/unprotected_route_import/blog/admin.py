@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/admin")
+def admin_index():
+    return "admin"

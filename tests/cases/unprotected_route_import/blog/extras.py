@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/extras")
+def extras_index():
+    return "extras"

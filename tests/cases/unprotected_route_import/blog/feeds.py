@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/feeds")
+def feeds_index():
+    return "feeds"

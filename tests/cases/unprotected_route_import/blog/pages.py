@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/pages")
+def pages_index():
+    return "pages"

@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/reports")
+def reports_index():
+    return "reports"

@@ -1,0 +1,10 @@
+from blog import app
+
+
+@app.route("/search")
+def search_index():
+    return "search"
+
+
+def enable():
+    return None

@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/uploads")
+def uploads_index():
+    return "uploads"

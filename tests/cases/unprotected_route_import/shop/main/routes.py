@@ -1,0 +1,6 @@
+from shop.main import bp
+
+
+@bp.route("/")
+def index():
+    return "shop"

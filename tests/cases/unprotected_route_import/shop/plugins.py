@@ -1,0 +1,6 @@
+from shop.main import bp
+
+
+@bp.route("/plugins")
+def plugins():
+    return "plugins"

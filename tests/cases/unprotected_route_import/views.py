@@ -1,0 +1,6 @@
+from app import app
+
+
+@app.route("/v")
+def v():
+    return "v"
