@@ -32,6 +32,9 @@ import zipfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import index_cost  # noqa: E402  (benchmarks/index_cost.py, beside this file)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CACHE = HERE / ".corpus"
@@ -345,7 +348,7 @@ def tool_commands(targets: Sequence[str], semgrep: Optional[str], jobs1: bool = 
     """``{tool name: argv}``; every tool is run from the corpus folder on ``targets``."""
     flake8 = [PY, "-c", FLAKE8_SHIM]
     common = ["--isolated"]
-    cli = [PY, "-c", CLI_SHIM]
+    cli = [PY, "-m", "flake8_flask_deploy.cli"]  # as users run it (the counting shim imports libcst)
     tools = {
         "flake8": flake8 + ["--without"] + common + list(targets),
         "flake8+FDP": flake8 + ["--with"] + common + list(targets),
@@ -678,6 +681,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   if k in ("flake8", "flake8+FDP", "check", "ruff S201,S104")}
         scale_results[factor] = run_suite(stools, base, args.scale_runs, f"x{factor}")
 
+    # what the project index, the rules that use it and astroid cost (issue 8), per project
+    index_rows = index_cost.cost([str(SRC / key) for key in keys], runs=1)
+    for row in index_rows:
+        row["project"] = Path(row["project"]).name
+
     profile_lines: List[str] = []
     if args.profile:
         prof_keys = [_key(n) for n in args.profile_projects.split(",") if n.strip()]
@@ -690,7 +698,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
            "fix": fix_results, "scale": {str(k): v for k, v in scale_results.items()},
            "load": [load_before, load_after], "files_with_findings": with_findings, "quick": args.quick,
            "runs": runs, "scale_keys": scale_keys, "scale_files": scale_files, "scale_runs": args.scale_runs,
-           "machine": machine(), "profile": profile_lines}
+           "machine": machine(), "profile": profile_lines, "index_cost": index_rows}
     (CACHE / f"results-{started:%Y%m%dT%H%M%S}.json").write_text(json.dumps(raw, indent=1))
     sections = render(raw)
     if not args.no_write:
@@ -788,6 +796,9 @@ def render(raw: dict) -> List[str]:
                             + ", ".join(f"{(cpus[i][0] - cpus[i - 1][0]) / (factors[i] - factors[i - 1]):.2f}"
                                         for i in range(1, len(factors))) + " |")
         sections.append("")
+    if raw.get("index_cost"):
+        sections += ["### What the project index, its rules and astroid cost `check` (`-j 1`, one cold process "
+                     "per run; `benchmarks/index_cost.py`)", ""] + index_cost.table(raw["index_cost"]) + [""]
     if raw.get("extra"):
         sections += ["### Measured after the main suite (same files, one run)", "",
                      (raw.get("extra_note") or "").lstrip("- ") + ".", ""]

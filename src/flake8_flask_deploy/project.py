@@ -53,7 +53,21 @@ def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[st
     """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS, hidden and build
     folders and, unless ``nested`` is true, nested projects (a sub-folder with its own root marker:
     its deployment files are its own), never following symlinks. Stops after :data:`MAX_WALK_DIRS`
-    folders."""
+    folders. The walk of a project (``nested`` false) is done once per process: the deployment
+    context, the module list and the index all ask for it (:func:`clear_caches` forgets it)."""
+    if nested:
+        yield from _walk(root, True)
+        return
+    for folder, files in _project_walk(root):
+        yield folder, list(files)
+
+
+@lru_cache(maxsize=64)
+def _project_walk(root: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    return tuple((folder, tuple(files)) for folder, files in _walk(root, False))
+
+
+def _walk(root: str, nested: bool) -> Iterator[Tuple[str, List[str]]]:
     count = 0
     real_root = os.path.realpath(root)
     for folder, dirs, files in os.walk(root, followlinks=False):
@@ -259,5 +273,6 @@ def clear_caches() -> None:
     """Forget every cached root, file list and module (tests that change files on disk call it)."""
     find_root.cache_clear()
     normpath.cache_clear()
+    _project_walk.cache_clear()
     _python_files.cache_clear()
     _FACTS.clear()

@@ -78,13 +78,19 @@ def in_non_production_dir(path: str, root: str) -> bool:
     return not rel.startswith("..") and any(part.lower() in NON_PRODUCTION_DIRS for part in parts)
 
 
+#: :data:`FILE_KINDS` as one pattern, one named group per glob in order (the first glob that
+#: matches wins, as in a loop over them; every project file name is tested against it).
+_FILE_KINDS_RE = re.compile("|".join(f"(?P<k{i}>{fnmatch.translate(glob)})" for i, (glob, _) in enumerate(FILE_KINDS)))
+
+
 def kind_of(name: str, folder: str = "") -> Optional[str]:
     """The kind of deployment file ``name`` is (``"dockerfile"``, ``"systemd"``, ...) or None."""
-    for pattern, kind in FILE_KINDS:
-        if fnmatch.fnmatchcase(name, pattern):
-            if kind == "dotenv" and name.endswith((".example", ".sample", ".template", ".dist")):
-                return None
-            return kind
+    match = _FILE_KINDS_RE.match(name)
+    if match is not None and match.lastgroup is not None:
+        kind = FILE_KINDS[int(match.lastgroup[1:])][1]
+        if kind == "dotenv" and name.endswith((".example", ".sample", ".template", ".dist")):
+            return None
+        return kind
     if os.path.basename(folder) in NGINX_DIRS and "." not in name:
         return "conf"
     return None
