@@ -177,3 +177,18 @@ def test_check_select_runs_only_the_selected_rules(tmp_path: Path, monkeypatch) 
                                                       jobs=1).findings]
     assert selected == [(code, line) for code, line in full if code != "FDP007"]
     assert engine.active_rules() == engine.all_rules()  # the filter ends with the run
+
+
+@pytest.mark.parametrize("line, code, silenced", [
+    ("app.run(debug=True)  # noqa", "FDP003", True),
+    ("app.run(debug=True)  # noqa: FDP003", "FDP003", True),
+    ("app.run(debug=True)  # noqa: FDP", "FDP003", True),         # no code list: a bare noqa, as in flake8
+    ("app.run(debug=True)  # noqa: E501,FDP003", "FDP003", True),
+    ("app.run(debug=True)  # noqa: RUF100", "FDP003", False),     # codes of several letters are codes
+    ("app.run(debug=True)  # noqa: E501", "FDP003", False),
+    ("app.run(debug=True)", "FDP003", False),
+])
+def test_noqa_reads_codes_as_flake8_does(line: str, code: str, silenced: bool) -> None:
+    from flake8_flask_deploy.cli import is_noqa
+
+    assert is_noqa(line, code) is silenced

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__, project
-from .engine import CONTEXT_AUTO, analyze_module, context_for, deployment_findings, might_matter, set_rule_filter
+from .engine import (CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter,
+                     set_rule_filter)
 from .model import Finding, Location
 from .output import FORMATS, _relative
 
 # flake8's own ``# noqa`` syntax: https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors
-NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE)
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _map_files(jobs: List[Tuple[str, str]], workers: int) -> Iterable[Tuple[str,
 
         # read each root's deployment files once, here: forked workers inherit the per-process caches
         for path, mode in jobs:
-            context_for(project.normpath(path), mode)
+            context_of_file(path, mode)
         try:
             pool = multiprocessing.get_context("fork").Pool(min(workers, len(jobs)))
         except (OSError, ImportError, NotImplementedError):  # no semaphores (e.g. some sandboxes)
@@ -178,7 +179,7 @@ def _check_into(report: Report, files: List[str], mode: str, select: Sequence[st
     module_findings: List[Finding] = []
     for path, parsed, warning, found in _map_files([(path, mode) for path in files], jobs):
         if parsed:
-            context = context_for(project.normpath(path), mode)
+            context = context_of_file(path, mode)
             contexts.setdefault(context.root, context)
         if warning is not None:
             report.warnings.append((path, warning))

@@ -219,8 +219,7 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
         return False
     # most modules are no launch target: decide from the folder (resolved once per folder) and the
     # file name before resolving the file's own path
-    folder = project.normpath(os.path.dirname(os.path.abspath(filename)))
-    context = context_for(os.path.join(folder, os.path.basename(filename)), mode)
+    context = context_of_file(filename, mode)
     names = _target_names(context)
     if not names or os.path.basename(filename) not in names and not os.path.islink(filename):
         return False
@@ -239,6 +238,13 @@ def _target_names(context: DeploymentContext) -> frozenset:
     names = frozenset(os.path.basename(p) for x in context.production_launches for p in (x.script, x.target_path) if p)
     _TARGET_NAMES[id(context)] = (context, names)
     return names
+
+
+def context_of_file(filename: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
+    """The deployment context of the project holding ``filename`` (any path: its folder is
+    resolved, once per folder, not the file itself; see :func:`context_for`)."""
+    folder = project.normpath(os.path.dirname(os.path.abspath(filename)))
+    return context_for(os.path.join(folder, os.path.basename(filename)), mode)
 
 
 def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
