@@ -5,6 +5,14 @@ gunicorn, ``--host``/bind changes), then each Python file: analyse it with the e
 first applicable fix, re-analyse, until no finding has a fix (at most :data:`MAX_PASSES` rounds).
 Each fix lives in :mod:`flake8_flask_deploy.fixes` (one module per rule) and says whether it is safe.
 
+A fix may also edit another file than the module of its finding (``Change.edits``; FDP009 adds the
+import of the routes module to the module that defines the app). Such an edit starts from that
+file's current text in this run (:func:`current_text`: its pending new text if the run changed it,
+else the file), must parse, is written with the module (or shown with ``--diff``) with the same
+guarantees, and is seen by the rest of the run: the re-analysis of the module (the finding goes),
+the other files' fixes, and the file's own turn (it starts from the edited text). The other file
+may lie outside the paths given.
+
 Guarantees: the result parses (a fix whose result does not is refused); lines carrying ``# noqa``
 (or ``# noqa: FDP00x``) are neither reported nor rewritten; files are written atomically (a temporary
 file in the same folder, then :func:`os.replace`) with their encoding (coding cookie, BOM), newline
@@ -45,13 +53,15 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 @dataclass
 class Applied:
-    """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding."""
+    """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding, and
+    ``others``: the normalised paths of the other files it edited (``Change.edits``)."""
 
     path: str
     code: str
     safety: str
     description: str
     line: int
+    others: Tuple[str, ...] = ()
 
 
 @dataclass
@@ -75,6 +85,8 @@ class FixReport:
     errors: List[Tuple[str, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
     covered: List[Tuple[str, str, int]] = field(default_factory=list)
+    #: normalised path -> key of ``changed`` for the Python files (a file named two ways is one file)
+    keys: Dict[str, str] = field(default_factory=dict, repr=False)
 
 
 # ---- source text: encoding, BOM, newlines -------------------------------------------------------
@@ -102,6 +114,27 @@ def decode(data: bytes) -> Source:
 def encode(source: Source, text: str) -> bytes:
     """Encode ``text`` back the way ``source`` was read (a BOM stays, a cookie's codec is used)."""
     return text.encode(source.encoding)
+
+
+def current_text(path: str) -> Optional[str]:
+    """The text of a Python file as this fix run holds it: the text in :data:`index.OVERRIDES` (the
+    module being fixed, a pending edit of another file, or with ``--diff`` every file the run has
+    changed), else the file decoded as Python does (:func:`decode`).
+
+    Args:
+        path: absolute, normalised path.
+    Returns:
+        The text, or None when the file cannot be read or decoded.
+    """
+    from . import index
+
+    if path in index.OVERRIDES:
+        return index.OVERRIDES[path]
+    try:
+        with open(path, "rb") as handle:
+            return decode(handle.read()).text
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
 
 
 def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -137,30 +170,58 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
         return []
     lines = _LINE_BREAK.split(text)
     norm = project.normpath(path)
+    previous = index.OVERRIDES.get(norm)
     index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
     try:
         found = analyze_module(tree, path, mode)
     finally:
-        index.OVERRIDES.pop(norm, None)
+        if previous is None:
+            index.OVERRIDES.pop(norm, None)
+        else:
+            index.OVERRIDES[norm] = previous
     return [f for f in found if is_selected(f.code, select, ignore) and not _noqa(lines, f)
             and (not f.from_deployment or f.code in MAPPED_FINDINGS)]
 
 
 def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
-             ignore: Sequence[str] = ()) -> Tuple[str, List[Applied], int, List[str]]:
+             ignore: Sequence[str] = (), others: Optional[Dict[str, str]] = None
+             ) -> Tuple[str, List[Applied], int, List[str]]:
     """Apply every available fix to the module ``text`` (``path`` locates its project).
 
     Args:
         text: decoded source; path: its file path (need not exist; the project is found from it).
         mode: deployment context mode; unsafe: also apply unsafe fixes; select/ignore: code prefixes.
+        others: where fixes that edit other files (``Change.edits``) put those files' new texts
+            (normalised path -> text); None: such fixes are not applied (only ``text`` is rewritten).
+            While this call runs, each edit stands for its file in :data:`index.OVERRIDES`, so the
+            re-analysis sees it (the FDP009 finding goes); on return the entries are as they were.
     Returns:
         ``(new_text, applied, unsafe_available, problems)``; ``problems`` lists fixes refused because
         their result did not parse (a bug: please report it).
     Raises:
         SyntaxError, ValueError: ``text`` itself does not parse (with ``ast``).
     """
+    from . import index
+
+    saved: Dict[str, Optional[str]] = {}
+    try:
+        return _fix_text(text, path, mode, unsafe, select, ignore, others, saved)
+    finally:
+        for other, previous in saved.items():
+            if previous is None:
+                index.OVERRIDES.pop(other, None)
+            else:
+                index.OVERRIDES[other] = previous
+        if saved:
+            clear_caches()
+
+
+def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[str], ignore: Sequence[str],
+              others: Optional[Dict[str, str]], saved: Dict[str, Optional[str]]
+              ) -> Tuple[str, List[Applied], int, List[str]]:
     import libcst as cst
 
+    from . import index
     from .facts import collect
     from .fixes import FixContext, module_fix
 
@@ -203,25 +264,57 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
                 continue
             if change is None:
                 continue
+            edits = _edits(change)
+            if change.edits and others is None:
+                continue  # it needs another file, and this caller rewrites one module only
             if change.safety != SAFE and not unsafe:
                 unsafe_available += 1
                 continue
             new_text = change.module.code
-            if new_text == text:
+            if new_text == text and not edits:
                 continue
-            try:
-                ast.parse(new_text)
-            except (SyntaxError, ValueError):
+            bad = _unparsable(new_text, path, edits)
+            if bad is not None:
                 refused.add(key)
-                problems.append(f"{finding.code} fix at line {finding.line} gave code that does not parse; skipped")
+                where = "" if bad == path else " in " + os.path.relpath(bad, project.find_root(os.path.dirname(norm)))
+                problems.append(f"{finding.code} fix at line {finding.line} gave code that does not parse{where}; "
+                                f"skipped")
                 continue
-            applied.append(Applied(norm, finding.code, change.safety, change.description, finding.line))
+            applied.append(Applied(norm, finding.code, change.safety, change.description, finding.line,
+                                   tuple(edits)))
+            if edits:
+                assert others is not None
+                for other, other_text in edits.items():
+                    saved.setdefault(other, index.OVERRIDES.get(other))
+                    index.OVERRIDES[other] = other_text
+                    others[other] = other_text
+                clear_caches()  # the index and the facts of other modules see the edited files
             text = new_text
             done = True
             break
         if not done:
             break
     return text, applied, unsafe_available, problems
+
+
+def _edits(change) -> Dict[str, str]:
+    """The edits of ``change`` to other files that change them (normalised path -> new text)."""
+    out = {}
+    for other, new in change.edits.items():
+        other = project.normpath(other)
+        if new != current_text(other):
+            out[other] = new
+    return out
+
+
+def _unparsable(text: str, path: str, edits: Dict[str, str]) -> Optional[str]:
+    """The first of ``path`` (with ``text``) and the edited files that ``ast`` cannot parse, or None."""
+    for name, source in [(path, text)] + list(edits.items()):
+        try:
+            ast.parse(source, filename=name)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return name
+    return None
 
 
 def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
@@ -287,7 +380,7 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
                 change = fixer(ctx)
             except Exception:  # pragma: no cover - a fixer bug must not break check
                 change = None
-            if change is not None and change.module.code != text:
+            if change is not None and (change.module.code != text or _edits(change)):
                 note(key, change.safety)
                 if finding.from_deployment and finding.related is not None:
                     # the deployment-file line the mapped copy stands for is fixed by the same rewrite
@@ -354,43 +447,95 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
-             ignore: Sequence[str]) -> None:
-    """Fix one Python file into ``report`` (never raises for bad input; see module docstring)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        report.warnings.append((path, f"cannot be read ({exc.strerror or exc}); left untouched"))
-        return
+             ignore: Sequence[str]) -> List[str]:
+    """Fix one Python file into ``report`` (never raises for bad input; see module docstring).
+
+    The file starts from its new text when this run has already changed it (an edit that a fix of
+    another file made: it is in ``report.changed``, and with ``--diff`` not on disk), else from the
+    file. The edits of other files (``Change.edits``) go to ``report.changed`` as well, each with the
+    bytes the file had before the run as its old side, encoded as that file was read; one that
+    cannot be read or encoded is an error, and the fix that made it is not reported as applied.
+
+    Returns:
+        the keys of ``report.changed`` this call set: the file's own (as given, or as first
+        recorded) and those of the other files it edited (normalised paths). Nothing is written.
+    """
+    norm = project.normpath(path)
+    key = report.keys.get(norm, path)
+    if key in report.changed:
+        original, data = report.changed[key]
+    else:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            report.warnings.append((path, f"cannot be read ({exc.strerror or exc}); left untouched"))
+            return []
+        original = data
     try:
         source = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         report.warnings.append((path, f"cannot be decoded ({exc}); left untouched"))
-        return
+        return []
+    others: Dict[str, str] = {}
     try:
-        new_text, applied, unsafe_available, problems = fix_text(source.text, path, mode, unsafe, select, ignore)
+        new_text, applied, unsafe_available, problems = fix_text(source.text, path, mode, unsafe, select, ignore,
+                                                                 others)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         report.warnings.append((path, f"does not parse ({getattr(exc, 'msg', exc)}"
                                       f"{', line %s' % line if line else ''}); left untouched"))
-        return
+        return []
     except RecursionError:
         report.warnings.append((path, "is nested too deeply to analyse; left untouched"))
-        return
+        return []
     except Exception as exc:  # a bug of ours: report it, keep going with the other files
         report.errors.append((path, f"internal error ({type(exc).__name__}: {exc}); left untouched"))
-        return
+        return []
     report.unsafe_available += unsafe_available
     report.warnings.extend((path, p) for p in problems)
-    if new_text == source.text:
-        return
-    try:
-        new_data = encode(source, new_text)
-    except UnicodeEncodeError as exc:
-        report.errors.append((path, f"the fixed text cannot be encoded as {source.encoding} ({exc}); not changed"))
-        return
+    changed: List[str] = []
+    if new_text != source.text:
+        try:
+            new_data = encode(source, new_text)
+        except UnicodeEncodeError as exc:
+            report.errors.append((path, f"the fixed text cannot be encoded as {source.encoding} ({exc}); not changed"))
+            applied = [a for a in applied if a.others]  # the edits of other files stand on their own
+        else:
+            report.changed[key] = (original, new_data)
+            report.keys[norm] = key
+            changed.append(key)
+    for other, text in others.items():
+        other_key = _record_edit(report, other, text)
+        if other_key is None:
+            applied = [a for a in applied if other not in a.others]
+        else:
+            changed.append(other_key)
     report.applied.extend(applied)
-    report.changed[path] = (data, new_data)
+    return changed
+
+
+def _record_edit(report: FixReport, path: str, text: str) -> Optional[str]:
+    """Put the new ``text`` of another file (normalised ``path``) in ``report.changed``, encoded as the
+    file is (its current bytes in this run); return its key, or None after recording an error."""
+    key = report.keys.get(path, path)
+    if key in report.changed:
+        original, data = report.changed[key]
+    else:
+        try:
+            with open(path, "rb") as handle:
+                original = data = handle.read()
+        except OSError as exc:
+            report.errors.append((path, f"cannot be read ({exc.strerror or exc}); not changed"))
+            return None
+    try:
+        new_data = encode(decode(data), text)
+    except (SyntaxError, UnicodeError, LookupError) as exc:
+        report.errors.append((path, f"the edited text cannot be encoded as the file is ({exc}); not changed"))
+        return None
+    report.changed[key] = (original, new_data)
+    report.keys[path] = key
+    return key
 
 
 def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
@@ -449,18 +594,46 @@ def _deployment_overlay(files: Dict[str, bytes]) -> Iterator[None]:
 
 def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
                       ignore: Sequence[str], write: bool) -> None:
-    for path in files:
-        before = len(report.changed)
-        fix_file(path, report, mode, unsafe, select, ignore)
-        if len(report.changed) > before and write:
-            old, new = report.changed[path]
-            try:
-                write_atomic(path, new)
-            except OSError as exc:
-                report.errors.append((path, f"cannot be written ({exc.strerror or exc}); not changed"))
-                del report.changed[path]
-                report.applied = [a for a in report.applied if a.path != project.normpath(path)]
-            clear_caches()  # other modules' facts may depend on this one
+    """Fix ``files`` one by one; each file a fix changed (itself, or another file through
+    ``Change.edits``) is written at once (``write``), or, with ``--diff``, its new text stands for the
+    file in :data:`index.OVERRIDES` until the end of the pass, so that the rest of the run sees the
+    project as the fixes leave it, as it would after writing."""
+    from . import index
+
+    shown: Dict[str, Optional[str]] = {}  # --diff: OVERRIDES entries set here, with what they held before
+    try:
+        for path in files:
+            before, count = dict(report.changed), len(report.applied)
+            keys = fix_file(path, report, mode, unsafe, select, ignore)
+            for key in keys:
+                norm = project.normpath(key)
+                old, new = report.changed[key]
+                if not write:
+                    shown.setdefault(norm, index.OVERRIDES.get(norm))
+                    index.OVERRIDES[norm] = decode(new).text
+                    continue
+                try:
+                    write_atomic(key, new)
+                except OSError as exc:
+                    report.errors.append((key, f"cannot be written ({exc.strerror or exc}); not changed"))
+                    if key in before:
+                        report.changed[key] = before[key]
+                    else:
+                        del report.changed[key]
+                    # the fixes of this file that needed it are not applied (those of other files stay)
+                    own = norm == project.normpath(path)
+                    report.applied[count:] = [a for a in report.applied[count:] if norm not in a.others
+                                              and not (own and a.path == norm and not a.others)]
+            if keys:
+                clear_caches()  # other modules' facts may depend on these
+    finally:
+        for norm, previous in shown.items():
+            if previous is None:
+                index.OVERRIDES.pop(norm, None)
+            else:
+                index.OVERRIDES[norm] = previous
+        if shown:
+            clear_caches()
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

@@ -42,12 +42,18 @@ class Change:
         safety: ``"safe"`` or ``"unsafe"``.
         description: what the rewrite does, for the report (one line).
         notes: extra lines to tell the user (e.g. "add gunicorn to requirements").
+        edits: other files the rewrite changes: ``{absolute path: whole new text}``, computed from
+            that file's current text in this run (:func:`flake8_flask_deploy.fix.current_text`).
+            The driver applies them only where it can write other files (``fix``, ``fix --diff``),
+            refuses them when a result does not parse, and writes them as it writes the module
+            (FDP009 adds the import of the routes module to the module that defines the app).
     """
 
     module: cst.Module
     safety: str
     description: str
     notes: List[str] = field(default_factory=list)
+    edits: Dict[str, str] = field(default_factory=dict)
 
 
 class FixContext:
@@ -225,6 +231,7 @@ def main_guard(indent_of: cst.Module, body: Sequence[cst.BaseStatement],
 #: code -> module name of its fix (imported on first use).
 _MODULES = {"FDP001": "fdp001", "FDP002": "fdp002", "FDP003": "fdp003", "FDP004": "fdp004", "FDP005": "fdp005",
             "FDP013": "fdp013",
+            "FDP009": "fdp009",
             "FDP007": "fdp007", "FDP011": "fdp011"}
 
 

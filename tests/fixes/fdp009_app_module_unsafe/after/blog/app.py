@@ -1,0 +1,6 @@
+from flask import Flask
+
+app = Flask(__name__)
+app.config.from_prefixed_env()
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,6 @@
+from app import app
+
+
+@app.route("/")
+def index():
+    return "index"

@@ -1,0 +1,4 @@
+from blog import app
+
+if __name__ == "__main__":
+    app.run()
