@@ -69,6 +69,11 @@ def test_text_test_lets_every_finding_through(source_root: Path, tmp_path: Path)
     ("MY_DEBUG = True\n", False),
     ("from blog import bp\n@bp.get('/')\ndef home(): ...\n", True),
     ("if __name__ == '__main__':\n    main()\n", True),
+    # found by hand on the corpus re-run: spacing and names the first text test missed
+    ("from flask import Flask\nfrom blog import app\napp = Flask (__name__)\n", True),
+    ("from server import app\n(app\n .run(debug=True))\n", True),
+    ("from server import caf\u00e9\ncaf\u00e9.run(debug=True)\n", True),
+    ("import subprocess\n(subprocess\n .run(['ls']))\n", False),
 ])
 def test_text_test_on_snippets(source: str, expected: bool) -> None:
     assert engine.might_matter(source) is expected

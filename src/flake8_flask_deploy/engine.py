@@ -25,7 +25,7 @@ from .rules import ModuleContext, all_rules
 #: :func:`might_matter` answers the same question faster; this pattern documents it (and tests hold
 #: the two to each other).
 PREFILTER = re.compile(
-    r"Flask(?:\(|\)|,| as\b)|(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\.)\w+\.run\(|__main__|\.debug\s*="
+    r"Flask(?:\s*[(),]|\s+as\b)|(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\(|__main__|\.debug\s*="
     r"|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint|\.route\("
     r"|@\s*[\w.]+\.(?:get|post|put|delete|patch)\("
     r"|add_url_rule|register_blueprint|init_app|errorhandler|before_request|after_request|teardown_"
@@ -149,6 +149,8 @@ def _conv(text: str, kind: type):
 #: :data:`_PREFILTER_WORDS` for ``str`` and for ``bytes`` sources.
 _WORDS = {kind: tuple(_conv(w, kind) for w in _PREFILTER_WORDS) for kind in (str, bytes)}
 _APP_WORDS = {kind: tuple(_conv(w, kind) for w in _APP_CLASS_WORDS) for kind in (str, bytes)}
+#: The same with whitespace after the class name (``Flask (__name__)``), rare enough for a regex.
+_APP_SPACED = {kind: re.compile(_conv(r"Flask\s+(?:[(),]|as\b)", kind)) for kind in (str, bytes)}
 #: The rest of :data:`PREFILTER`, split so that each regex starts with a literal (the regex engine
 #: then skips to that literal instead of trying every position): ``.debug =``, ``DEBUG =`` (after a
 #: non-word character), and ``@x.get(``-style route decorators.
@@ -157,19 +159,33 @@ _DEBUG_NAME = {kind: re.compile(_conv(r"DEBUG\s*=", kind)) for kind in (str, byt
 _DECORATOR = {kind: re.compile(_conv(r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\(", kind)) for kind in (str, bytes)}
 
 
+def _is_name_char(char) -> bool:
+    """True for a character (``str`` or one byte) that may be part of a Python name: ASCII letters,
+    digits, ``_``, and anything beyond ASCII (``café``; in bytes, the parts of its UTF-8 form)."""
+    if not char:
+        return False
+    if isinstance(char, (bytes, bytearray)):
+        return char.isalnum() or char == b"_" or char[0] >= 0x80
+    return char.isalnum() or char == "_" or char >= "\x80"
+
+
 def _has_run_call(source, kind: type) -> bool:
-    """True when some ``name.run(`` has a plain name as receiver that may be an app."""
+    """True when some ``name.run(`` has a plain name as receiver that may be an app (whitespace,
+    line breaks included, may stand between the name and the dot: ``(app\n .run())``)."""
     dot_run = _conv(".run(", kind)
-    start = source.find(dot_run)
-    while start != -1:
-        end = start
-        while start > 0 and (source[start - 1:start].isalnum() or source[start - 1:start] == _conv("_", kind)):
+    found = source.find(dot_run)
+    while found != -1:
+        end = found
+        while end > 0 and source[end - 1:end].isspace():
+            end -= 1
+        start = end
+        while start > 0 and _is_name_char(source[start - 1:start]):
             start -= 1
         name = source[start:end]
         if name and source[start - 1:start] != _conv(".", kind) and not name[:1].isdigit():
-            if (name.decode("ascii", "replace") if kind is bytes else name) not in _NOT_APPS:
+            if (name.decode("utf-8", "replace") if kind is bytes else name) not in _NOT_APPS:
                 return True
-        start = source.find(dot_run, end + 1)
+        found = source.find(dot_run, found + 1)
     return False
 
 
@@ -203,7 +219,8 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
     kind = bytes if isinstance(source, (bytes, bytearray)) else str
     if any(word in source for word in _WORDS[kind]):
         return True
-    if _conv("Flask", kind) in source and any(word in source for word in _APP_WORDS[kind]):
+    if _conv("Flask", kind) in source and (any(word in source for word in _APP_WORDS[kind])
+                                           or _APP_SPACED[kind].search(source) is not None):
         return True
     if _conv(".run(", kind) in source and _has_run_call(source, kind):
         return True
