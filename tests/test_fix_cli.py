@@ -145,14 +145,23 @@ def test_read_only_file_is_an_error_and_others_are_fixed(tmp_path):
 
 def test_unparsable_and_undecodable_files_are_left_and_reported(tmp_path):
     broken = "from flask import Flask\napp = Flask(__name__)\napp.debug = True\ndef (:\n"
-    root = project(tmp_path, {"broken.py": broken, "latin.py": b"app = 'caf\xe9'\n", "ok.py": DEBUG_APP})
+    latin = b"from flask import Flask\napp = Flask('caf\xe9')\napp.debug = True\n"
+    # no rule can fire on these two (the text test on their bytes): like ``check``, not even parsed
+    plain_broken, plain_latin = "def (:\n", b"name = 'caf\xe9'\n"
+    root = project(tmp_path, {"broken.py": broken, "latin.py": latin, "ok.py": DEBUG_APP,
+                              "plain_broken.py": plain_broken, "plain_latin.py": plain_latin})
     result = cli("fix", ".", cwd=root)
     assert result.returncode == 1
     assert "warning: broken.py: does not parse" in result.stderr
     assert "warning: latin.py: cannot be decoded" in result.stderr
+    assert "plain_" not in result.stderr
     assert (root / "broken.py").read_text() == broken
-    assert (root / "latin.py").read_bytes() == b"app = 'caf\xe9'\n"
+    assert (root / "latin.py").read_bytes() == latin
+    assert (root / "plain_broken.py").read_text() == plain_broken
+    assert (root / "plain_latin.py").read_bytes() == plain_latin
     assert (root / "ok.py").read_text() == FIXED_DEBUG_APP
+    check = cli("check", ".", cwd=root)
+    assert "plain_" not in check.stderr and "broken.py: does not parse" in check.stderr
 
 
 def test_missing_path_is_an_error(tmp_path):

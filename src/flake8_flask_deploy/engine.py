@@ -403,3 +403,33 @@ def clear_caches() -> None:
     _LAUNCH_CACHE.clear()
     _OPTION_CONTEXTS.clear()
     _TARGET_NAMES.clear()
+
+
+def forget_derived(changed: Iterable[str] = ()) -> None:
+    """Forget what is derived from more than one file, after the fixer changed some files' text
+    (on disk, or in ``index.OVERRIDES`` for ``--diff``); keep the per-file caches of the others.
+
+    Args:
+        changed: normalised paths of the files whose text changed: their own per-file entries are
+            dropped too (a rewrite within one tick of the file system's clock may keep size and mtime).
+
+    Dropped: the project indexes (module list, import graph), the last tree scan, the deployment
+    contexts (and with them every cache keyed by a context: launches, target names, FDP011's and
+    FDP012's), the inference budget. Kept: the scans, imports and facts of single files, which are
+    keyed by ``(size, mtime_ns)`` and bypassed for a path in ``index.OVERRIDES`` (a rewritten file
+    is read again, an unchanged one is not), and the project roots and file lists (a fix edits
+    files, it never creates or deletes one). :func:`clear_caches` after each fix re-parsed every
+    module of the project for each fixed file.
+    """
+    from . import deploy, index, inference
+    from .rules import fdp006_wsgi_target_not_found as fdp006
+
+    changed = list(changed)
+    index.forget_indexes(changed)
+    project.forget_files(changed)
+    fdp006.forget_files(changed)
+    inference.reset_budget()
+    deploy.clear_caches()
+    _LAUNCH_CACHE.clear()
+    _OPTION_CONTEXTS.clear()
+    _TARGET_NAMES.clear()

@@ -41,7 +41,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from . import config as config_mod
 from . import project
-from .engine import CONTEXT_AUTO, analyze_module, clear_caches, might_matter
+from .engine import CONTEXT_AUTO, analyze_module, clear_caches, forget_derived, might_matter
 from .model import Finding
 
 #: Most fix rounds on one file (each round applies one fix and re-analyses).
@@ -152,30 +152,37 @@ def _noqa(lines: List[str], finding: Finding) -> bool:
 
 
 def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
-                     ignore: Sequence[str] = ()) -> List[Finding]:
+                     ignore: Sequence[str] = (), on_disk: bool = False) -> List[Finding]:
     """Findings of the module ``text`` that ``fix`` would consider (selected, not ``# noqa``).
+
+    ``text`` stands for the file in :data:`index.OVERRIDES` while it is analysed, unless ``on_disk``
+    says it is the file's text on disk (then the file's scan is cached as ``check`` caches it).
 
     The copy of a deployment-file finding mapped onto the module (``from_deployment``) is kept only
     for the codes of :data:`flake8_flask_deploy.fixes.MAPPED_FINDINGS` (FDP011: the module fix adds
     ``ProxyFix``); the others are the deployment-file rewrites' (FDP004, FDP005).
 
     Raises:
-        SyntaxError, ValueError: ``text`` does not parse.
+        SyntaxError, ValueError: ``text`` does not parse (only asked of a text that passes
+            :func:`~flake8_flask_deploy.engine.might_matter`: one no rule can fire on is not parsed).
     """
     from . import index
     from .fixes import MAPPED_FINDINGS
 
-    tree = ast.parse(text, filename=path)
     if not might_matter(text, path, mode):
-        return []
+        return []  # no rule can fire: not even parsed (as in ``check``)
+    tree = ast.parse(text, filename=path)
     lines = _LINE_BREAK.split(text)
     norm = project.normpath(path)
     previous = index.OVERRIDES.get(norm)
-    index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
+    if not on_disk:
+        index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
     try:
         found = analyze_module(tree, path, mode)
     finally:
-        if previous is None:
+        if on_disk:
+            pass
+        elif previous is None:
             index.OVERRIDES.pop(norm, None)
         else:
             index.OVERRIDES[norm] = previous
@@ -184,7 +191,7 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
 
 
 def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
-             ignore: Sequence[str] = (), others: Optional[Dict[str, str]] = None
+             ignore: Sequence[str] = (), others: Optional[Dict[str, str]] = None, disk_text: Optional[str] = None
              ) -> Tuple[str, List[Applied], int, List[str]]:
     """Apply every available fix to the module ``text`` (``path`` locates its project).
 
@@ -195,17 +202,20 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
             (normalised path -> text); None: such fixes are not applied (only ``text`` is rewritten).
             While this call runs, each edit stands for its file in :data:`index.OVERRIDES`, so the
             re-analysis sees it (the FDP009 finding goes); on return the entries are as they were.
+        disk_text: the file's text on disk, when the caller read it: while the text being fixed is
+            still that, the analysis reads the file as ``check`` does (and caches its scan).
     Returns:
         ``(new_text, applied, unsafe_available, problems)``; ``problems`` lists fixes refused because
         their result did not parse (a bug: please report it).
     Raises:
-        SyntaxError, ValueError: ``text`` itself does not parse (with ``ast``).
+        SyntaxError, ValueError: ``text`` itself does not parse (with ``ast``) and might hold a
+            finding (a text no rule can fire on is returned unchanged without parsing).
     """
     from . import index
 
     saved: Dict[str, Optional[str]] = {}
     try:
-        return _fix_text(text, path, mode, unsafe, select, ignore, others, saved)
+        return _fix_text(text, path, mode, unsafe, select, ignore, others, saved, disk_text)
     finally:
         for other, previous in saved.items():
             if previous is None:
@@ -213,11 +223,11 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
             else:
                 index.OVERRIDES[other] = previous
         if saved:
-            clear_caches()
+            forget_derived(saved)
 
 
 def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[str], ignore: Sequence[str],
-              others: Optional[Dict[str, str]], saved: Dict[str, Optional[str]]
+              others: Optional[Dict[str, str]], saved: Dict[str, Optional[str]], disk_text: Optional[str] = None
               ) -> Tuple[str, List[Applied], int, List[str]]:
     import libcst as cst
 
@@ -231,7 +241,8 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
     norm = project.normpath(path)
     refused = set()
     for _ in range(MAX_PASSES):
-        findings = fixable_findings(text, path, mode, select, ignore)
+        on_disk = text == disk_text and norm not in index.OVERRIDES
+        findings = fixable_findings(text, path, mode, select, ignore, on_disk)
         if not findings:
             break
         try:
@@ -288,7 +299,7 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
                     saved.setdefault(other, index.OVERRIDES.get(other))
                     index.OVERRIDES[other] = other_text
                     others[other] = other_text
-                clear_caches()  # the index and the facts of other modules see the edited files
+                forget_derived(edits)  # the index and the facts of other modules see the edited files
             text = new_text
             done = True
             break
@@ -462,7 +473,8 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
     """
     norm = project.normpath(path)
     key = report.keys.get(norm, path)
-    if key in report.changed:
+    from_disk = key not in report.changed
+    if not from_disk:
         original, data = report.changed[key]
     else:
         try:
@@ -472,6 +484,8 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
             report.warnings.append((path, f"cannot be read ({exc.strerror or exc}); left untouched"))
             return []
         original = data
+        if not might_matter(data, path, mode):
+            return []  # no rule can fire on it: neither decoded nor parsed (as in ``check``)
     try:
         source = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
@@ -480,7 +494,7 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
     others: Dict[str, str] = {}
     try:
         new_text, applied, unsafe_available, problems = fix_text(source.text, path, mode, unsafe, select, ignore,
-                                                                 others)
+                                                                 others, source.text if from_disk else None)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         report.warnings.append((path, f"does not parse ({getattr(exc, 'msg', exc)}"
@@ -584,12 +598,12 @@ def _deployment_overlay(files: Dict[str, bytes]) -> Iterator[None]:
         return texts[key] if key in texts else original(path)
 
     readers._read_text = read  # type: ignore[assignment]
-    clear_caches()
+    forget_derived()
     try:
         yield
     finally:
         readers._read_text = original  # type: ignore[assignment]
-        clear_caches()
+        forget_derived()
 
 
 def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
@@ -625,7 +639,7 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
                     report.applied[count:] = [a for a in report.applied[count:] if norm not in a.others
                                               and not (own and a.path == norm and not a.others)]
             if keys:
-                clear_caches()  # other modules' facts may depend on these
+                forget_derived(project.normpath(key) for key in keys)  # others' facts may depend on these
     finally:
         for norm, previous in shown.items():
             if previous is None:
@@ -633,7 +647,7 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
             else:
                 index.OVERRIDES[norm] = previous
         if shown:
-            clear_caches()
+            forget_derived(shown)
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

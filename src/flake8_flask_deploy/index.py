@@ -785,19 +785,28 @@ _SCANS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleScan]]] = {}
 
 #: Texts that stand for files on disk while the fixer rewrites them in memory (path -> source).
 OVERRIDES: Dict[str, str] = {}
+#: path -> (the overriding text scanned, its scan): :func:`scan_file`'s cache for :data:`OVERRIDES`.
+_OVERRIDE_SCANS: Dict[str, Tuple[str, Optional[ModuleScan]]] = {}
 
 
 def scan_file(path: str) -> Optional[ModuleScan]:
     """Parse (never execute) ``path`` and scan it; cached per process by path, size and mtime.
 
-    A path in :data:`OVERRIDES` is scanned from that text instead (not cached).
+    A path in :data:`OVERRIDES` is scanned from that text instead (cached by the text: the fixer asks
+    about the module it rewrites once per route while it analyses it).
     Returns None when the file cannot be read or parsed.
     """
-    if path in OVERRIDES:
+    override = OVERRIDES.get(path)
+    if override is not None:
+        held = _OVERRIDE_SCANS.get(path)
+        if held is not None and (held[0] is override or held[0] == override):
+            return held[1]
         try:
-            return scan_tree(ast.parse(OVERRIDES[path], filename=path), path)
+            scanned: Optional[ModuleScan] = scan_tree(ast.parse(override, filename=path), path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+            scanned = None
+        _OVERRIDE_SCANS[path] = (override, scanned)
+        return scanned
     try:
         stat = os.stat(path)
     except OSError:
@@ -1177,10 +1186,21 @@ def root_of(module) -> str:
 
 def clear_caches() -> None:
     """Forget every index and scan (call it with :func:`flake8_flask_deploy.engine.clear_caches`)."""
-    _INDEXES.clear()
+    forget_indexes()
     _SCANS.clear()
     _IMPORTS.clear()
+
+
+def forget_indexes(changed: Iterable[str] = ()) -> None:
+    """Forget the project indexes and the last tree scan, and the scans and imports of the files
+    ``changed`` (normalised paths); the other files' stay (keyed by size and mtime; see
+    :func:`flake8_flask_deploy.engine.forget_derived`)."""
+    _INDEXES.clear()
     _LAST_TREE_SCAN.clear()
+    _OVERRIDE_SCANS.clear()
+    for path in changed:
+        _SCANS.pop(path, None)
+        _IMPORTS.pop(path, None)
 
 
 def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
@@ -1219,7 +1239,10 @@ def scan_for(module) -> Optional[ModuleScan]:
     else:
         scan = scan_tree(tree, module.path)
         _LAST_TREE_SCAN[:] = [(tree, scan)]
-        if module.path not in OVERRIDES:
+        override = OVERRIDES.get(module.path)
+        if override is not None:  # the fixer's text of this module, parsed into this tree
+            _OVERRIDE_SCANS[module.path] = (override, copy.copy(scan))
+        else:
             try:
                 stat = os.stat(module.path)
             except OSError:

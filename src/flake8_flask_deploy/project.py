@@ -9,7 +9,7 @@ import ast
 import os
 import re
 from functools import lru_cache
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .facts import AppBinding, ModuleFacts, collect
 
@@ -267,6 +267,13 @@ def _only(facts: ModuleFacts, binding: AppBinding) -> ModuleFacts:
     clone.import_candidates = [binding]
     clone.used_attrs = facts.used_attrs
     return clone
+
+
+def forget_files(changed: Iterable[str]) -> None:
+    """Drop the cached facts of the files ``changed`` (normalised paths); see
+    :func:`flake8_flask_deploy.engine.forget_derived`."""
+    for path in changed:
+        _FACTS.pop(path, None)
 
 
 def clear_caches() -> None:

@@ -21,7 +21,7 @@ import ast
 import importlib.util
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, Optional, Set, Tuple
 
 from .. import project
 from ..facts import is_main_guard
@@ -40,6 +40,13 @@ class ModuleNames:
 
 
 _NAMES_CACHE: Dict[Tuple[str, float], Optional[ModuleNames]] = {}
+
+
+def forget_files(changed: Iterable[str]) -> None:
+    """Drop the cached names of the files ``changed`` (the fixer rewrote them)."""
+    gone = set(changed)
+    for key in [k for k in _NAMES_CACHE if k[0] in gone]:
+        del _NAMES_CACHE[key]
 
 
 def module_names(path: str) -> Optional[ModuleNames]:
