@@ -15,6 +15,7 @@ import pytest
 
 from flake8_flask_deploy import engine
 from flake8_flask_deploy.fix import fix_paths
+from issue8_helpers import project
 
 DEBUG_APP = 'from flask import Flask\n\napp = Flask(__name__)\napp.debug = True\n'
 FIXED_DEBUG_APP = 'from flask import Flask\n\napp = Flask(__name__)\n'
@@ -28,12 +29,8 @@ PACKAGE = {
 
 def make(tmp_path: Path, files: dict) -> Path:
     root = tmp_path / "proj"
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
-    (root / "pyproject.toml").write_text("")
-    return root
+    root.mkdir()
+    return project(root, files)
 
 
 @pytest.fixture

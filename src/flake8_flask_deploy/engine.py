@@ -394,15 +394,11 @@ def _filter(findings: List[Finding], select: Optional[Sequence[str]]) -> List[Fi
 
 def clear_caches() -> None:
     """Forget every per-process cache (roots, files, contexts). Tests that write files call it."""
-    from . import deploy, index, inference
+    from . import index
 
+    forget_derived()
     index.clear_caches()
-    inference.reset_budget()
     project.clear_caches()
-    deploy.clear_caches()
-    _LAUNCH_CACHE.clear()
-    _OPTION_CONTEXTS.clear()
-    _TARGET_NAMES.clear()
 
 
 def forget_derived(changed: Iterable[str] = ()) -> None:

@@ -174,18 +174,18 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
     tree = ast.parse(text, filename=path)
     lines = _LINE_BREAK.split(text)
     norm = project.normpath(path)
-    previous = index.OVERRIDES.get(norm)
-    if not on_disk:
-        index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
-    try:
+    if on_disk:
         found = analyze_module(tree, path, mode)
-    finally:
-        if on_disk:
-            pass
-        elif previous is None:
-            index.OVERRIDES.pop(norm, None)
-        else:
-            index.OVERRIDES[norm] = previous
+    else:
+        previous = index.OVERRIDES.get(norm)
+        index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
+        try:
+            found = analyze_module(tree, path, mode)
+        finally:
+            if previous is None:
+                index.OVERRIDES.pop(norm, None)
+            else:
+                index.OVERRIDES[norm] = previous
     return [f for f in found if is_selected(f.code, select, ignore) and not _noqa(lines, f)
             and (not f.from_deployment or f.code in MAPPED_FINDINGS)]
 
