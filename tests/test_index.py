@@ -1,6 +1,7 @@
 """The project index (index.py) and astroid inference (inference.py) on real trees on disk."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import time
@@ -68,6 +69,46 @@ def test_prefilter_keeps_unrelated_modules_unscanned(tmp_path: Path) -> None:
     by_name = {Path(p).name: m for p, m in index.modules.items()}
     assert by_name["app.py"].mentions_flask and not by_name["util.py"].mentions_flask
     assert idx._SCANS == {}  # building the index parses nothing
+
+
+def test_index_keeps_no_module_bytes_and_reads_again_only_for_other_words(tmp_path: Path, monkeypatch) -> None:
+    root = write(tmp_path, {
+        "app.py": "from flask import Flask\nfrom views import bp\napp = Flask(__name__)\napp.register_blueprint(bp)\n",
+        "views.py": "from flask import Blueprint\nbp = Blueprint('shop_views', __name__)\n",
+        "util.py": "VIEWS = 1  # register_blueprints is another word\n",
+    })
+    index = idx.get_index(str(root))
+    entry = next(iter(index.modules.values()))
+    assert not hasattr(entry, "__dict__")  # slots only: path, dotted name and what the bytes told
+    reads = []
+    real = idx.module_bytes
+    monkeypatch.setattr(idx, "module_bytes", lambda path: reads.append(path) or real(path))
+    names = lambda paths: sorted(Path(p).name for p in paths)  # noqa: E731
+    assert names(index.mentioning("register_blueprint")) == ["app.py"]  # a whole word, not a prefix
+    assert names(index.mentioning("import")) == ["app.py", "views.py"]
+    assert reads == []  # indexed words: answered from the entries
+    assert names(index.mentioning("shop_views")) == ["views.py"]
+    assert len(reads) == 3  # any other word: every module is read again, once
+    assert names(index.mentioning("views", "import")) == ["app.py"]
+    assert len(reads) == 3 + 2  # only the modules that have ``import`` are read for ``views``
+    assert names(index.mentioning("VIEWS")) == ["util.py"]  # words are case-sensitive
+    # the fixer's text stands for the file on disk in both kinds of answer
+    views = str((root / "views.py").resolve())
+    monkeypatch.setitem(idx.OVERRIDES, views, "from flask import Blueprint\nbp = Blueprint('renamed', __name__)\n")
+    assert names(index.mentioning("renamed")) == ["views.py"]
+
+
+def test_engine_releases_the_linted_tree(tmp_path: Path) -> None:
+    from flake8_flask_deploy.engine import analyze_module
+
+    root = copy_project("factory_blueprints", tmp_path)
+    path = root / "app" / "main" / "routes.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    analyze_module(tree, str(path))
+    # the cross-module rules scanned this tree (the scan cache holds a copy naming only some nodes)...
+    assert str(path.resolve()) in idx._SCANS
+    # ...but the tree itself is not kept once the module is done
+    assert all(held[0] is not tree for held in idx._LAST_TREE_SCAN)
 
 
 def test_cross_module_shadowing(tmp_path: Path) -> None:

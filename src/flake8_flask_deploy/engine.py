@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -302,8 +303,13 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
         module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], tree,
                                            module.launches)
     findings: List[Finding] = []
-    for rule in active_rules():
-        findings.extend(rule.check(module))
+    try:
+        for rule in active_rules():
+            findings.extend(rule.check(module))
+    finally:
+        index = sys.modules.get(__package__ + ".index")
+        if index is not None:  # imported by the cross-module rules; nothing to release otherwise
+            index.release_tree(tree)  # type: ignore[attr-defined]
     # a launch made by an option has no file line to show the finding at
     findings = [replace(f, related=None) if isinstance(f.related, _OptionSource) else f for f in findings]
     findings.extend(_mapped_launch_findings(module))
