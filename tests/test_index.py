@@ -210,3 +210,13 @@ def test_example_factory_blueprints_shows_each_rule(tmp_path: Path) -> None:
     got = sorted((rel, code) for (rel, _line, code) in actual(root, CODES))
     assert got == [("shop/admin/views.py", "FDP008"), ("shop/catalog/feeds.py", "FDP009"),
                    ("shop/catalog/views.py", "FDP010"), ("shop/settings.py", "FDP007")]
+
+
+def test_config_class_keeps_its_line_not_its_body(tmp_path: Path) -> None:
+    root = write(tmp_path, {"config.py": "class Config:\n    DEBUG = True\n    SECRET_KEY = 'dev'\n    def helper(self):\n"
+                                         "        return [i for i in range(10)]\n"})
+    scan = idx.scan_file(str((root / "config.py").resolve()))
+    info = scan.classes["Config"]
+    assert (info.line, info.debug, info.sets_secret, info.secret[1]) == (1, True, True, "dev")
+    # the scan outlives the tree in the per-process cache: no field may keep the class body alive
+    assert not any(isinstance(value, ast.ClassDef) for value in vars(info).values())

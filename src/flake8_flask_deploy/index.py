@@ -160,11 +160,14 @@ class ConfigLoad:
 
 @dataclass
 class ConfigClass:
-    """A module-level class: its bases (simple names), its literal ``SECRET_KEY`` (node, value) if any,
-    whether it assigns ``SECRET_KEY`` at all, and whether it says ``TESTING``/``DEBUG = True``."""
+    """A module-level class: its line, bases (simple names), its literal ``SECRET_KEY`` (node, value)
+    if any, whether it assigns ``SECRET_KEY`` at all, and whether it says ``TESTING``/``DEBUG = True``.
+
+    It keeps the line, not the ``ClassDef``: scans outlive the linted tree in the per-process cache,
+    and a class node would keep its whole body alive (half the nodes the cache held on mlflow)."""
 
     name: str
-    node: ast.ClassDef
+    line: int
     bases: List[str]
     secret: Optional[Tuple[ast.AST, str]] = None
     sets_secret: bool = False
@@ -589,7 +592,7 @@ class _Scanner:
                         self.bind(ctx.scope, node.id)
 
     def config_class(self, stmt: ast.ClassDef) -> None:
-        info = ConfigClass(stmt.name, stmt, [dotted_name(b) for b in stmt.bases])
+        info = ConfigClass(stmt.name, stmt.lineno, [dotted_name(b) for b in stmt.bases])
         for item in stmt.body:
             if isinstance(item, ast.Assign):
                 names = [t.id for t in item.targets if isinstance(t, ast.Name)]
