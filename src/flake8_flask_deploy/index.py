@@ -7,7 +7,9 @@ and cached per process; a flake8 run over N files therefore builds it at most on
 
 Cheap by construction:
 
-* building the index lists the project's ``.py`` files and reads each one once (text only);
+* building the index lists the project's ``.py`` files and reads each one once (bytes, not parsed),
+  keeping only which :data:`INDEXED_WORDS` it has and whether it loads modules by name (no bytes:
+  a question about another word reads the candidate files again, see :class:`ModuleEntry`);
 * a module is parsed (and scanned with :func:`scan_tree`) only when a rule asks about it, and
   questions about the whole project first narrow the candidates with a text test (a module that
   never mentions ``register_blueprint`` cannot register a blueprint; a module that never names
