@@ -636,6 +636,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()
+    machine_facts = machine()  # the commit measured is the one checked out now, not at the end of the run
     versions = {
         "flake8": version_of([PY, "-m", "flake8", "--version"]),
         "bandit": version_of([PY, "-m", "bandit", "--version"]),
@@ -698,7 +699,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
            "fix": fix_results, "scale": {str(k): v for k, v in scale_results.items()},
            "load": [load_before, load_after], "files_with_findings": with_findings, "quick": args.quick,
            "runs": runs, "scale_keys": scale_keys, "scale_files": scale_files, "scale_runs": args.scale_runs,
-           "machine": machine(), "profile": profile_lines, "index_cost": index_rows}
+           "machine": machine_facts, "profile": profile_lines, "index_cost": index_rows}
     (CACHE / f"results-{started:%Y%m%dT%H%M%S}.json").write_text(json.dumps(raw, indent=1))
     sections = render(raw)
     if not args.no_write:
