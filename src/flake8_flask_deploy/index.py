@@ -904,9 +904,9 @@ _INDEXED_PATTERNS = [(w.encode("ascii"), _word_pattern(w.encode("ascii"))) for w
 _INDEXED_WORD_SET = frozenset(w for w, _ in _INDEXED_PATTERNS)
 
 
-def module_bytes(path: str) -> bytes:
+def _read_module(path: str) -> Optional[bytes]:
     """The raw bytes of a project module as the index sees it: the fixer's text when the path is in
-    :data:`OVERRIDES` (UTF-8), else the file on disk (``b""`` when it cannot be read)."""
+    :data:`OVERRIDES` (UTF-8), else the file on disk; None when it cannot be read."""
     override = OVERRIDES.get(path)
     if override is not None:
         return override.encode("utf-8")
@@ -914,7 +914,13 @@ def module_bytes(path: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError:
-        return b""
+        return None
+
+
+def module_bytes(path: str) -> bytes:
+    """:func:`_read_module`, with ``b""`` for a file that cannot be read (it mentions nothing)."""
+    data = _read_module(path)
+    return b"" if data is None else data
 
 
 class ModuleEntry:
@@ -964,20 +970,15 @@ class ProjectIndex:
             path = os.path.join(root, rel)
             if os.path.islink(path):  # the walk follows no folder link: only a file can be one
                 path = project.normpath(path)
-            if path in OVERRIDES:  # a text the fixer holds for this file (see :data:`OVERRIDES`)
-                data = OVERRIDES[path].encode("utf-8")
-            else:
-                try:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
-                except OSError:
-                    continue
-            # only what the entry learns from the bytes is kept (see :class:`ModuleEntry`)
-            self.modules[path] = ModuleEntry(path, _dotted_name(rel), data)
+            data = _read_module(path)  # the fixer's text for a file it holds (see :data:`OVERRIDES`)
+            if data is not None:  # only what the entry learns from the bytes is kept (see :class:`ModuleEntry`)
+                self.modules[path] = ModuleEntry(path, _dotted_name(rel), data)
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
         self._mentioning: Dict[Tuple[str, ...], List[str]] = {}
         self._importers: Dict[str, List[Tuple[str, ImportRef]]] = {}
         self._resolved: Dict[Tuple[str, str, int], Optional[str]] = {}
+        self._loader_paths: Optional[List[str]] = None
+        self._loaders_naming: Dict[str, bool] = {}  # package name -> a loader's text names it
         #: per-index answers of the rules (computed once per process and root)
         self.memo: Dict[str, object] = {}
 
@@ -1052,10 +1053,13 @@ class ProjectIndex:
     def dynamic_loading(self) -> bool:
         """True when a non-test module loads modules by name at run time (importlib, import_string,
         find_modules, ...): the import graph is then incomplete."""
-        if "dynamic" not in self.memo:
-            self.memo["dynamic"] = any(not self.is_test(path) and entry.dynamic
-                                       for path, entry in self.modules.items())
-        return bool(self.memo["dynamic"])
+        return bool(self._loaders())
+
+    def _loaders(self) -> List[str]:
+        """The non-test modules that load modules by name (:attr:`ModuleEntry.dynamic`); cached."""
+        if self._loader_paths is None:
+            self._loader_paths = [p for p, e in self.modules.items() if e.dynamic and not self.is_test(p)]
+        return self._loader_paths
 
     def dynamic_loading_near(self, path: str) -> bool:
         """True when a non-test module that loads modules by name (see :data:`DYNAMIC_IMPORT`) sits in
@@ -1066,20 +1070,18 @@ class ProjectIndex:
         parts = entry.dotted.split(".")
         packages = parts[:-2] if parts[-1] == "__init__" else parts[:-1]
         folder = os.path.dirname(path)
-        loaders = self.memo.get("loaders")
-        if loaders is None:
-            loaders = self.memo["loaders"] = [p for p, e in self.modules.items() if e.dynamic and not self.is_test(p)]
-        for other in loaders:  # type: ignore[union-attr]
+        loaders = self._loaders()
+        for other in loaders:
             other_folder = os.path.dirname(other)
             if folder == other_folder or folder.startswith(other_folder + os.sep) and other_folder != self.root:
                 return True
         if not packages:
             return False
-        key = "loaders-naming:" + packages[-1]
-        if key not in self.memo:  # the loaders' files are read again only for this question
-            pattern = re.compile(rb"\b%s\b" % re.escape(packages[-1].encode("utf-8")))
-            self.memo[key] = any(pattern.search(module_bytes(other)) for other in loaders)  # type: ignore
-        return bool(self.memo[key])
+        name = packages[-1]
+        if name not in self._loaders_naming:  # the loaders' files are read again only for this question
+            pattern = re.compile(rb"\b%s\b" % re.escape(name.encode("utf-8")))
+            self._loaders_naming[name] = any(pattern.search(module_bytes(other)) for other in loaders)
+        return self._loaders_naming[name]
 
     # -- imports -----------------------------------------------------------------------------
     def resolve_module(self, importer: str, module: str, level: int) -> Optional[str]:
