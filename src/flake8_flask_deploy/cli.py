@@ -127,23 +127,66 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
     return path, True, None, kept
 
 
+def _check_files(task: Tuple[List[int], List[Tuple[str, str]]]
+                 ) -> Tuple[List[int], List[Tuple[str, bool, Optional[str], List[Finding]]]]:
+    """:func:`_check_file` over one task of :func:`_tasks` (in a worker process): ``(indexes, jobs)``
+    in, ``(indexes, results)`` out (the pool returns tasks as they finish)."""
+    indexes, jobs = task
+    return indexes, [_check_file(job) for job in jobs]
+
+
+def _tasks(roots: Sequence[str], workers: int) -> List[List[int]]:
+    """Cut the files into the tasks a pool of ``workers`` hands out, largest first.
+
+    Args:
+        roots: the project root of each file, in the order of the files.
+        workers: worker processes (> 1).
+    Returns:
+        lists of indexes into ``roots``, each in file order; every index is in exactly one list.
+
+    The files of one project stay together, so a worker builds that project's index, scans and
+    rule answers once, instead of every worker that gets some of its files building them again
+    (``check`` of six projects on two cores spent a fifth of its CPU time on such rebuilds). A
+    project with more than a fair share of the files (1/``workers`` of them) is cut into pieces of
+    1/(4 x ``workers``), as flake8 chunks its pool, so that one project still uses every core.
+    """
+    by_root: Dict[str, List[int]] = {}
+    for i, root in enumerate(roots):
+        by_root.setdefault(root, []).append(i)
+    share = -(-len(roots) // workers)
+    piece = max(len(roots) // (workers * 4), 1)
+    tasks: List[List[int]] = []
+    for indexes in by_root.values():
+        if len(indexes) <= share:
+            tasks.append(indexes)
+        else:
+            tasks.extend(indexes[i:i + piece] for i in range(0, len(indexes), piece))
+    tasks.sort(key=len, reverse=True)  # the largest first: the pool's workers finish together
+    return tasks
+
+
 def _map_files(jobs: List[Tuple[str, str]], workers: int) -> Iterable[Tuple[str, bool, Optional[str], List[Finding]]]:
-    """Run :func:`_check_file` over ``jobs``: in ``workers`` forked processes (chunked like flake8's
-    pool), or in this process when ``workers`` <= 1, there is one file, ``fork`` is not available (the
-    engine's configuration and caches live in this process), or a pool cannot be started."""
+    """Run :func:`_check_file` over ``jobs`` and return the results in the order of ``jobs``: in
+    ``workers`` forked processes, each handed whole projects (see :func:`_tasks`), or in this process
+    when ``workers`` <= 1, there is one file, ``fork`` is not available (the engine's configuration
+    and caches live in this process), or a pool cannot be started."""
     if workers > 1 and len(jobs) > 1 and sys.platform.startswith("linux"):
         import multiprocessing
 
         # read each root's deployment files once, here: forked workers inherit the per-process caches
-        for path, mode in jobs:
-            context_of_file(path, mode)
+        roots = [context_of_file(path, mode).root for path, mode in jobs]
+        tasks = _tasks(roots, workers)
         try:
-            pool = multiprocessing.get_context("fork").Pool(min(workers, len(jobs)))
+            pool = multiprocessing.get_context("fork").Pool(min(workers, len(tasks)))
         except (OSError, ImportError, NotImplementedError):  # no semaphores (e.g. some sandboxes)
             pool = None
         if pool is not None:
             try:
-                return pool.map(_check_file, jobs, chunksize=max(len(jobs) // (workers * 4), 1))
+                results: List[Optional[Tuple[str, bool, Optional[str], List[Finding]]]] = [None] * len(jobs)
+                for task, answers in pool.imap_unordered(_check_files, [(t, [jobs[i] for i in t]) for t in tasks]):
+                    for i, answer in zip(task, answers):
+                        results[i] = answer
+                return results  # type: ignore[return-value]
             finally:
                 pool.terminate()
                 pool.join()

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 from . import project
 from .deploy import get_context
@@ -273,6 +273,49 @@ def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
     return _with_options(get_context(root))
 
 
+#: The project roots whose caches this process keeps, the one entered last at the end.
+_RECENT_ROOTS: List[str] = []
+#: Roots whose caches were dropped: one entered again means the run interleaves projects.
+_LEFT_ROOTS: Set[str] = set()
+#: How many projects' caches are kept at once (``[n]``): one, plus one each time a dropped root
+#: comes back, up to :data:`MAX_PROJECTS_KEPT`.
+_PROJECTS_KEPT = [1]
+MAX_PROJECTS_KEPT = 8
+
+
+def enter_project(root: str) -> None:
+    """Note that the run is about to lint a module of the project ``root`` (normalised).
+
+    flake8 and ``check`` hand a process the files of one project after another (a folder is walked
+    depth first), so when a module of another project comes, the caches of the project left behind
+    (its index, the scans, imports and facts of its files) are dropped: a process linting several
+    projects holds one project's caches at a time, not the sum of them. A root that comes back
+    after it was dropped is rebuilt (the findings never change, only the cost), and from then on
+    one more project is kept, so files of a few projects given interleaved do not rebuild each time.
+    Deployment contexts are kept (``check`` reads them again after the modules).
+    """
+    if _RECENT_ROOTS and _RECENT_ROOTS[-1] == root:
+        return
+    if root in _RECENT_ROOTS:
+        _RECENT_ROOTS.remove(root)
+    elif root in _LEFT_ROOTS:
+        _PROJECTS_KEPT[0] = min(_PROJECTS_KEPT[0] + 1, MAX_PROJECTS_KEPT)
+    _RECENT_ROOTS.append(root)
+    while len(_RECENT_ROOTS) > _PROJECTS_KEPT[0]:
+        left = _RECENT_ROOTS.pop(0)
+        _LEFT_ROOTS.add(left)
+        _forget_project(left, _RECENT_ROOTS)
+
+
+def _forget_project(root: str, kept: Sequence[str]) -> None:
+    from . import index
+    from .rules import fdp006_wsgi_target_not_found as fdp006
+
+    index.forget_project(root, kept)
+    project.forget_project(root, kept)
+    fdp006.forget_project(root, kept)
+
+
 def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
                    select: Optional[Sequence[str]] = None) -> List[Finding]:
     """Lint one module.
@@ -290,6 +333,7 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     """
     path = project.normpath(filename)
     root = project.find_root(os.path.dirname(path))
+    enter_project(root)
     # test-module detection looks only at the path inside the project (``/tmp/tests/proj/app.py``
     # is not a test module of ``proj``)
     facts = collect(tree, os.path.relpath(path, root) if path.startswith(root + os.sep) else filename)
@@ -405,6 +449,9 @@ def clear_caches() -> None:
     forget_derived()
     index.clear_caches()
     project.clear_caches()
+    _RECENT_ROOTS.clear()
+    _LEFT_ROOTS.clear()
+    _PROJECTS_KEPT[0] = 1
 
 
 def forget_derived(changed: Iterable[str] = ()) -> None:

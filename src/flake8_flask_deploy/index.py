@@ -37,7 +37,7 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from . import project
 from .facts import ROUTE_METHODS, ModuleFacts, collect
@@ -1271,6 +1271,17 @@ def forget_indexes(changed: Iterable[str] = ()) -> None:
     for path in changed:
         _SCANS.pop(path, None)
         _IMPORTS.pop(path, None)
+
+
+def forget_project(root: str, nested: Sequence[str] = ()) -> None:
+    """Forget the index of the project ``root`` and the scans and imports of its files (not those of
+    the projects ``nested`` in it): the engine calls it when a run moves on to another project, so
+    that a process linting several projects holds one project's caches, not all of them."""
+    for key in [k for k in _INDEXES if k == root or project.in_project(k, root, nested)]:
+        del _INDEXES[key]
+    for cache in (_SCANS, _IMPORTS):
+        for path in [p for p in cache if project.in_project(p, root, nested)]:
+            del cache[path]
 
 
 def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:

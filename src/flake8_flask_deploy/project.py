@@ -9,7 +9,7 @@ import ast
 import os
 import re
 from functools import lru_cache
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .facts import AppBinding, ModuleFacts, collect
 
@@ -274,6 +274,21 @@ def forget_files(changed: Iterable[str]) -> None:
     :func:`flake8_flask_deploy.engine.forget_derived`."""
     for path in changed:
         _FACTS.pop(path, None)
+
+
+def in_project(path: str, root: str, nested: Sequence[str] = ()) -> bool:
+    """True when the normalised ``path`` lies under the project ``root`` and not under one of the
+    roots ``nested`` (projects inside it)."""
+    if not path.startswith(root + os.sep):
+        return False
+    return not any(path == other or path.startswith(other + os.sep) for other in nested if other != root)
+
+
+def forget_project(root: str, nested: Sequence[str] = ()) -> None:
+    """Drop the cached facts of the files of the project ``root`` (see :func:`in_project`); the
+    engine calls it when a run moves on to another project (see ``engine.enter_project``)."""
+    for path in [p for p in _FACTS if in_project(p, root, nested)]:
+        del _FACTS[path]
 
 
 def clear_caches() -> None:

@@ -21,7 +21,7 @@ import ast
 import importlib.util
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, Optional, Set, Tuple
+from typing import Dict, Iterable, Iterator, Optional, Sequence, Set, Tuple
 
 from .. import project
 from ..facts import is_main_guard
@@ -46,6 +46,12 @@ def forget_files(changed: Iterable[str]) -> None:
     """Drop the cached names of the files ``changed`` (the fixer rewrote them)."""
     gone = set(changed)
     for key in [k for k in _NAMES_CACHE if k[0] in gone]:
+        del _NAMES_CACHE[key]
+
+
+def forget_project(root: str, nested: Sequence[str] = ()) -> None:
+    """Drop the cached names of the files of the project ``root`` (a run moved on to another one)."""
+    for key in [k for k in _NAMES_CACHE if project.in_project(k[0], root, nested)]:
         del _NAMES_CACHE[key]
 
 
