@@ -337,6 +337,16 @@ def _ruff_bin() -> str:
         return shutil.which("ruff") or "ruff"
 
 
+def compile_package() -> None:
+    """Write the bytecode of flake8-flask-deploy's modules, as ``pip install`` does for every tool
+    measured here: an editable install run with ``PYTHONDONTWRITEBYTECODE`` set (as on the project's
+    CI machines) compiles every module from source in every process, which flake8, bandit and the
+    other installed tools never pay (about 0.15 CPU-s and 4 MB of peak memory per process)."""
+    import flake8_flask_deploy
+
+    subprocess.run([PY, "-m", "compileall", "-q", str(Path(flake8_flask_deploy.__file__).parent)], check=True)
+
+
 def semgrep_bin(explicit: Optional[str]) -> Optional[str]:
     for candidate in (explicit, str(CACHE / "venv-semgrep" / "bin" / "semgrep"), shutil.which("semgrep")):
         if candidate and os.path.exists(candidate):
@@ -633,6 +643,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         subprocess.run([sys.executable, "-m", "venv", str(CACHE / "venv-semgrep")], check=True)
         subprocess.run([str(CACHE / "venv-semgrep" / "bin" / "pip"), "install", "-q", "semgrep"], check=True)
     semgrep = semgrep_bin(args.semgrep)
+    compile_package()
 
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()
