@@ -220,3 +220,99 @@ def test_config_class_keeps_its_line_not_its_body(tmp_path: Path) -> None:
     assert (info.line, info.debug, info.sets_secret, info.secret[1]) == (1, True, True, "dev")
     # the scan outlives the tree in the per-process cache: no field may keep the class body alive
     assert not any(isinstance(value, ast.ClassDef) for value in vars(info).values())
+
+
+def _nodes_reachable(*roots) -> list:
+    """Every ``ast`` node reachable from ``roots`` through object references (modules, classes and
+    functions are not followed)."""
+    import gc
+    import types
+
+    seen, out, stack = set(), [], list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (types.ModuleType, type, types.FunctionType)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, ast.AST):
+            out.append(obj)
+        stack.extend(gc.get_referents(obj))
+    return out
+
+
+BIG_MODULE = '''\
+from flask import Flask, Blueprint
+from blog.helpers import (one,
+                          two)
+import os.path
+
+app = Flask(__name__)
+bp = Blueprint("bp", __name__)
+
+
+@app.route("/")
+def home():
+    values = [one(i) for i in range(10)]
+    return str(values) + os.path.sep
+
+
+@bp.route("/two")
+def second():
+    if two():
+        return "a"
+    return "b"
+
+
+app.register_blueprint(bp)
+
+
+def create_app():
+    made = Flask(__name__)
+    made.config["DEBUG"] = True
+    return made
+
+
+if __name__ == "__main__":
+    app.add_url_rule("/late", "late", home)
+    app.run(debug=True)
+'''
+
+
+def test_cached_scans_and_facts_keep_positions_not_bodies(tmp_path: Path) -> None:
+    """The per-process caches outlive flake8's tree: imports and routes are kept as positions, and
+    the facts kept for other modules' questions hold no function, guard or import statement."""
+    from flake8_flask_deploy import project
+    from flake8_flask_deploy.engine import analyze_module
+    from flake8_flask_deploy.facts import collect, detached
+    from flake8_flask_deploy.model import Spot
+
+    root = write(tmp_path, {"blog/__init__.py": "", "blog/helpers.py": "def one(i):\n    return i\n\n\ndef two():\n"
+                            "    return True\n", "blog/app.py": BIG_MODULE, "blog/wsgi.py": "from blog.app import app\n"})
+    path = str((root / "blog" / "app.py").resolve())
+    tree = ast.parse(BIG_MODULE)
+    analyze_module(tree, path)
+    scan = idx.scan_file(path)
+    assert [(r.local, r.node.lineno, r.node.end_lineno) for r in scan.imports] == [
+        ("Flask", 1, 1), ("Blueprint", 1, 1), ("one", 2, 3), ("two", 2, 3), ("os", 4, 4)]
+    assert all(isinstance(r.node, Spot) for r in scan.imports + scan.routes)
+    assert scan.imports[2].node is scan.imports[3].node  # one position per statement
+    assert [(r.receiver, r.node.lineno, r.node.col_offset) for r in scan.routes] == [
+        ("app", 10, 1), ("bp", 16, 1), ("app", 33, 4)]
+    facts = project.facts_of_file(path)
+    kept = [type(n).__name__ for n in _nodes_reachable(idx._SCANS, project._FACTS)]
+    for heavy in ("FunctionDef", "If", "Import", "ImportFrom", "ListComp", "Return"):
+        assert heavy not in kept, (heavy, sorted(set(kept)))
+    # the detached facts answer what other modules ask exactly as the full ones do
+    full = collect(ast.parse(BIG_MODULE), path)
+    assert facts is not None and detached(full).function_regions == full.function_regions
+    assert [(b.name, b.kind, b.where.region) for b in facts.module_app_bindings()] == \
+           [(b.name, b.kind, b.where.region) for b in full.module_app_bindings()]
+    assert facts.receivers() == full.receivers() and facts.is_app("app", "") and full.is_app("app", "")
+    assert [(r.receiver, facts.region_of(r.where), r.stmt.lineno) for r in facts.registrations] == \
+           [(r.receiver, full.region_of(r.where), r.stmt.lineno) for r in full.registrations]
+    assert [g.lineno for g in facts.guards] == [g.lineno for g in full.guards] == [32]
+    assert [(r.node.lineno, r.host, facts.is_guarded(r.where)) for r in facts.runs] == [(34, None, True)]
+    assert sorted(facts.functions) == sorted(full.functions) and all(
+        isinstance(i.node, Spot) and i.node.lineno == full.functions[q].node.lineno for q, i in facts.functions.items())
+    # and the linted module's own facts are untouched: the rules and fixes still walk real nodes
+    assert isinstance(full.functions["home"].node, ast.FunctionDef)

@@ -19,8 +19,10 @@ Facts encoded here and their sources:
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+
+from .model import Spot
 
 #: Decorator methods that add a URL rule (Flask 2.0+ shortcuts included).
 ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
@@ -674,6 +676,68 @@ class _Collector:
             if regions.get(name) != FACTORY:
                 regions[name] = IMPORT
         f.function_regions = regions
+
+
+def detached(facts: ModuleFacts) -> ModuleFacts:
+    """A copy of ``facts`` fit for the per-process cache of other modules' facts: the statements it
+    refers to only to place them become :class:`~flake8_flask_deploy.model.Spot` s.
+
+    A function's or a guard's node holds its whole body, a decorated view's statement too: kept in
+    the cache, they keep most of a module's tree alive after the tree flake8 parsed (or the one
+    parsed for the question) is gone. What becomes a ``Spot``: ``FunctionInfo.node``, the ``stmt``
+    and ``node`` of registrations, the ``stmt`` of run calls and debug settings, the guards (also
+    in every :class:`Where` and ``function_guards``), the nodes of ``shadowing`` and ``imports``.
+    Kept as nodes (other modules' questions read them): app bindings made by an assignment (their
+    targets are inferred; an imported app's statement becomes a ``Spot``),
+    run calls and their ``host``/``port``/``debug`` arguments, debug values and module constants.
+    The rules that walk those statements (FDP001's fix, FDP002, FDP007's ``SECRET_KEY`` test) do so
+    on the linted module's own facts, never on a cached copy.
+
+    Args:
+        facts: facts from :func:`collect` (not changed).
+    Returns:
+        a new :class:`ModuleFacts`; sets and dicts of names are shared with ``facts``.
+    """
+    spots: Dict[int, Spot] = {}
+    wheres: Dict[int, Where] = {}
+
+    def spot(node):
+        if node is None or isinstance(node, Spot):
+            return node
+        found = spots.get(id(node))
+        if found is None:
+            found = spots[id(node)] = Spot(node)
+        return found
+
+    def where(w: Optional[Where]) -> Optional[Where]:
+        if w is None or w.guard is None:
+            return w
+        found = wheres.get(id(w))
+        if found is None:
+            found = wheres[id(w)] = Where(w.scope, w.region, w.conditional, spot(w.guard))
+        return found
+
+    def binding(b: AppBinding) -> AppBinding:
+        node = spot(b.node) if b.kind == "import" else b.node  # an import statement holds all its names
+        return AppBinding(b.name, b.scope, node, b.kind, b.module, b.imported_name, b.level, where(b.where))
+
+    return replace(  # the fields not named here are shared as they are
+        facts,
+        imports={k: (m, n, level, spot(node)) for k, (m, n, level, node) in facts.imports.items()},
+        app_bindings=[binding(b) for b in facts.app_bindings],
+        import_candidates=[binding(b) for b in facts.import_candidates],
+        functions={q: FunctionInfo(i.qualname, spot(i.node), [(c, where(w)) for c, w in i.calls], i.returns)
+                   for q, i in facts.functions.items()},
+        guards=[spot(g) for g in facts.guards],
+        runs=[RunCall(r.node, spot(r.stmt), r.receiver, where(r.where), r.host, r.port, r.debug, r.use_debugger,
+                      r.star_kwargs) for r in facts.runs],
+        debug_sets=[DebugSet(spot(d.node), spot(d.stmt), d.receiver, where(d.where), d.kind, d.value)
+                    for d in facts.debug_sets],
+        registrations=[Registration(spot(r.node), spot(r.stmt), r.receiver, where(r.where), r.kind)
+                       for r in facts.registrations],
+        shadowing=[(spot(a), name, kind, spot(prev)) for a, name, kind, prev in facts.shadowing],
+        function_guards={k: spot(g) for k, g in facts.function_guards.items()},
+    )
 
 
 def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:

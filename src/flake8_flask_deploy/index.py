@@ -42,6 +42,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tupl
 from . import project
 from .facts import ROUTE_METHODS, ModuleFacts, collect
 from .facts import dotted_name
+from .model import Spot
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
 PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
@@ -99,13 +100,14 @@ class Ctx:
 
 @dataclass
 class ImportRef:
-    """One imported name: ``import a.b`` (``name`` None, ``local`` = ``a``) or ``from m import name``."""
+    """One imported name: ``import a.b`` (``name`` None, ``local`` = ``a``) or ``from m import name``.
+    ``node`` is where the statement is (one :class:`Spot` shared by the names of one statement)."""
 
     local: str
     module: str
     name: Optional[str]
     level: int
-    node: ast.stmt
+    node: Spot
     ctx: Ctx
     asname: bool = False
 
@@ -116,10 +118,11 @@ class Route:
 
     ``endpoint`` is the endpoint name when it can be known statically (else None); ``identity``
     tells two registrations of one function object apart from two different functions (None when
-    unknown); ``how`` says where the endpoint comes from (for messages)."""
+    unknown); ``how`` says where the endpoint comes from (for messages); ``node`` is where the
+    decorator or call is (a :class:`Spot`)."""
 
     receiver: str
-    node: ast.AST
+    node: Spot
     ctx: Ctx
     endpoint: Optional[str]
     identity: Optional[tuple]
@@ -358,21 +361,23 @@ class _Scanner:
                 self.block(case.body, ctx.child(conditional=True))
             return
         if isinstance(stmt, ast.Import):
+            spot = Spot(stmt)
             for alias in stmt.names:
                 if alias.name == "flask":
                     self.flask_modules.add(alias.asname or "flask")
                 local = alias.asname or alias.name.split(".")[0]
                 module = alias.name if alias.asname else alias.name
-                s.imports.append(ImportRef(local, module, None, 0, stmt, ctx, bool(alias.asname)))
+                s.imports.append(ImportRef(local, module, None, 0, spot, ctx, bool(alias.asname)))
                 self.bind(ctx.scope, local)
             return
         if isinstance(stmt, ast.ImportFrom):
             module = stmt.module or ""
+            spot = Spot(stmt)
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 if (module, alias.name) in BLUEPRINT_CLASSES:
                     self.blueprint_classes.add(local)
-                s.imports.append(ImportRef(local, module, alias.name, stmt.level, stmt, ctx, bool(alias.asname)))
+                s.imports.append(ImportRef(local, module, alias.name, stmt.level, spot, ctx, bool(alias.asname)))
                 self.bind(ctx.scope, local)
             return
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -471,7 +476,7 @@ class _Scanner:
             elif endpoint is None:
                 how = "unknown"
             # two different ``def`` statements are two different function objects
-            self.s.routes.append(Route(call.value.id, dec, ctx, endpoint, (id(stmt),), how,
+            self.s.routes.append(Route(call.value.id, Spot(dec), ctx, endpoint, (id(stmt),), how,
                                        stmt.name))  # type: ignore[attr-defined]
 
     def wrapper_name(self, decorator: ast.expr) -> Optional[str]:
@@ -530,7 +535,7 @@ class _Scanner:
                 endpoint, how = view.id, "name"
         if view is None or _is_none(view):
             identity = None
-        self.s.routes.append(Route(receiver, call, ctx, endpoint, identity, how, view_name))
+        self.s.routes.append(Route(receiver, Spot(call), ctx, endpoint, identity, how, view_name))
 
     # -- assignments ---------------------------------------------------------------------------
     def assign(self, stmt: ast.stmt, ctx: Ctx) -> None:
@@ -863,6 +868,7 @@ def imports_of_file(path: str) -> List[ImportRef]:
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None
     todo: List[Tuple[ast.AST, str]] = [(tree, "")] if tree is not None else []
+    contexts: Dict[str, Ctx] = {}
     while todo:
         node, scope = todo.pop()
         children: List[ast.AST] = []
@@ -870,15 +876,20 @@ def imports_of_file(path: str) -> List[ImportRef]:
             value = getattr(node, name, None)
             if isinstance(value, list):
                 children.extend(v for v in value if isinstance(v, ast.AST))
+        where = contexts.get(scope)
+        if where is None:
+            where = contexts[scope] = Ctx(scope)  # one per scope: the refs of a scope share it
         for stmt in children:
             if isinstance(stmt, ast.Import):
+                spot = Spot(stmt)
                 for alias in stmt.names:
                     local = alias.asname or alias.name.split(".")[0]
-                    out.append(ImportRef(local, alias.name, None, 0, stmt, Ctx(scope), bool(alias.asname)))
+                    out.append(ImportRef(local, alias.name, None, 0, spot, where, bool(alias.asname)))
             elif isinstance(stmt, ast.ImportFrom):
+                spot = Spot(stmt)
                 for alias in stmt.names:
-                    out.append(ImportRef(alias.asname or alias.name, stmt.module or "", alias.name, stmt.level, stmt,
-                                         Ctx(scope), bool(alias.asname)))
+                    out.append(ImportRef(alias.asname or alias.name, stmt.module or "", alias.name, stmt.level, spot,
+                                         where, bool(alias.asname)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 todo.append((stmt, f"{scope}.{stmt.name}" if scope else stmt.name))
             else:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from .facts import AppBinding, ModuleFacts, collect
+from .facts import AppBinding, ModuleFacts, collect, detached
 
 #: Files whose presence marks a project root.
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
@@ -160,21 +160,26 @@ def _stat_key(path: str) -> Optional[Tuple[int, int]]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def remember_facts(path: str, facts: Optional[ModuleFacts], key: Optional[Tuple[int, int]] = None) -> None:
+def remember_facts(path: str, facts: Optional[ModuleFacts], key: Optional[Tuple[int, int]] = None
+                   ) -> Optional[ModuleFacts]:
     """Keep ``facts`` as :func:`facts_of_file`'s answer for ``path`` (a caller that parsed the file
     for another reason saves the second parse). ``key`` is the file's ``(size, mtime_ns)`` when it
-    was read (default: now)."""
+    was read (default: now). What is kept is :func:`~flake8_flask_deploy.facts.detached` from
+    ``facts`` (no function or guard bodies: the cache outlives the tree); it is returned."""
+    kept = detached(facts) if facts is not None else None
     key = key or _stat_key(path)
     if key is None:
-        return
+        return kept
     if len(_FACTS) >= MAX_FACTS and path not in _FACTS:
         del _FACTS[next(iter(_FACTS))]
-    _FACTS[path] = (key, facts)
+    _FACTS[path] = (key, kept)
+    return kept
 
 
 def facts_of_file(path: str) -> Optional[ModuleFacts]:
     """Parse another project file (never execute it) and return its facts, or None when it cannot
-    be read or parsed. Cached per process by path, size and modification time."""
+    be read or parsed. Cached per process by path, size and modification time; the facts are
+    :func:`~flake8_flask_deploy.facts.detached` (statements only to be placed are positions)."""
     key = _stat_key(path)
     if key is None:
         return None
@@ -188,8 +193,7 @@ def facts_of_file(path: str) -> Optional[ModuleFacts]:
         facts = collect(ast.parse(source, filename=path), path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         facts = None
-    remember_facts(path, facts, key)
-    return facts
+    return remember_facts(path, facts, key)
 
 
 def importer_base(path: str, module: str, level: int) -> Optional[str]:

@@ -10,10 +10,10 @@ import ast
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Type
+from typing import Dict, Iterator, List, Optional, Set, Type, Union
 
 from ..facts import ModuleFacts, Where
-from ..model import DeploymentContext, Finding, Launch, Location
+from ..model import DeploymentContext, Finding, Launch, Location, Spot
 
 DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main/docs/rules/{code}.md"
 
@@ -73,9 +73,10 @@ class ModuleContext:
         f = self.facts
         return any(f.runs_in_production_import(r.where) and f.is_app(r.receiver, r.where.scope) for r in f.runs)
 
-    def finding(self, rule: "Rule", node: ast.AST, message: str, related: Optional[Launch] = None,
+    def finding(self, rule: "Rule", node: Union[ast.AST, Spot], message: str, related: Optional[Launch] = None,
                 fixable: bool = False) -> Finding:
-        """Build a finding at ``node`` (its ``ast`` position kept for the fixer)."""
+        """Build a finding at ``node``, an ``ast`` node or the :class:`~flake8_flask_deploy.model.Spot`
+        a scan keeps of one (its position kept for the fixer)."""
         suffix = f" ({related.describe(self.root or None)})" if related is not None else ""
         return Finding(
             code=rule.code,

@@ -51,7 +51,7 @@ class DuplicateEndpoint(Rule):
                 continue
             groups.setdefault((registry, route.ctx.scope, route.ctx.guard, route.endpoint), []).append(route)
         for (registry, _scope, _guard, endpoint), routes in groups.items():
-            routes.sort(key=lambda r: (r.node.lineno, r.node.col_offset))  # type: ignore[attr-defined]
+            routes.sort(key=lambda r: (r.node.lineno, r.node.col_offset))
             first = routes[0]
             for later in routes[1:]:
                 if later.identity == first.identity:
@@ -62,7 +62,7 @@ class DuplicateEndpoint(Rule):
                     why = f" (the endpoint is {later.how})"
                 elif later.how == "endpoint=":
                     why = " (same `endpoint=`)"
-                line = first.node.lineno  # type: ignore[attr-defined]
+                line = first.node.lineno
                 message = (f"endpoint `{endpoint}` of {kind} `{later.receiver}` is already taken by "
                            f"`{first.view}` on line {line}{why}: Flask raises \"AssertionError: "
                            f"View function mapping is overwriting an existing endpoint function\" at import")

@@ -43,7 +43,7 @@ import os
 import re
 import sys
 import tokenize
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from .. import index as idx
 from .. import project
@@ -51,6 +51,9 @@ from ..facts import FACTORY
 from ..model import Finding
 from . import ModuleContext, Rule, register
 from .fdp009_routes_module_never_imported import imported_route_target
+
+#: An import statement or the :class:`~flake8_flask_deploy.index.Spot` a scan keeps of it (positions only).
+Located = Union[ast.stmt, idx.Spot]
 
 #: One code of a ``noqa`` list (``F401``, ``RUF100``) or a prefix of letters (``F``, ``E``).
 _CODE = r"(?:[A-Z]+[0-9]+|[A-Z]{1,3}(?![A-Za-z]))"
@@ -333,7 +336,7 @@ def _file_noqa(lines: Sequence[str]) -> bool:
     return False
 
 
-def _has_f401_noqa(lines: Sequence[str], stmt: ast.stmt) -> bool:
+def _has_f401_noqa(lines: Sequence[str], stmt: Located) -> bool:
     """True when a line of ``stmt`` carries ``# noqa`` covering F401 (any line: flake8 applies a
     ``noqa`` to a whole multi-line statement, ruff to the line of the name)."""
     for number in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
@@ -344,7 +347,7 @@ def _has_f401_noqa(lines: Sequence[str], stmt: ast.stmt) -> bool:
     return False
 
 
-def _statement_matches(lines: Sequence[str], stmt: ast.stmt) -> bool:
+def _statement_matches(lines: Sequence[str], stmt: Located) -> bool:
     """True when the text holds ``import``/``from`` where the tree has the statement (the file on
     disk is the tree flake8 parsed)."""
     if stmt.lineno > len(lines):
@@ -353,7 +356,7 @@ def _statement_matches(lines: Sequence[str], stmt: ast.stmt) -> bool:
     return rest.startswith(b"import") or rest.startswith(b"from")
 
 
-def _fixable(lines: Sequence[str], stmt: ast.stmt) -> bool:
+def _fixable(lines: Sequence[str], stmt: Located) -> bool:
     """True when the fix can append the comment: the statement is on one line, ends it, and the
     line has no comment."""
     if stmt.end_lineno != stmt.lineno or stmt.end_col_offset is None:
@@ -362,7 +365,7 @@ def _fixable(lines: Sequence[str], stmt: ast.stmt) -> bool:
     return not rest.strip()
 
 
-def _has_comment(lines: Sequence[str], stmt: ast.stmt) -> bool:
+def _has_comment(lines: Sequence[str], stmt: Located) -> bool:
     """True when a line of the statement has a comment (an import statement holds no string, so a
     ``#`` after its start begins one; a ``#`` in a statement after it on the line counts too)."""
     for number in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
@@ -441,20 +444,22 @@ def _statement_text(ref: idx.ImportRef) -> str:
     return f"from {'.' * ref.level}{ref.module} import {ref.name}{alias}"
 
 
-def noqa_comment(tree: Optional[ast.Module], stmt: ast.stmt) -> str:
+def noqa_comment(tree: Optional[ast.Module], stmt: Located) -> str:
     """The comment that keeps ``stmt``: ``# noqa: F401``, or ``# noqa: E402,F401`` when it is a
     top-level statement after module-level code other than imports, the docstring and dunder
     assignments (pycodestyle and ruff report E402 "module level import not at top of file" there;
     both allow ``__all__ = ...``-style assignments).
 
     Args:
-        tree: the module (None: only F401); stmt: the import statement (matched by identity, else by
-            position, so a fresh parse of the same text works too).
+        tree: the module (None: only F401); stmt: the import statement, or the :class:`~flake8_flask_deploy.index.Spot`
+            a scan keeps of it (matched by position among the top-level import statements, so a
+            fresh parse of the same text works too).
     """
     if tree is None:
         return "# noqa: F401"
     position = next((n for n, other in enumerate(tree.body) if other is stmt or (
-        type(other) is type(stmt) and other.lineno == stmt.lineno and other.col_offset == stmt.col_offset)), None)
+        isinstance(other, (ast.Import, ast.ImportFrom)) and other.lineno == stmt.lineno
+        and other.col_offset == stmt.col_offset)), None)
     if position is None:
         return "# noqa: F401"  # not a top-level statement: E402 looks at top-level imports only
     for number, other in enumerate(tree.body[:position]):
