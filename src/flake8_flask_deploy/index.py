@@ -3,7 +3,9 @@ blueprints, routes, endpoints and config, and the import graph between them.
 
 Rules that need more than one module (FDP007-FDP010, cross-module FDP002) call
 :func:`get_index` with the project root. The index is built lazily, on the first call for a root,
-and cached per process; a flake8 run over N files therefore builds it at most once per worker.
+and cached per process; a flake8 run over N files therefore builds it at most once per worker and
+project (the engine drops a project's index, scans and imports when the run moves on to another
+project: ``engine.enter_project``).
 
 Cheap by construction:
 
