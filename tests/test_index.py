@@ -316,3 +316,11 @@ def test_cached_scans_and_facts_keep_positions_not_bodies(tmp_path: Path) -> Non
         isinstance(i.node, Spot) and i.node.lineno == full.functions[q].node.lineno for q, i in facts.functions.items())
     # and the linted module's own facts are untouched: the rules and fixes still walk real nodes
     assert isinstance(full.functions["home"].node, ast.FunctionDef)
+
+
+def test_index_entries_share_their_word_sets(tmp_path: Path) -> None:
+    root = write(tmp_path, {f"pkg/m{i}.py": "import os\nfrom flask import Flask\n" for i in range(5)})
+    index = idx.get_index(str(root))
+    words = [e.words for p, e in index.modules.items() if "/pkg/m" in p]
+    assert len(words) == 5 and all(w == {b"import", b"Flask"} for w in words)
+    assert len({id(w) for w in words}) == 1  # one object for one distinct set

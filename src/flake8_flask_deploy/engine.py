@@ -308,12 +308,12 @@ def enter_project(root: str) -> None:
 
 
 def _forget_project(root: str, kept: Sequence[str]) -> None:
-    from . import index
-    from .rules import fdp006_wsgi_target_not_found as fdp006
-
-    index.forget_project(root, kept)
     project.forget_project(root, kept)
-    fdp006.forget_project(root, kept)
+    # the index and FDP006's names exist only once something imported them: never import them here
+    for name in (".index", ".rules.fdp006_wsgi_target_not_found"):
+        module = sys.modules.get(__package__ + name)
+        if module is not None:
+            module.forget_project(root, kept)  # type: ignore[attr-defined]
 
 
 def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
