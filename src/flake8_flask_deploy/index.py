@@ -1287,7 +1287,12 @@ def forget_indexes(changed: Iterable[str] = ()) -> None:
     _INDEXES.clear()
     _LAST_TREE_SCAN.clear()
     _OVERRIDE_SCANS.clear()
-    for path in changed:
+    _forget_files(changed)
+
+
+def _forget_files(paths: Iterable[str]) -> None:
+    """Drop the scans and imports of ``paths`` (normalised)."""
+    for path in paths:
         _SCANS.pop(path, None)
         _IMPORTS.pop(path, None)
 
@@ -1298,9 +1303,7 @@ def forget_project(root: str, nested: Sequence[str] = ()) -> None:
     that a process linting several projects holds one project's caches, not all of them."""
     for key in [k for k in _INDEXES if k == root or project.in_project(k, root, nested)]:
         del _INDEXES[key]
-    for cache in (_SCANS, _IMPORTS):
-        for path in [p for p in cache if project.in_project(p, root, nested)]:
-            del cache[path]
+    _forget_files([p for p in {**_SCANS, **_IMPORTS} if project.in_project(p, root, nested)])
 
 
 def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:

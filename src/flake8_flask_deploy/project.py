@@ -291,8 +291,7 @@ def in_project(path: str, root: str, nested: Sequence[str] = ()) -> bool:
 def forget_project(root: str, nested: Sequence[str] = ()) -> None:
     """Drop the cached facts of the files of the project ``root`` (see :func:`in_project`); the
     engine calls it when a run moves on to another project (see ``engine.enter_project``)."""
-    for path in [p for p in _FACTS if in_project(p, root, nested)]:
-        del _FACTS[path]
+    forget_files([p for p in _FACTS if in_project(p, root, nested)])
 
 
 def clear_caches() -> None:

@@ -51,8 +51,7 @@ def forget_files(changed: Iterable[str]) -> None:
 
 def forget_project(root: str, nested: Sequence[str] = ()) -> None:
     """Drop the cached names of the files of the project ``root`` (a run moved on to another one)."""
-    for key in [k for k in _NAMES_CACHE if project.in_project(k[0], root, nested)]:
-        del _NAMES_CACHE[key]
+    forget_files([path for path, _mtime in _NAMES_CACHE if project.in_project(path, root, nested)])
 
 
 def module_names(path: str) -> Optional[ModuleNames]:

@@ -85,7 +85,7 @@ class DuplicateEndpoint(Rule):
         if not index.importers(module.path):
             return
         seen = set()
-        for (registry, endpoint), route in sorted(mine.items(), key=lambda kv: kv[1].node.lineno):  # type: ignore
+        for (registry, endpoint), route in sorted(mine.items(), key=lambda kv: kv[1].node.lineno):
             name = registry[-1]
             for other in index.mentioning(name, endpoint):
                 defines = other == registry[1]
@@ -104,7 +104,7 @@ class DuplicateEndpoint(Rule):
                         continue
                     seen.add((registry, endpoint))
                     kind = "blueprint" if registry[0] == "bp" else "app"
-                    where = f"{os.path.relpath(other, index.root)}:{oroute.node.lineno}"  # type: ignore
+                    where = f"{os.path.relpath(other, index.root)}:{oroute.node.lineno}"
                     message = (f"endpoint `{endpoint}` of {kind} `{route.receiver}` is also taken by "
                                f"`{oroute.view}` in {where}: when both modules are imported Flask raises "
                                f"\"AssertionError: View function mapping is overwriting an existing endpoint "
