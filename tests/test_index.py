@@ -324,3 +324,43 @@ def test_index_entries_share_their_word_sets(tmp_path: Path) -> None:
     words = [e.words for p, e in index.modules.items() if "/pkg/m" in p]
     assert len(words) == 5 and all(w == {b"import", b"Flask"} for w in words)
     assert len({id(w) for w in words}) == 1  # one object for one distinct set
+
+
+def test_scan_for_without_a_tree_reads_the_file_only_when_it_is_the_parsed_one(tmp_path: Path) -> None:
+    """The tree-less path (a ``ModuleContext`` built without flake8's tree) scans the file on disk,
+    and refuses it when it differs from the text the facts came from (an unsaved editor buffer)."""
+    from flake8_flask_deploy.facts import collect
+    from flake8_flask_deploy.model import DeploymentContext
+    from flake8_flask_deploy.rules import ModuleContext
+
+    saved = ("from flask import Flask\napp = Flask(__name__)\n\n\n"
+             "@app.route('/')\ndef index():\n    return 'hi'\n")
+    buffer = ("from flask import Flask\napp = Flask(__name__)\n\n\n"
+              "def helper():\n    pass\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n")
+    path = tmp_path / "app.py"
+    path.write_text(saved)
+    context = DeploymentContext(root=str(tmp_path.resolve()))
+    same = ModuleContext(str(path.resolve()), collect(ast.parse(saved), "app.py"), context)
+    scan = idx.scan_for(same)
+    assert scan is not None and [r.receiver for r in scan.routes] == ["app"]
+    other = ModuleContext(str(path.resolve()), collect(ast.parse(buffer), "app.py"), context)
+    assert idx.scan_for(other) is None
+    path.write_text("def broken(:\n")
+    assert not idx.consistent(str(path), collect(ast.parse(saved), "app.py"))
+
+
+def test_scans_keep_bindings_of_the_scopes_questions_name() -> None:
+    """A scan keeps the names bound at module level and in the scopes of its records (with their
+    enclosing scopes), not those of every function: the cache holds scans of whole projects."""
+    source = ("from flask import Blueprint, Flask\n"
+              "bp = Blueprint('bp', __name__)\n"
+              "def helper(a, b):\n    c = a + b\n    return c\n"
+              "class Util:\n    def method(self, x):\n        return x\n"
+              "def create_app():\n    app = Flask(__name__)\n"
+              "    def inner():\n        from .views import bp as views_bp\n        app.register_blueprint(views_bp)\n"
+              "    @app.route('/')\n    def index():\n        return 'hi'\n    return app\n")
+    scan = idx.scan_tree(ast.parse(source), "/project/app.py")
+    assert set(scan.bound) == {"", "create_app", "create_app.inner"}
+    assert {"bp", "helper", "Util", "create_app"} <= scan.bound[""]
+    assert {"app", "inner", "index"} <= scan.bound["create_app"]
+    assert scan.blueprint_in("bp", "create_app") == ("", "bp")

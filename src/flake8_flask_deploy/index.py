@@ -204,12 +204,11 @@ class ModuleScan:
     value_names: Set[str] = field(default_factory=set)
     value_attrs: Set[Tuple[str, str]] = field(default_factory=set)
     strings: Set[str] = field(default_factory=set)
-    defs: Dict[str, List[ast.AST]] = field(default_factory=dict)  # module-level def names (nodes while scanning)
     has_guard: bool = False
     has_run: bool = False
-    bound: Dict[str, Set[str]] = field(default_factory=dict)  # scope -> names assigned there
-    def_positions: Set[Tuple[int, int]] = field(default_factory=set)
-    route_positions: Set[Tuple[int, int]] = field(default_factory=set)
+    #: scope -> names assigned there; after the scan, only for the scopes questions can name
+    #: (module level, and the scopes of the records with their enclosing scopes)
+    bound: Dict[str, Set[str]] = field(default_factory=dict)
     _facts: Optional[ModuleFacts] = None
 
     @property
@@ -285,6 +284,9 @@ class _Scanner:
         self.blueprint_classes: Set[str] = set()
         self.flask_modules: Set[str] = set()
         self.wrappers: Dict[str, Optional[str]] = {}
+        #: module-level ``def`` name -> its statements (decorators and view identities look them up;
+        #: the scan keeps none: a function node holds its whole body)
+        self.defs: Dict[str, List[ast.AST]] = {}
 
     # -- names ------------------------------------------------------------------------------
     def is_blueprint_ctor(self, func: ast.expr) -> bool:
@@ -321,7 +323,6 @@ class _Scanner:
             self.function(stmt, ctx)
             return
         if isinstance(stmt, ast.ClassDef):
-            s.def_positions.add((stmt.lineno, stmt.col_offset))
             for dec in stmt.decorator_list:
                 self.exprs(dec, ctx)
             for base in stmt.bases:
@@ -426,15 +427,13 @@ class _Scanner:
 
     def function(self, stmt: ast.stmt, ctx: Ctx) -> None:
         assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-        s = self.s
-        s.def_positions.add((stmt.lineno, stmt.col_offset))
         for dec in stmt.decorator_list:
             self.exprs(dec, ctx, decorator=True)
         for default in stmt.args.defaults + [d for d in stmt.args.kw_defaults if d is not None]:
             self.exprs(default, ctx)
         self.bind(ctx.scope, stmt.name)
         if ctx.scope == "":
-            s.defs.setdefault(stmt.name, []).append(stmt)
+            self.defs.setdefault(stmt.name, []).append(stmt)
         qual = f"{ctx.scope}.{stmt.name}" if ctx.scope else stmt.name
         inner = ctx.child(scope=qual, in_class=False, conditional=False)
         for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
@@ -454,7 +453,6 @@ class _Scanner:
                 continue
             if call.attr not in ROUTE_METHODS or not isinstance(dec, ast.Call):
                 continue
-            self.s.route_positions.add((dec.lineno, dec.col_offset))
             endpoint, how = None, "name"
             explicit = False
             for kw in dec.keywords:
@@ -490,9 +488,9 @@ class _Scanner:
         if isinstance(decorator, ast.Call):
             target = decorator.func
             factory = True
-        if not isinstance(target, ast.Name) or target.id not in self.s.defs:
+        if not isinstance(target, ast.Name) or target.id not in self.defs:
             return None
-        nodes = self.s.defs[target.id]
+        nodes = self.defs[target.id]
         if len(nodes) != 1:
             return None
         func = nodes[0]
@@ -519,8 +517,8 @@ class _Scanner:
         identity: Optional[tuple] = None
         how = "endpoint="
         view_name = None
-        if isinstance(view, ast.Name) and view.id in self.s.defs and len(self.s.defs[view.id]) == 1:
-            identity = (id(self.s.defs[view.id][0]),)
+        if isinstance(view, ast.Name) and view.id in self.defs and len(self.defs[view.id]) == 1:
+            identity = (id(self.defs[view.id][0]),)
             view_name = view.id
         elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
             identity = (id(view),)  # each as_view() call makes a new function
@@ -787,12 +785,30 @@ def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
     # first pass: module-level defs, so decorators and add_url_rule can see functions defined later
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scan.defs.setdefault(stmt.name, [])
+            scanner.defs.setdefault(stmt.name, [])
     scanner.block(tree.body, Ctx())
-    # the function nodes served the walk (decorators, view identities); a scan outlives its tree in
-    # the per-process cache, so it keeps their names only (a function node holds its whole body)
-    scan.defs = {name: [] for name in scan.defs}
+    _keep_asked_scopes(scan)
     return scan
+
+
+def _keep_asked_scopes(scan: ModuleScan) -> None:
+    """Keep :attr:`ModuleScan.bound` only for the scopes a question can name: module level and
+    the scopes (with their enclosing ones) of the scan's records. Every question about bindings
+    reads a record's scope (a route's, a register call's, a secret's or config load's, an
+    import's); most functions of a module hold none, and a scan outlives its tree in the
+    per-process cache."""
+    scopes = {ctx.scope for ctx in scan.blueprint_ctx.values()}
+    for records in (scan.imports, scan.routes, scan.registers, scan.secrets, scan.loads):
+        scopes.update(record.ctx.scope for record in records)  # type: ignore[attr-defined]
+    scopes.update(scope for scope, _ in scan.blueprints)
+    scopes.update(scope for scope, _ in scan.testing_sets)
+    asked = {""}
+    for scope in scopes:
+        while scope and scope not in asked:
+            asked.add(scope)
+            scope = scope.rpartition(".")[0]
+    if len(asked) < len(scan.bound):
+        scan.bound = {scope: names for scope, names in scan.bound.items() if scope in asked}
 
 
 _SCANS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleScan]]] = {}
@@ -1306,17 +1322,32 @@ def forget_project(root: str, nested: Sequence[str] = ()) -> None:
     _forget_files([p for p in {**_SCANS, **_IMPORTS} if project.in_project(p, root, nested)])
 
 
-def consistent(scan: ModuleScan, facts: ModuleFacts) -> bool:
+def consistent(path: str, facts: ModuleFacts) -> bool:
     """True when the file on disk is the one flake8 parsed (the same functions, classes and route
     decorators at the same places); False for an editor buffer on stdin that differs from the
-    saved file."""
+    saved file, or a file that cannot be read or parsed. The file is parsed again: only the
+    tree-less :func:`scan_for` asks (scans keep no positions)."""
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    on_disk: Set[Tuple[int, int]] = set()
+    disk_routes: Set[Tuple[int, int]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            on_disk.add((node.lineno, node.col_offset))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            disk_routes.update((dec.lineno, dec.col_offset) for dec in node.decorator_list
+                               if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute)
+                               and isinstance(dec.func.value, ast.Name) and dec.func.attr in ROUTE_METHODS)
     defs = {(i.node.lineno, i.node.col_offset) for i in facts.functions.values()}  # type: ignore[attr-defined]
-    if not defs <= scan.def_positions:
+    if not defs <= on_disk:
         return False
     routes = {(r.node.lineno, r.node.col_offset) for r in facts.registrations  # type: ignore[attr-defined]
               if r.kind == "route" and isinstance(r.node, ast.Call)
               and isinstance(r.stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return routes == scan.route_positions
+    return routes == disk_routes
 
 
 # ---- questions the rules ask ----------------------------------------------------------------
@@ -1344,7 +1375,7 @@ def scan_for(module) -> Optional[ModuleScan]:
     tree = getattr(module, "tree", None)
     if tree is None:
         scan = scan_file(module.path)
-        if scan is None or not consistent(scan, module.facts):
+        if scan is None or not consistent(module.path, module.facts):
             return None
     elif _LAST_TREE_SCAN and _LAST_TREE_SCAN[0][0] is tree:
         return _LAST_TREE_SCAN[0][1]
