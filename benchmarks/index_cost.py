@@ -23,16 +23,18 @@ CROSS_MODULE_RULES = ("FDP007", "FDP008", "FDP009", "FDP010", "FDP013")
 
 _CHILD = r"""
 import json, sys, time
-from flake8_flask_deploy import index, inference
+from flake8_flask_deploy import inference
 from flake8_flask_deploy.cli import check_paths
+from flake8_flask_deploy.session import current
 ignore = [c for c in sys.argv[2].split(",") if c]
 start = time.process_time()
 report = check_paths([sys.argv[1]], ignore=ignore, jobs=1)
 cpu = time.process_time() - start
 stats = inference.stats()
+indexes = current().cache("index.indexes", "project")
 print(json.dumps({"cpu": cpu, "findings": len(report.findings), "files": report.files,
-                  "indexed": sum(len(i.modules) for i in index._INDEXES.values()),
-                  "indexes": len(index._INDEXES), "scanned": len(index._SCANS),
+                  "indexed": sum(len(i.modules) for i in indexes.values()),
+                  "indexes": len(indexes), "scanned": len(current().cache("index.scans", "file")),
                   "questions": stats["questions"], "astroid_s": stats["seconds"],
                   "astroid": stats["imported"]}))
 """

@@ -208,13 +208,13 @@ def test_every_file_is_read_once(tmp_path, monkeypatch):
         "deploy/nginx.conf": sample("blog-site.conf"), "supervisord.conf": sample("supervisord.conf"),
     })
     calls: Counter = Counter()
-    original = readers._read_text
+    original = readers.read_text
 
     def counting(path):
         calls[path] += 1
         return original(path)
 
-    monkeypatch.setattr(readers, "_read_text", counting)
+    monkeypatch.setattr(readers, "read_text", counting)
     ctx = context(root)
     assert len(ctx.launches) >= 4
     assert calls and max(calls.values()) == 1, calls

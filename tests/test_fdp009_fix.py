@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from flake8_flask_deploy import index
 from flake8_flask_deploy.cli import check_paths, main
 from flake8_flask_deploy.fix import fix_paths, fix_text
 from flake8_flask_deploy.fixes.fdp009 import append_statement
+from flake8_flask_deploy.session import current
 from issue8_helpers import clear, findings, project
 
 CASES = Path(__file__).parent / "fixes"
@@ -119,7 +119,7 @@ def test_a_file_edited_by_another_files_fix_starts_from_that_text(tmp_path):
     old, new = report.changed[str((root / "blog/web.py").resolve())]
     assert old == TWO_FILES["blog/web.py"].encode()
     assert new.decode().endswith('app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n\n' + IMPORT)
-    assert index.OVERRIDES == {}  # the pending texts stood for the files during the run only
+    assert current().overrides == {}  # the pending texts stood for the files during the run only
     applied = fix_paths([str(root)], unsafe=True)  # and written, the same bytes
     assert (root / "blog/web.py").read_bytes() == new and len(applied.applied) == len(report.applied)
 
@@ -178,12 +178,12 @@ def test_fix_text_alone_does_not_edit_other_files(tmp_path):
     root = project(tmp_path, SEED)
     path = str(root / "blog/routes.py")
     new, applied, unsafe, problems = fix_text(ROUTES, path, unsafe=True)
-    assert (new, applied, problems) == (ROUTES, [], []) and index.OVERRIDES == {}
+    assert (new, applied, problems) == (ROUTES, [], []) and current().overrides == {}
     others: dict = {}
     new, applied, unsafe, problems = fix_text(ROUTES, path, unsafe=True, others=others)
     assert new == ROUTES and [a.code for a in applied] == ["FDP009"]
     assert others == {str((root / "blog/__init__.py").resolve()): INIT + "\n" + IMPORT}
-    assert index.OVERRIDES == {} and (root / "blog/__init__.py").read_text() == INIT
+    assert current().overrides == {} and (root / "blog/__init__.py").read_text() == INIT
 
 
 # ---- check marks it as an unsafe fix ----------------------------------------------------------------

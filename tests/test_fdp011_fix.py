@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from flake8_flask_deploy import index
 from flake8_flask_deploy.cli import check_paths, main
 from flake8_flask_deploy.engine import clear_caches, context_for
 from flake8_flask_deploy.fix import fix_paths, fix_text, fixable_findings
 from flake8_flask_deploy.rules import all_rules
+from flake8_flask_deploy.session import current
 
 SERVICE = ("[Service]\nWorkingDirectory=/srv/blog\n"
            "ExecStart=/srv/blog/venv/bin/gunicorn --workers 2 --bind 127.0.0.1:4444 {target}\n")
@@ -92,11 +92,11 @@ def test_overridden_text_replaces_the_file_on_disk(tmp_path, rule):
     context = context_for(str(root / "wsgi.py"))
     path = str((root / "wsgi.py").resolve())
     assert rule.project_handles_forwarding(context) is True
-    index.OVERRIDES[path] = APP  # the only file that handles it, being rewritten without it
+    current().overrides[path] = APP  # the only file that handles it, being rewritten without it
     try:
         assert rule.project_handles_forwarding(context) is False
     finally:
-        del index.OVERRIDES[path]
+        del current().overrides[path]
     assert rule.project_handles_forwarding(context) is True
 
 

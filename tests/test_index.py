@@ -11,6 +11,7 @@ import pytest
 
 from flake8_flask_deploy import index as idx
 from flake8_flask_deploy import inference
+from flake8_flask_deploy.session import current
 
 from issue8_helpers import actual, copy_project, expected, project as write
 
@@ -68,7 +69,7 @@ def test_prefilter_keeps_unrelated_modules_unscanned(tmp_path: Path) -> None:
     index = idx.get_index(str(root))
     by_name = {Path(p).name: m for p, m in index.modules.items()}
     assert by_name["app.py"].mentions_flask and not by_name["util.py"].mentions_flask
-    assert idx._SCANS == {}  # building the index parses nothing
+    assert current().cache("index.scans", "file") == {}  # building the index parses nothing
 
 
 def test_index_keeps_no_module_bytes_and_reads_again_only_for_other_words(tmp_path: Path, monkeypatch) -> None:
@@ -94,7 +95,7 @@ def test_index_keeps_no_module_bytes_and_reads_again_only_for_other_words(tmp_pa
     assert names(index.mentioning("VIEWS")) == ["util.py"]  # words are case-sensitive
     # the fixer's text stands for the file on disk in both kinds of answer
     views = str((root / "views.py").resolve())
-    monkeypatch.setitem(idx.OVERRIDES, views, "from flask import Blueprint\nbp = Blueprint('renamed', __name__)\n")
+    monkeypatch.setitem(current().overrides, views, "from flask import Blueprint\nbp = Blueprint('renamed', __name__)\n")
     assert names(index.mentioning("renamed")) == ["views.py"]
 
 
@@ -106,9 +107,9 @@ def test_engine_releases_the_linted_tree(tmp_path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     analyze_module(tree, str(path))
     # the cross-module rules scanned this tree (the scan cache holds a copy naming only some nodes)...
-    assert str(path.resolve()) in idx._SCANS
+    assert str(path.resolve()) in current().cache("index.scans", "file")
     # ...but the tree itself is not kept once the module is done
-    assert all(held[0] is not tree for held in idx._LAST_TREE_SCAN)
+    assert all(held[0] is not tree for held in current().cache("index.tree_scan", "module").values())
 
 
 def test_cross_module_shadowing(tmp_path: Path) -> None:
@@ -184,7 +185,7 @@ def test_flake8_run_without_cross_module_needs_imports_neither_astroid_nor_index
                                       "def home():\n    return 'hi'\n"})
     code = ("import sys, ast\nfrom flake8_flask_deploy.engine import analyze_module\n"
             f"p = {str(root / 'app.py')!r}\nanalyze_module(ast.parse(open(p).read()), p)\n"
-            "print('astroid' in sys.modules, bool(__import__('flake8_flask_deploy.index').index._INDEXES))\n")
+            "print('astroid' in sys.modules, bool(__import__('flake8_flask_deploy.session').session.current().cache('index.indexes', 'project')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -197,7 +198,7 @@ def test_index_is_built_once_for_many_files(tmp_path: Path) -> None:
     start = time.perf_counter()
     got = actual(root, CODES)
     assert sum(1 for (_, _, code) in got if code == "FDP008") == 30
-    assert len(idx._INDEXES) == 1
+    assert len(current().cache("index.indexes", "project")) == 1
     assert time.perf_counter() - start < 20
 
 
@@ -299,7 +300,7 @@ def test_cached_scans_and_facts_keep_positions_not_bodies(tmp_path: Path) -> Non
     assert [(r.receiver, r.node.lineno, r.node.col_offset) for r in scan.routes] == [
         ("app", 10, 1), ("bp", 16, 1), ("app", 33, 4)]
     facts = project.facts_of_file(path)
-    kept = [type(n).__name__ for n in _nodes_reachable(idx._SCANS, project._FACTS)]
+    kept = [type(n).__name__ for n in _nodes_reachable(current().cache("index.scans", "file"), current().cache("project.facts", "file"))]
     for heavy in ("FunctionDef", "If", "Import", "ImportFrom", "ListComp", "Return"):
         assert heavy not in kept, (heavy, sorted(set(kept)))
     # the detached facts answer what other modules ask exactly as the full ones do

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from flake8_flask_deploy.session import current
+
 REPO = Path(__file__).resolve().parent.parent
 FILES = {
     "pyproject.toml": "[project]\nname = 'jobs'\n",
@@ -111,7 +113,7 @@ def test_a_process_keeps_the_caches_of_one_project_at_a_time(tmp_path: Path):
     comes back is rebuilt with the same findings, and from then on two projects are kept."""
     import ast
 
-    from flake8_flask_deploy import engine, index, project
+    from flake8_flask_deploy import engine
 
     engine.clear_caches()
     a, b = _project(tmp_path, "a"), _project(tmp_path, "b")
@@ -122,22 +124,22 @@ def test_a_process_keeps_the_caches_of_one_project_at_a_time(tmp_path: Path):
     first = lint(a / "pkg" / "lost.py")
     assert ("FDP008", 2) in first
     root_a, root_b = str(a.resolve()), str(b.resolve())
-    assert root_a in index._INDEXES and any(p.startswith(root_a + "/") for p in index._SCANS)
+    assert root_a in current().cache("index.indexes", "project") and any(p.startswith(root_a + "/") for p in current().cache("index.scans", "file"))
     assert lint(b / "pkg" / "lost.py") == first
-    assert root_a not in index._INDEXES and root_b in index._INDEXES
-    for cache in (index._SCANS, index._IMPORTS, project._FACTS):
+    assert root_a not in current().cache("index.indexes", "project") and root_b in current().cache("index.indexes", "project")
+    for cache in (current().cache("index.scans", "file"), current().cache("index.imports", "file"), current().cache("project.facts", "file")):
         assert not any(p.startswith(root_a + "/") for p in cache)
     # back to a: rebuilt, same answer, and now both projects stay
     assert lint(a / "pkg" / "lost.py") == first
     assert lint(b / "pkg" / "views.py") == lint(b / "pkg" / "views.py")
-    assert {root_a, root_b} <= set(index._INDEXES)
+    assert {root_a, root_b} <= set(current().cache("index.indexes", "project"))
     engine.clear_caches()
 
 
 def test_a_nested_project_keeps_its_caches_when_the_outer_one_is_left(tmp_path: Path):
     import ast
 
-    from flake8_flask_deploy import engine, index
+    from flake8_flask_deploy import engine
 
     engine.clear_caches()
     outer = _project(tmp_path, "outer")
@@ -147,17 +149,17 @@ def test_a_nested_project_keeps_its_caches_when_the_outer_one_is_left(tmp_path: 
     path = inner / "pkg" / "lost.py"
     engine.analyze_module(ast.parse(path.read_text()), str(path))
     inner_root = str(inner.resolve())
-    assert inner_root in index._INDEXES
+    assert inner_root in current().cache("index.indexes", "project")
     # forgetting the outer project while the inner one is kept leaves the inner one's caches
-    engine._PROJECTS_KEPT[0] = 2
+    current().projects_kept = 2
     engine.enter_project(str(outer.resolve()))
     engine.enter_project(str(other.resolve()))  # leaves inner (entered first): dropped
-    assert inner_root not in index._INDEXES
+    assert inner_root not in current().cache("index.indexes", "project")
     engine.clear_caches()
-    engine._PROJECTS_KEPT[0] = 2
+    current().projects_kept = 2
     engine.enter_project(str(outer.resolve()))
     engine.analyze_module(ast.parse(path.read_text()), str(path))  # enters inner: outer and inner kept
     engine.enter_project(str(other.resolve()))  # leaves outer, keeps inner
-    assert inner_root in index._INDEXES
-    assert any(p.startswith(inner_root + "/") for p in index._SCANS)
+    assert inner_root in current().cache("index.indexes", "project")
+    assert any(p.startswith(inner_root + "/") for p in current().cache("index.scans", "file"))
     engine.clear_caches()

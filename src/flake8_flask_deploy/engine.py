@@ -2,22 +2,22 @@
 
 ``analyze_module`` lints one module from its ``ast`` tree (flake8 already parsed it);
 ``deployment_findings`` gives the findings located in deployment files (computed once per
-deployment context).
+deployment context). What a run remembers lives in its :class:`~flake8_flask_deploy.session.Session`.
 """
 from __future__ import annotations
 
 import ast
 import os
 import re
-import sys
 from dataclasses import dataclass, field, replace
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Iterable, List, Optional, Sequence, Union
 
 from . import project
 from .deploy import get_context
 from .facts import IMPORT, AppBinding, Where, collect
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .rules import ModuleContext, all_rules
+from .session import Options, current
 
 #: A module that matches none of these cannot hold a finding (the cheap test before any walk).
 #: What a module must contain for any rule to fire on it (launch targets are let through by path):
@@ -37,38 +37,14 @@ CONTEXT_AUTO = "auto"
 CONTEXT_OFF = "off"
 
 
-@dataclass(frozen=True)
-class Options:
-    """User options that change what the engine assumes (set by the flake8 plugin from flake8's
-    options and config files; see :func:`configure`).
-
-    Attributes:
-        app_names: names, besides ``app`` and ``application``, that hold a Flask app: a name imported
-            under one of them, or bound at module level to a call (``server = build()``), is an app.
-        entrypoints: what production runs, for deployments no file of the project tells:
-            ``"pkg.wsgi:app"`` (a WSGI server serves that module) or ``"run.py"`` (``python run.py``),
-            paths relative to the project root.
-        assume_production: every ``if __name__ == "__main__":`` block runs in production (as if a
-            deployment file ran each module with ``python``), in addition to what the files say.
-    """
-
-    app_names: Tuple[str, ...] = ()
-    entrypoints: Tuple[str, ...] = ()
-    assume_production: bool = False
-
-
-#: The options in force for this process.
-OPTIONS = Options()
-
-
 def configure(app_names: Sequence[str] = (), entrypoints: Sequence[str] = (),
               assume_production: bool = False) -> Options:
-    """Set the process-wide :data:`OPTIONS` (empty strings are dropped) and return them."""
-    global OPTIONS
-    OPTIONS = Options(tuple(n.strip() for n in app_names if n.strip()),
+    """Set the current session's :class:`~flake8_flask_deploy.session.Options` (empty strings are
+    dropped) and return them."""
+    options = Options(tuple(n.strip() for n in app_names if n.strip()),
                       tuple(e.strip() for e in entrypoints if e.strip()), bool(assume_production))
-    _OPTION_CONTEXTS.clear()
-    return OPTIONS
+    current().options = options
+    return options
 
 
 class _OptionSource(Location):
@@ -90,19 +66,17 @@ def _entrypoint_launch(spec: str, root: str) -> Optional[Launch]:
                   target_path=target) if target else None
 
 
-_OPTION_CONTEXTS: Dict[int, Tuple[DeploymentContext, DeploymentContext]] = {}
-
-
 def _with_options(context: DeploymentContext) -> DeploymentContext:
-    """``context`` plus the launches of ``OPTIONS.entrypoints`` (the same object when there are none)."""
-    if not OPTIONS.entrypoints:
+    """``context`` plus the launches of the session's ``entrypoints`` option (the same object when
+    there are none; the merged context is kept in ``context.memo``)."""
+    entrypoints = current().options.entrypoints
+    if not entrypoints:
         return context
-    cached = _OPTION_CONTEXTS.get(id(context))
-    if cached is not None and cached[0] is context:
-        return cached[1]
-    extra = [x for x in (_entrypoint_launch(s, context.root) for s in OPTIONS.entrypoints) if x is not None]
-    merged = replace(context, launches=list(context.launches) + extra)
-    _OPTION_CONTEXTS[id(context)] = (context, merged)
+    key = ("engine.with_options", entrypoints)
+    merged = context.memo.get(key)
+    if merged is None:
+        extra = [x for x in (_entrypoint_launch(s, context.root) for s in entrypoints) if x is not None]
+        merged = context.memo[key] = replace(context, launches=list(context.launches) + extra)
     return merged
 
 
@@ -118,7 +92,7 @@ class _AssumedProductionContext(ModuleContext):
 
 
 def _accept_named_apps(tree: ast.Module, facts, names: Sequence[str]) -> None:
-    """Make ``OPTIONS.app_names`` apps: imported names, and module-level ``name = call(...)``."""
+    """Make the ``app_names`` option's names apps: imported names, and module-level ``name = call(...)``."""
     accepted = [b for b in facts.import_candidates if b.imported_name in names or b.name in names]
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
@@ -229,9 +203,10 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
         return True
     if _conv("@", kind) in source and _DECORATOR[kind].search(source) is not None:
         return True
-    if OPTIONS.app_names:
+    app_names = current().options.app_names
+    if app_names:
         text = source.decode("utf-8", "replace") if isinstance(source, (bytes, bytearray)) else source
-        if any(re.search(rf"\b{re.escape(name)}\b", text) for name in OPTIONS.app_names):
+        if any(re.search(rf"\b{re.escape(name)}\b", text) for name in app_names):
             return True
     if filename is None or mode == CONTEXT_OFF:
         return False
@@ -245,16 +220,13 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
     return bool(context_for(path, mode).launches_for(path))
 
 
-_TARGET_NAMES: Dict[int, Tuple[DeploymentContext, frozenset]] = {}
-
-
 def _target_names(context: DeploymentContext) -> frozenset:
-    """File names of the scripts and modules the production launches of ``context`` run or serve."""
-    cached = _TARGET_NAMES.get(id(context))
-    if cached is not None and cached[0] is context:
-        return cached[1]
-    names = frozenset(os.path.basename(p) for x in context.production_launches for p in (x.script, x.target_path) if p)
-    _TARGET_NAMES[id(context)] = (context, names)
+    """File names of the scripts and modules the production launches of ``context`` run or serve
+    (kept in ``context.memo``)."""
+    names = context.memo.get("engine.target_names")
+    if names is None:
+        names = context.memo["engine.target_names"] = frozenset(
+            os.path.basename(p) for x in context.production_launches for p in (x.script, x.target_path) if p)
     return names
 
 
@@ -273,13 +245,8 @@ def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
     return _with_options(get_context(root))
 
 
-#: The project roots whose caches this process keeps, the one entered last at the end.
-_RECENT_ROOTS: List[str] = []
-#: Roots whose caches were dropped: one entered again means the run interleaves projects.
-_LEFT_ROOTS: Set[str] = set()
-#: How many projects' caches are kept at once (``[n]``): one, plus one each time a dropped root
-#: comes back, up to :data:`MAX_PROJECTS_KEPT`.
-_PROJECTS_KEPT = [1]
+#: Most projects whose caches a session keeps at once (``Session.projects_kept`` starts at one and
+#: grows by one each time a dropped root comes back).
 MAX_PROJECTS_KEPT = 8
 
 
@@ -292,28 +259,22 @@ def enter_project(root: str) -> None:
     projects holds one project's caches at a time, not the sum of them. A root that comes back
     after it was dropped is rebuilt (the findings never change, only the cost), and from then on
     one more project is kept, so files of a few projects given interleaved do not rebuild each time.
-    Deployment contexts are kept (``check`` reads them again after the modules).
+    Deployment contexts are kept (``check`` reads them again after the modules). The bookkeeping
+    (``recent_roots``, ``left_roots``, ``projects_kept``) is the session's.
     """
-    if _RECENT_ROOTS and _RECENT_ROOTS[-1] == root:
+    session = current()
+    recent = session.recent_roots
+    if recent and recent[-1] == root:
         return
-    if root in _RECENT_ROOTS:
-        _RECENT_ROOTS.remove(root)
-    elif root in _LEFT_ROOTS:
-        _PROJECTS_KEPT[0] = min(_PROJECTS_KEPT[0] + 1, MAX_PROJECTS_KEPT)
-    _RECENT_ROOTS.append(root)
-    while len(_RECENT_ROOTS) > _PROJECTS_KEPT[0]:
-        left = _RECENT_ROOTS.pop(0)
-        _LEFT_ROOTS.add(left)
-        _forget_project(left, _RECENT_ROOTS)
-
-
-def _forget_project(root: str, kept: Sequence[str]) -> None:
-    project.forget_project(root, kept)
-    # the index and FDP006's names exist only once something imported them: never import them here
-    for name in (".index", ".rules.fdp006_wsgi_target_not_found"):
-        module = sys.modules.get(__package__ + name)
-        if module is not None:
-            module.forget_project(root, kept)  # type: ignore[attr-defined]
+    if root in recent:
+        recent.remove(root)
+    elif root in session.left_roots:
+        session.projects_kept = min(session.projects_kept + 1, MAX_PROJECTS_KEPT)
+    recent.append(root)
+    while len(recent) > session.projects_kept:
+        left = recent.pop(0)
+        session.left_roots.add(left)
+        session.forget_project(left, recent)
 
 
 def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
@@ -338,11 +299,12 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     # is not a test module of ``proj``)
     facts = collect(tree, os.path.relpath(path, root) if path.startswith(root + os.sep) else filename)
     facts.accept_imported_apps(project.resolve_imported_apps(facts, path))
-    if OPTIONS.app_names:
-        _accept_named_apps(tree, facts, OPTIONS.app_names)
+    options = current().options
+    if options.app_names:
+        _accept_named_apps(tree, facts, options.app_names)
     context = context_for(path, mode)
     module = ModuleContext(path, facts, context, context.launches_for(path), tree)
-    if OPTIONS.assume_production and facts.guards:
+    if options.assume_production and facts.guards:
         assumed = Launch(_OptionSource("flask-deploy-assume-production", 0), WERKZEUG_SCRIPT, "python", script=path)
         module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], tree,
                                            module.launches)
@@ -351,9 +313,7 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
         for rule in active_rules():
             findings.extend(rule.check(module))
     finally:
-        index = sys.modules.get(__package__ + ".index")
-        if index is not None:  # imported by the cross-module rules; nothing to release otherwise
-            index.release_tree(tree)  # type: ignore[attr-defined]
+        current().module_done()  # what the rules shared about this module (its tree's scan) goes
     # a launch made by an option has no file line to show the finding at
     findings = [replace(f, related=None) if isinstance(f.related, _OptionSource) else f for f in findings]
     findings.extend(_mapped_launch_findings(module))
@@ -375,22 +335,18 @@ def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
                       from_deployment=True)
 
 
-#: Codes (or prefixes) of the rules that run: ``(select, ignore)``; see :func:`set_rule_filter`.
-_RULE_FILTER: Tuple[Tuple[str, ...], Tuple[str, ...]] = ((), ())
-
-
 def set_rule_filter(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
     """Run only the rules whose code starts with one of ``select`` (empty: all) and with none of
-    ``ignore``, for this process (the CLI's ``--select``/``--ignore``: a rule that is not reported
-    is not run either). flake8 filters reported codes itself and never calls this."""
-    global _RULE_FILTER
-    _RULE_FILTER = (tuple(select), tuple(ignore))
-    _LAUNCH_CACHE.clear()
+    ``ignore``, for the current session (the CLI's ``--select``/``--ignore``: a rule that is not
+    reported is not run either). flake8 filters reported codes itself and never calls this."""
+    session = current()
+    session.select, session.ignore = tuple(select), tuple(ignore)
 
 
 def active_rules():
     """The registered rules that :func:`set_rule_filter` lets run, sorted by code."""
-    select, ignore = _RULE_FILTER
+    session = current()
+    select, ignore = session.select, session.ignore
     rules = all_rules()
     if not select and not ignore:
         return rules
@@ -398,25 +354,22 @@ def active_rules():
             and not r.code.startswith(tuple(ignore))]
 
 
-_LAUNCH_CACHE: dict = {}  # id(context) -> (context, [(finding, launch)])
-
-
 def launch_findings(context: DeploymentContext):
-    """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, cached (not
-    while the fixer overrides a file's text, ``index.OVERRIDES``: FDP011 reads the project's sources)."""
-    from . import index
-
-    key = id(context)
-    cached = _LAUNCH_CACHE.get(key)
-    if cached is not None and cached[0] is context and not index.OVERRIDES:
-        return cached[1]
+    """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, kept in
+    ``context.memo`` per rule filter (not while the fixer holds a file's text, ``Session.overrides``:
+    FDP011 reads the project's sources)."""
+    session = current()
+    key = ("engine.launch_findings", session.select, session.ignore)
+    cached = context.memo.get(key)
+    if cached is not None and not session.overrides:
+        return cached
     out = []
     for launch in context.launches:
         for rule in active_rules():
             for finding in rule.check_launch(launch, context):
                 out.append((finding, launch))
-    if not index.OVERRIDES:
-        _LAUNCH_CACHE[key] = (context, out)
+    if not session.overrides:
+        context.memo[key] = out
     return out
 
 
@@ -443,42 +396,24 @@ def _filter(findings: List[Finding], select: Optional[Sequence[str]]) -> List[Fi
 
 
 def clear_caches() -> None:
-    """Forget every per-process cache (roots, files, contexts). Tests that write files call it."""
-    from . import index
-
-    forget_derived()
-    index.clear_caches()
-    project.clear_caches()
-    _RECENT_ROOTS.clear()
-    _LEFT_ROOTS.clear()
-    _PROJECTS_KEPT[0] = 1
+    """Forget every cache of the current session (roots, files, contexts, the projects kept); its
+    options, rule filter and the fixer's texts stay. Tests that write files call it."""
+    current().clear()
 
 
 def forget_derived(changed: Iterable[str] = ()) -> None:
     """Forget what is derived from more than one file, after the fixer changed some files' text
-    (on disk, or in ``index.OVERRIDES`` for ``--diff``); keep the per-file caches of the others.
+    (on disk, or in ``Session.overrides`` for ``--diff``); keep the per-file caches of the others.
 
     Args:
         changed: normalised paths of the files whose text changed: their own per-file entries are
             dropped too (a rewrite within one tick of the file system's clock may keep size and mtime).
 
-    Dropped: the project indexes (module list, import graph), the last tree scan, the deployment
-    contexts (and with them every cache keyed by a context: launches, target names, FDP011's and
-    FDP012's), the inference budget. Kept: the scans, imports and facts of single files, which are
-    keyed by ``(size, mtime_ns)`` and bypassed for a path in ``index.OVERRIDES`` (a rewritten file
-    is read again, an unchanged one is not), and the project roots and file lists (a fix edits
-    files, it never creates or deletes one). :func:`clear_caches` after each fix re-parsed every
-    module of the project for each fixed file.
+    See :meth:`flake8_flask_deploy.session.Session.forget`: the project indexes, the deployment
+    contexts (and with them what was derived from each, in ``context.memo``), the inference budget
+    and answers go; the scans, imports and facts of single files, keyed by ``(size, mtime_ns)`` and
+    bypassed for a path the fixer holds a text for, stay, and so do the project roots and file lists
+    (a fix edits files, it never creates or deletes one). Clearing everything after each fix
+    re-parsed every module of the project for each fixed file.
     """
-    from . import deploy, index, inference
-    from .rules import fdp006_wsgi_target_not_found as fdp006
-
-    changed = list(changed)
-    index.forget_indexes(changed)
-    project.forget_files(changed)
-    fdp006.forget_files(changed)
-    inference.reset_budget()
-    deploy.clear_caches()
-    _LAUNCH_CACHE.clear()
-    _OPTION_CONTEXTS.clear()
-    _TARGET_NAMES.clear()
+    current().forget(changed)

@@ -43,6 +43,7 @@ from . import config as config_mod
 from . import project
 from .engine import CONTEXT_AUTO, analyze_module, clear_caches, forget_derived, might_matter
 from .model import Finding
+from .session import current
 
 #: Most fix rounds on one file (each round applies one fix and re-analyses).
 MAX_PASSES = 50
@@ -117,7 +118,7 @@ def encode(source: Source, text: str) -> bytes:
 
 
 def current_text(path: str) -> Optional[str]:
-    """The text of a Python file as this fix run holds it: the text in :data:`index.OVERRIDES` (the
+    """The text of a Python file as this fix run holds it: the text in ``Session.overrides`` (the
     module being fixed, a pending edit of another file, or with ``--diff`` every file the run has
     changed), else the file decoded as Python does (:func:`decode`).
 
@@ -126,10 +127,9 @@ def current_text(path: str) -> Optional[str]:
     Returns:
         The text, or None when the file cannot be read or decoded.
     """
-    from . import index
-
-    if path in index.OVERRIDES:
-        return index.OVERRIDES[path]
+    held = current().overrides.get(path)
+    if held is not None:
+        return held
     try:
         with open(path, "rb") as handle:
             return decode(handle.read()).text
@@ -155,7 +155,7 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
                      ignore: Sequence[str] = (), on_disk: bool = False) -> List[Finding]:
     """Findings of the module ``text`` that ``fix`` would consider (selected, not ``# noqa``).
 
-    ``text`` stands for the file in :data:`index.OVERRIDES` while it is analysed, unless ``on_disk``
+    ``text`` stands for the file in ``Session.overrides`` while it is analysed, unless ``on_disk``
     says it is the file's text on disk (then the file's scan is cached as ``check`` caches it).
 
     The copy of a deployment-file finding mapped onto the module (``from_deployment``) is kept only
@@ -166,7 +166,6 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
         SyntaxError, ValueError: ``text`` does not parse (only asked of a text that passes
             :func:`~flake8_flask_deploy.engine.might_matter`: one no rule can fire on is not parsed).
     """
-    from . import index
     from .fixes import MAPPED_FINDINGS
 
     if not might_matter(text, path, mode):
@@ -177,15 +176,8 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
     if on_disk:
         found = analyze_module(tree, path, mode)
     else:
-        previous = index.OVERRIDES.get(norm)
-        index.OVERRIDES[norm] = text  # the project index sees the text being fixed, not the file on disk
-        try:
+        with current().holding({norm: text}):  # the project index sees the text being fixed, not the file
             found = analyze_module(tree, path, mode)
-        finally:
-            if previous is None:
-                index.OVERRIDES.pop(norm, None)
-            else:
-                index.OVERRIDES[norm] = previous
     return [f for f in found if is_selected(f.code, select, ignore) and not _noqa(lines, f)
             and (not f.from_deployment or f.code in MAPPED_FINDINGS)]
 
@@ -200,7 +192,7 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
         mode: deployment context mode; unsafe: also apply unsafe fixes; select/ignore: code prefixes.
         others: where fixes that edit other files (``Change.edits``) put those files' new texts
             (normalised path -> text); None: such fixes are not applied (only ``text`` is rewritten).
-            While this call runs, each edit stands for its file in :data:`index.OVERRIDES`, so the
+            While this call runs, each edit stands for its file in ``Session.overrides``, so the
             re-analysis sees it (the FDP009 finding goes); on return the entries are as they were.
         disk_text: the file's text on disk, when the caller read it: while the text being fixed is
             still that, the analysis reads the file as ``check`` does (and caches its scan).
@@ -211,17 +203,11 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
         SyntaxError, ValueError: ``text`` itself does not parse (with ``ast``) and might hold a
             finding (a text no rule can fire on is returned unchanged without parsing).
     """
-    from . import index
-
     saved: Dict[str, Optional[str]] = {}
     try:
         return _fix_text(text, path, mode, unsafe, select, ignore, others, saved, disk_text)
     finally:
-        for other, previous in saved.items():
-            if previous is None:
-                index.OVERRIDES.pop(other, None)
-            else:
-                index.OVERRIDES[other] = previous
+        current().restore(saved)
         if saved:
             forget_derived(saved)
 
@@ -231,7 +217,6 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
               ) -> Tuple[str, List[Applied], int, List[str]]:
     import libcst as cst
 
-    from . import index
     from .facts import collect
     from .fixes import FixContext, module_fix
 
@@ -241,7 +226,7 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
     norm = project.normpath(path)
     refused = set()
     for _ in range(MAX_PASSES):
-        on_disk = text == disk_text and norm not in index.OVERRIDES
+        on_disk = text == disk_text and norm not in current().overrides
         findings = fixable_findings(text, path, mode, select, ignore, on_disk)
         if not findings:
             break
@@ -296,8 +281,8 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
             if edits:
                 assert others is not None
                 for other, other_text in edits.items():
-                    saved.setdefault(other, index.OVERRIDES.get(other))
-                    index.OVERRIDES[other] = other_text
+                    saved.setdefault(other, current().overrides.get(other))
+                    current().overrides[other] = other_text
                     others[other] = other_text
                 forget_derived(edits)  # the index and the facts of other modules see the edited files
             text = new_text
@@ -588,21 +573,15 @@ def _deployment_overlay(files: Dict[str, bytes]) -> Iterator[None]:
     if not files:
         yield
         return
-    from .deploy import readers
-
-    original = readers._read_text
-    texts = {os.path.abspath(p): data.decode("utf-8-sig") for p, data in files.items()}
-
-    def read(path: str) -> str:
-        key = os.path.abspath(path)
-        return texts[key] if key in texts else original(path)
-
-    readers._read_text = read  # type: ignore[assignment]
+    held = current().deploy_texts
+    saved = dict(held)
+    held.update({os.path.abspath(p): data.decode("utf-8-sig") for p, data in files.items()})
     forget_derived()
     try:
         yield
     finally:
-        readers._read_text = original  # type: ignore[assignment]
+        held.clear()
+        held.update(saved)
         forget_derived()
 
 
@@ -610,11 +589,10 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
                       ignore: Sequence[str], write: bool) -> None:
     """Fix ``files`` one by one; each file a fix changed (itself, or another file through
     ``Change.edits``) is written at once (``write``), or, with ``--diff``, its new text stands for the
-    file in :data:`index.OVERRIDES` until the end of the pass, so that the rest of the run sees the
+    file in ``Session.overrides`` until the end of the pass, so that the rest of the run sees the
     project as the fixes leave it, as it would after writing."""
-    from . import index
-
-    shown: Dict[str, Optional[str]] = {}  # --diff: OVERRIDES entries set here, with what they held before
+    overrides = current().overrides
+    shown: Dict[str, Optional[str]] = {}  # --diff: overrides set here, with what they held before
     try:
         for path in files:
             before, count = dict(report.changed), len(report.applied)
@@ -623,8 +601,8 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
                 norm = project.normpath(key)
                 old, new = report.changed[key]
                 if not write:
-                    shown.setdefault(norm, index.OVERRIDES.get(norm))
-                    index.OVERRIDES[norm] = decode(new).text
+                    shown.setdefault(norm, overrides.get(norm))
+                    overrides[norm] = decode(new).text
                     continue
                 try:
                     write_atomic(key, new)
@@ -641,11 +619,7 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
             if keys:
                 forget_derived(project.normpath(key) for key in keys)  # others' facts may depend on these
     finally:
-        for norm, previous in shown.items():
-            if previous is None:
-                index.OVERRIDES.pop(norm, None)
-            else:
-                index.OVERRIDES[norm] = previous
+        current().restore(shown)
         if shown:
             forget_derived(shown)
 

@@ -3,9 +3,9 @@ blueprints, routes, endpoints and config, and the import graph between them.
 
 Rules that need more than one module (FDP007-FDP010, cross-module FDP002) call
 :func:`get_index` with the project root. The index is built lazily, on the first call for a root,
-and cached per process; a flake8 run over N files therefore builds it at most once per worker and
-project (the engine drops a project's index, scans and imports when the run moves on to another
-project: ``engine.enter_project``).
+and cached in the run's session (:mod:`flake8_flask_deploy.session`); a flake8 run over N files
+therefore builds it at most once per worker and project (the session drops a project's index, scans
+and imports when the run moves on to another project: ``engine.enter_project``).
 
 Cheap by construction:
 
@@ -39,12 +39,13 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import project
 from .facts import ROUTE_METHODS, ModuleFacts, collect
 from .facts import dotted_name
 from .model import Spot
+from .session import FILE, MODULE, PROJECT, current
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
 PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
@@ -811,39 +812,40 @@ def _keep_asked_scopes(scan: ModuleScan) -> None:
         scan.bound = {scope: names for scope, names in scan.bound.items() if scope in asked}
 
 
-_SCANS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleScan]]] = {}
+def _scans() -> Dict[str, Tuple[Tuple[int, int], Optional[ModuleScan]]]:
+    """path -> ((size, mtime_ns), scan or None): the scans of project files, for the session."""
+    return current().cache("index.scans", FILE)
 
 
-#: Texts that stand for files on disk while the fixer rewrites them in memory (path -> source).
-OVERRIDES: Dict[str, str] = {}
-#: path -> (the overriding text scanned, its scan): :func:`scan_file`'s cache for :data:`OVERRIDES`.
-_OVERRIDE_SCANS: Dict[str, Tuple[str, Optional[ModuleScan]]] = {}
+def _override_scans() -> Dict[str, Tuple[str, Optional[ModuleScan]]]:
+    """path -> (the fixer's text scanned, its scan): :func:`scan_file`'s cache for ``Session.overrides``."""
+    return current().cache("index.override_scans", PROJECT)
 
 
 def scan_file(path: str) -> Optional[ModuleScan]:
-    """Parse (never execute) ``path`` and scan it; cached per process by path, size and mtime.
+    """Parse (never execute) ``path`` and scan it; cached for the session by path, size and mtime.
 
-    A path in :data:`OVERRIDES` is scanned from that text instead (cached by the text: the fixer asks
-    about the module it rewrites once per route while it analyses it).
-    Returns None when the file cannot be read or parsed.
+    A path the fixer holds a text for (``Session.overrides``) is scanned from that text instead
+    (cached by the text: the fixer asks about the module it rewrites once per route while it analyses
+    it). Returns None when the file cannot be read or parsed.
     """
-    override = OVERRIDES.get(path)
+    override = current().overrides.get(path)
     if override is not None:
-        held = _OVERRIDE_SCANS.get(path)
+        held = _override_scans().get(path)
         if held is not None and (held[0] is override or held[0] == override):
             return held[1]
         try:
             scanned: Optional[ModuleScan] = scan_tree(ast.parse(override, filename=path), path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             scanned = None
-        _OVERRIDE_SCANS[path] = (override, scanned)
+        _override_scans()[path] = (override, scanned)
         return scanned
     try:
         stat = os.stat(path)
     except OSError:
         return None
     key = (stat.st_size, stat.st_mtime_ns)
-    cached = _SCANS.get(path)
+    cached = _scans().get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
     result: Optional[ModuleScan]
@@ -855,25 +857,23 @@ def scan_file(path: str) -> Optional[ModuleScan]:
         project.remember_facts(path, collect(tree, path), key)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         result = None
-    _SCANS[path] = (key, result)
+    _scans()[path] = (key, result)
     return result
-
-
-_IMPORTS: Dict[str, Tuple[Tuple[int, int], List[ImportRef]]] = {}
 
 
 def imports_of_file(path: str) -> List[ImportRef]:
     """The imports of a file (any scope), from a walk over its statements only (no expressions):
     what the import graph needs, at a fraction of a full scan. Cached by path, size and mtime.
-    A path in :data:`OVERRIDES` is read from that text instead (not cached)."""
-    override = OVERRIDES.get(path)
+    A path the fixer holds a text for (``Session.overrides``) is read from that text (not cached)."""
+    override = current().overrides.get(path)
+    cache: Dict[str, Tuple[Tuple[int, int], List[ImportRef]]] = current().cache("index.imports", FILE)
     if override is None:
         try:
             stat = os.stat(path)
         except OSError:
             return []
         key = (stat.st_size, stat.st_mtime_ns)
-        cached = _IMPORTS.get(path)
+        cached = cache.get(path)
         if cached is not None and cached[0] == key:
             return cached[1]
     out: List[ImportRef] = []
@@ -913,7 +913,7 @@ def imports_of_file(path: str) -> List[ImportRef]:
             else:
                 todo.append((stmt, scope))
     if override is None:
-        _IMPORTS[path] = (key, out)
+        cache[path] = (key, out)
     return out
 
 
@@ -934,14 +934,10 @@ _INDEXED_WORD_SET = frozenset(w for w, _ in _INDEXED_PATTERNS)
 
 
 def _read_module(path: str) -> Optional[bytes]:
-    """The raw bytes of a project module as the index sees it: the fixer's text when the path is in
-    :data:`OVERRIDES` (UTF-8), else the file on disk; None when it cannot be read."""
-    override = OVERRIDES.get(path)
-    if override is not None:
-        return override.encode("utf-8")
+    """The raw bytes of a project module as the index sees it: the fixer's text when it holds one
+    (``Session.overrides``, UTF-8), else the file on disk; None when it cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return current().read_bytes(path)
     except OSError:
         return None
 
@@ -1001,11 +997,11 @@ class ProjectIndex:
     def __init__(self, root: str) -> None:
         self.root = root
         self.modules: Dict[str, ModuleEntry] = {}
-        for rel in project._python_files(root):
+        for rel in project.python_files(root):
             path = os.path.join(root, rel)
             if os.path.islink(path):  # the walk follows no folder link: only a file can be one
                 path = project.normpath(path)
-            data = _read_module(path)  # the fixer's text for a file it holds (see :data:`OVERRIDES`)
+            data = _read_module(path)  # the fixer's text for a file it holds (``Session.overrides``)
             if data is not None:  # only what the entry learns from the bytes is kept (see :class:`ModuleEntry`)
                 self.modules[path] = ModuleEntry(path, _dotted_name(rel), data)
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
@@ -1194,7 +1190,7 @@ class ProjectIndex:
         if path in self._edges:
             return self._edges[path]
         out: List[Tuple[str, ImportRef]] = []
-        cached = _SCANS.get(path)
+        cached = _scans().get(path)
         refs = cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
         for ref in refs:
             for target in self.targets(path, ref):
@@ -1272,54 +1268,21 @@ def _dotted_name(rel: str) -> str:
     return ".".join(parts)
 
 
-_INDEXES: Dict[str, ProjectIndex] = {}
-
-
 def get_index(root: str) -> ProjectIndex:
-    """The :class:`ProjectIndex` of ``root``, built on first call and cached per process."""
+    """The :class:`ProjectIndex` of ``root``, built on first call and cached for the session (a
+    :data:`~flake8_flask_deploy.session.PROJECT` cache: dropped when files change or the run leaves
+    the project)."""
     root = project.normpath(root)
-    found = _INDEXES.get(root)
+    store = current().cache("index.indexes", PROJECT)
+    found = store.get(root)
     if found is None:
-        found = _INDEXES[root] = ProjectIndex(root)
+        found = store[root] = ProjectIndex(root)
     return found
 
 
 def root_of(module) -> str:
     """The project root of a rule's ``ModuleContext`` (its deployment root, else discovered)."""
     return module.root or project.find_root(os.path.dirname(module.path))
-
-
-def clear_caches() -> None:
-    """Forget every index and scan (call it with :func:`flake8_flask_deploy.engine.clear_caches`)."""
-    forget_indexes()
-    _SCANS.clear()
-    _IMPORTS.clear()
-
-
-def forget_indexes(changed: Iterable[str] = ()) -> None:
-    """Forget the project indexes and the last tree scan, and the scans and imports of the files
-    ``changed`` (normalised paths); the other files' stay (keyed by size and mtime; see
-    :func:`flake8_flask_deploy.engine.forget_derived`)."""
-    _INDEXES.clear()
-    _LAST_TREE_SCAN.clear()
-    _OVERRIDE_SCANS.clear()
-    _forget_files(changed)
-
-
-def _forget_files(paths: Iterable[str]) -> None:
-    """Drop the scans and imports of ``paths`` (normalised)."""
-    for path in paths:
-        _SCANS.pop(path, None)
-        _IMPORTS.pop(path, None)
-
-
-def forget_project(root: str, nested: Sequence[str] = ()) -> None:
-    """Forget the index of the project ``root`` and the scans and imports of its files (not those of
-    the projects ``nested`` in it): the engine calls it when a run moves on to another project, so
-    that a process linting several projects holds one project's caches, not all of them."""
-    for key in [k for k in _INDEXES if k == root or project.in_project(k, root, nested)]:
-        del _INDEXES[key]
-    _forget_files([p for p in {**_SCANS, **_IMPORTS} if project.in_project(p, root, nested)])
 
 
 def consistent(path: str, facts: ModuleFacts) -> bool:
@@ -1351,40 +1314,33 @@ def consistent(path: str, facts: ModuleFacts) -> bool:
 
 
 # ---- questions the rules ask ----------------------------------------------------------------
-_LAST_TREE_SCAN: List[Tuple[ast.Module, ModuleScan]] = []
-
-
-def release_tree(tree: ast.AST) -> None:
-    """Forget the scan :func:`scan_for` keeps of ``tree`` for the rules of that one module (the
-    engine calls it when the module is done): the whole tree would otherwise stay alive while flake8
-    parses the next file (26k nodes, about 10 MB, for mlflow's largest module). The copy kept in the
-    per-process scan cache for other modules' questions stays; it holds only the nodes it names."""
-    if _LAST_TREE_SCAN and _LAST_TREE_SCAN[0][0] is tree:
-        _LAST_TREE_SCAN.clear()
-
-
 def scan_for(module) -> Optional[ModuleScan]:
     """The scan of a rule's ``ModuleContext`` file.
 
     When the context carries the ``ast`` flake8 parsed (``module.tree``), that tree is scanned (never
     the file again; several rules ask for the same module, so the last scan is kept) and the scan
-    stands for the file in the per-process cache, so other modules' questions reuse it. Without a
+    stands for the file in the session's scan cache, so other modules' questions reuse it. The scan
+    of the tree is a :data:`~flake8_flask_deploy.session.MODULE` entry: dropped when the module is
+    done, or the whole tree would stay alive while flake8 parses the next file (26k nodes, about
+    10 MB, for mlflow's largest module); the copy in the scan cache holds only the nodes it names.
+    Without a
     tree, the file on disk is scanned, and None is returned when it is not the tree the facts came
     from (an editor buffer on stdin) or cannot be parsed.
     """
     tree = getattr(module, "tree", None)
+    tree_scans = current().cache("index.tree_scan", MODULE)
     if tree is None:
         scan = scan_file(module.path)
         if scan is None or not consistent(module.path, module.facts):
             return None
-    elif _LAST_TREE_SCAN and _LAST_TREE_SCAN[0][0] is tree:
-        return _LAST_TREE_SCAN[0][1]
+    elif tree_scans.get("") is not None and tree_scans[""][0] is tree:
+        return tree_scans[""][1]
     else:
         scan = scan_tree(tree, module.path)
-        _LAST_TREE_SCAN[:] = [(tree, scan)]
-        override = OVERRIDES.get(module.path)
+        tree_scans[""] = (tree, scan)
+        override = current().overrides.get(module.path)
         if override is not None:  # the fixer's text of this module, parsed into this tree
-            _OVERRIDE_SCANS[module.path] = (override, copy.copy(scan))
+            _override_scans()[module.path] = (override, copy.copy(scan))
         else:
             try:
                 stat = os.stat(module.path)
@@ -1393,7 +1349,7 @@ def scan_for(module) -> Optional[ModuleScan]:
             else:
                 # kept for other modules' questions without this module's facts (they hold the
                 # whole tree); ``ModuleScan.facts`` computes them again if ever asked
-                _SCANS[module.path] = ((stat.st_size, stat.st_mtime_ns), copy.copy(scan))
+                _scans()[module.path] = ((stat.st_size, stat.st_mtime_ns), copy.copy(scan))
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan

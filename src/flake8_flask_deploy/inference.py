@@ -8,8 +8,9 @@ astroid follows what they cannot: a factory with another name defined in another
 subclasses of ``Flask``, ``config = app.config``.
 
 Costs are bounded: astroid is imported on the first question only; each question infers at most
-:data:`NODE_BUDGET` nodes; after :data:`TIME_BUDGET` seconds spent in inference in one process,
-every further question answers None, and the caller keeps its ``ast`` answer. Nothing here ever
+:data:`NODE_BUDGET` nodes; after :data:`TIME_BUDGET` seconds spent in inference in one session,
+every further question answers None, and the caller keeps its ``ast`` answer (the budget and the
+answers belong to the run's session, and are given back when files change). Nothing here ever
 raises.
 
 astroid is given a small stub of ``flask`` (whether or not Flask is installed: parsing the real
@@ -23,6 +24,8 @@ import os
 import sys
 import time
 from typing import Dict, Optional, Tuple
+
+from .session import PROJECT, current
 
 #: Most nodes astroid may infer for one question (astroid's own ``InferenceContext.max_inferred``,
 #: shared by the contexts it clones).
@@ -64,28 +67,36 @@ class Blueprint:
 current_app = Flask("current_app")
 '''
 
-_state: Dict[str, float] = {"spent": 0.0, "questions": 0}
-_cache: Dict[Tuple[str, int, int, float], Optional[str]] = {}
+def _state() -> Dict[str, float]:
+    """``{"spent": seconds, "questions": n}`` of the session (its counters; empty means nothing spent)."""
+    counters = current().counters()
+    counters.setdefault("spent", 0.0)
+    counters.setdefault("questions", 0)
+    return counters
+
+
+def _answers() -> Dict[Tuple[str, int, int, float], Optional[str]]:
+    return current().cache("inference.answers", PROJECT)
 
 
 def stats() -> Dict[str, float]:
-    """What inference cost this process so far: ``{"questions": n, "seconds": s, "imported": 0|1}``
+    """What inference cost this session so far: ``{"questions": n, "seconds": s, "imported": 0|1}``
     (questions answered by astroid, not from the cache; wall seconds spent in them; whether astroid
     was imported at all). For the benchmarks."""
-    return {"questions": _state["questions"], "seconds": _state["spent"],
+    state = _state()
+    return {"questions": state["questions"], "seconds": state["spent"],
             "imported": 1 if "astroid" in sys.modules else 0}
 
 
 def budget_left() -> float:
-    """Seconds of inference left in this process."""
-    return max(0.0, TIME_BUDGET - _state["spent"])
+    """Seconds of inference left in this session."""
+    return max(0.0, TIME_BUDGET - _state()["spent"])
 
 
 def reset_budget() -> None:
-    """Give the process its whole budget back and forget cached answers (tests use it)."""
-    _state["spent"] = 0.0
-    _state["questions"] = 0
-    _cache.clear()
+    """Give the session its whole budget back and forget cached answers (tests use it)."""
+    current().counters().clear()
+    _answers().clear()
 
 
 def _manager():
@@ -126,8 +137,9 @@ def infer_kind(path: str, line: int, col: int, root: Optional[str] = None, modna
         kind (subclasses included); None when unknown, mixed, over budget, or on any error.
     """
     key = (path, line, col, os.path.getmtime(path) if os.path.exists(path) else 0.0)
-    if key in _cache:
-        return _cache[key]
+    answers = _answers()
+    if key in answers:
+        return answers[key]
     if budget_left() <= 0:
         return None
     try:
@@ -135,7 +147,7 @@ def infer_kind(path: str, line: int, col: int, root: Optional[str] = None, modna
     except Exception:
         return None
     start = time.perf_counter()
-    _state["questions"] += 1
+    _state()["questions"] += 1
     added = []
     try:
         for folder in (os.path.join(root, "src"), root) if root else ():
@@ -151,8 +163,8 @@ def infer_kind(path: str, line: int, col: int, root: Optional[str] = None, modna
                 sys.path.remove(folder)
             except ValueError:
                 pass
-        _state["spent"] += time.perf_counter() - start
-    _cache[key] = answer
+        _state()["spent"] += time.perf_counter() - start
+    answers[key] = answer
     return answer
 
 

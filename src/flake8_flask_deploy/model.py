@@ -182,6 +182,9 @@ class DeploymentContext:
         files: deployment files that were read.
         warnings: ``(path, message)`` for files that could not be read; never raised.
         proxies: reverse-proxy forwards (nginx ``proxy_pass``/``uwsgi_pass``) found in the project.
+        memo: what rules and the engine derive from this context alone (name -> value), kept on the
+            context so that it lives exactly as long as the context (not copied by
+            ``dataclasses.replace``, not compared).
     """
 
     root: str
@@ -189,6 +192,7 @@ class DeploymentContext:
     files: List[str] = field(default_factory=list)
     warnings: List[Tuple[str, str]] = field(default_factory=list)
     proxies: List["Proxy"] = field(default_factory=list)
+    memo: Dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def production_launches(self) -> List[Launch]:

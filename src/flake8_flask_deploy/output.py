@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 from urllib.parse import quote
+
+from .session import FILE, current
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cli import Report
@@ -72,13 +73,18 @@ def format_json(report: "Report", show_fixes: bool = False) -> str:
 
 
 # ---- SARIF 2.1.0 -----------------------------------------------------------------------------------
-@lru_cache(maxsize=256)
 def _file_lines(path: str) -> List[bytes]:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read().splitlines()
-    except OSError:
-        return []
+    """The lines of ``path`` (bytes), read once per session; ``[]`` when it cannot be read."""
+    store = current().cache("output.file_lines", FILE)
+    found = store.get(path)
+    if found is None:
+        try:
+            with open(path, "rb") as handle:
+                found = handle.read().splitlines()
+        except OSError:
+            found = []
+        store[path] = found
+    return found
 
 
 def _utf16_column(path: str, line: int, byte_col: int) -> int:

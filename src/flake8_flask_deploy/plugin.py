@@ -66,9 +66,13 @@ class FlaskDeployChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Take the parsed options and hand them to the engine (process-wide, before any file runs)."""
+        """Take the parsed options and open the run's session with them (flake8 calls this once per
+        run, before any file: a run in a long-lived process, as editors make, starts with no cache of
+        the runs before it)."""
         from .engine import configure
+        from .session import new_session
 
+        new_session()
         cls.context_mode = getattr(options, "flask_deploy_context", "auto") or "auto"
         configure(
             app_names=_as_list(getattr(options, "flask_deploy_app_names", ())),

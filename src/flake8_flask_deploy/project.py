@@ -1,17 +1,17 @@
 """The project around a linted file: its root, its modules, and facts of modules it imports.
 
-Everything here is cached per process (flake8 runs the plugin once per file, possibly in several
-worker processes; each builds what it needs once).
+Everything here is cached in the run's :class:`~flake8_flask_deploy.session.Session` (flake8 runs the
+plugin once per file, possibly in several worker processes; each builds what it needs once).
 """
 from __future__ import annotations
 
 import ast
 import os
 import re
-from functools import lru_cache
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from .facts import AppBinding, ModuleFacts, collect, detached
+from .session import FILE, LAYOUT, current
 
 #: Files whose presence marks a project root.
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
@@ -24,13 +24,16 @@ SKIP_DIRS = frozenset(
 MAX_WALK_DIRS = 20000
 
 
-@lru_cache(maxsize=8192)
 def normpath(path: str) -> str:
-    """Absolute, normalised path (symlinks resolved) used as the key of every cache."""
-    return os.path.realpath(os.path.abspath(path))
+    """Absolute, normalised path (symlinks resolved) used as the key of every cache (kept for the
+    session: a fix never creates or moves a file)."""
+    store = current().cache("project.normpath", LAYOUT)
+    found = store.get(path)
+    if found is None:
+        found = store[path] = os.path.realpath(os.path.abspath(path))
+    return found
 
 
-@lru_cache(maxsize=1024)
 def find_root(directory: str) -> str:
     """Return the nearest ancestor of ``directory`` (itself included) holding a root marker.
 
@@ -39,22 +42,30 @@ def find_root(directory: str) -> str:
     Returns:
         str: the root folder; ``directory`` itself when no ancestor has a marker.
     """
-    current = directory
+    store = current().cache("project.roots", LAYOUT)
+    found = store.get(directory)
+    if found is None:
+        found = store[directory] = _find_root(directory)
+    return found
+
+
+def _find_root(directory: str) -> str:
+    folder = directory
     while True:
-        if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
             return directory
-        current = parent
+        folder = parent
 
 
 def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[str]]]:
     """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS, hidden and build
     folders and, unless ``nested`` is true, nested projects (a sub-folder with its own root marker:
     its deployment files are its own), never following symlinks. Stops after :data:`MAX_WALK_DIRS`
-    folders. The walk of a project (``nested`` false) is done once per process: the deployment
-    context, the module list and the index all ask for it (:func:`clear_caches` forgets it)."""
+    folders. The walk of a project (``nested`` false) is done once per session: the deployment
+    context, the module list and the index all ask for it."""
     if nested:
         yield from _walk(root, True)
         return
@@ -62,9 +73,12 @@ def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[st
         yield folder, list(files)
 
 
-@lru_cache(maxsize=64)
 def _project_walk(root: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
-    return tuple((folder, tuple(files)) for folder, files in _walk(root, False))
+    store = current().cache("project.walks", LAYOUT)
+    found = store.get(root)
+    if found is None:
+        found = store[root] = tuple((folder, tuple(files)) for folder, files in _walk(root, False))
+    return found
 
 
 def _walk(root: str, nested: bool) -> Iterator[Tuple[str, List[str]]]:
@@ -118,20 +132,24 @@ def find_file_by_suffix(root: str, rel: str) -> Optional[str]:
     Returns None when there is none or more than one (an ambiguous match is no match).
     """
     rel = rel.replace("/", os.sep).lstrip(os.sep)
-    matches = [p for p in _python_files(root) if p == rel or p.endswith(os.sep + rel)]
+    matches = [p for p in python_files(root) if p == rel or p.endswith(os.sep + rel)]
     if len(matches) == 1:
         return normpath(os.path.join(root, matches[0]))
     return None
 
 
-@lru_cache(maxsize=64)
-def _python_files(root: str) -> Tuple[str, ...]:
-    out = []
-    for folder, files in walk_project(root):
-        for name in files:
-            if name.endswith(".py"):
-                out.append(os.path.relpath(os.path.join(folder, name), root))
-    return tuple(out)
+def python_files(root: str) -> Tuple[str, ...]:
+    """The ``.py`` files of the project ``root`` (paths relative to it), from its walk; kept for the session."""
+    store = current().cache("project.python_files", LAYOUT)
+    found = store.get(root)
+    if found is None:
+        out = []
+        for folder, files in walk_project(root):
+            for name in files:
+                if name.endswith(".py"):
+                    out.append(os.path.relpath(os.path.join(folder, name), root))
+        found = store[root] = tuple(out)
+    return found
 
 
 def dotted_to_file(root: str, dotted: str, bases: Tuple[str, ...] = ()) -> Optional[str]:
@@ -146,10 +164,13 @@ def dotted_to_file(root: str, dotted: str, bases: Tuple[str, ...] = ()) -> Optio
     )
 
 
-#: path -> ((size, mtime_ns), facts or None): the facts of other project files, per process.
-_FACTS: Dict[str, Tuple[Tuple[int, int], Optional[ModuleFacts]]] = {}
 #: Most files whose facts are kept (the oldest entry goes first).
 MAX_FACTS = 512
+
+
+def _facts_cache() -> Dict[str, Tuple[Tuple[int, int], Optional[ModuleFacts]]]:
+    """path -> ((size, mtime_ns), facts or None): the facts of other project files, for the session."""
+    return current().cache("project.facts", FILE)
 
 
 def _stat_key(path: str) -> Optional[Tuple[int, int]]:
@@ -170,20 +191,21 @@ def remember_facts(path: str, facts: Optional[ModuleFacts], key: Optional[Tuple[
     key = key or _stat_key(path)
     if key is None:
         return kept
-    if len(_FACTS) >= MAX_FACTS and path not in _FACTS:
-        del _FACTS[next(iter(_FACTS))]
-    _FACTS[path] = (key, kept)
+    store = _facts_cache()
+    if len(store) >= MAX_FACTS and path not in store:
+        del store[next(iter(store))]
+    store[path] = (key, kept)
     return kept
 
 
 def facts_of_file(path: str) -> Optional[ModuleFacts]:
     """Parse another project file (never execute it) and return its facts, or None when it cannot
-    be read or parsed. Cached per process by path, size and modification time; the facts are
+    be read or parsed. Cached for the session by path, size and modification time; the facts are
     :func:`~flake8_flask_deploy.facts.detached` (statements only to be placed are positions)."""
     key = _stat_key(path)
     if key is None:
         return None
-    cached = _FACTS.get(path)
+    cached = _facts_cache().get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
     facts: Optional[ModuleFacts]
@@ -271,33 +293,3 @@ def _only(facts: ModuleFacts, binding: AppBinding) -> ModuleFacts:
     clone.import_candidates = [binding]
     clone.used_attrs = facts.used_attrs
     return clone
-
-
-def forget_files(changed: Iterable[str]) -> None:
-    """Drop the cached facts of the files ``changed`` (normalised paths); see
-    :func:`flake8_flask_deploy.engine.forget_derived`."""
-    for path in changed:
-        _FACTS.pop(path, None)
-
-
-def in_project(path: str, root: str, nested: Sequence[str] = ()) -> bool:
-    """True when the normalised ``path`` lies under the project ``root`` and not under one of the
-    roots ``nested`` (projects inside it)."""
-    if not path.startswith(root + os.sep):
-        return False
-    return not any(path == other or path.startswith(other + os.sep) for other in nested if other != root)
-
-
-def forget_project(root: str, nested: Sequence[str] = ()) -> None:
-    """Drop the cached facts of the files of the project ``root`` (see :func:`in_project`); the
-    engine calls it when a run moves on to another project (see ``engine.enter_project``)."""
-    forget_files([p for p in _FACTS if in_project(p, root, nested)])
-
-
-def clear_caches() -> None:
-    """Forget every cached root, file list and module (tests that change files on disk call it)."""
-    find_root.cache_clear()
-    normpath.cache_clear()
-    _project_walk.cache_clear()
-    _python_files.cache_clear()
-    _FACTS.clear()

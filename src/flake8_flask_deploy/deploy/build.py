@@ -122,7 +122,7 @@ class _Files:
         path = os.path.normpath(path)
         if path not in self.texts:
             try:
-                self.texts[path] = readers._read_text(path)  # looked up each time: the fixer overlays it
+                self.texts[path] = readers.read_text(path)
             except DeployFileError as exc:
                 self.texts[path] = exc
                 self.warn(path, str(exc))

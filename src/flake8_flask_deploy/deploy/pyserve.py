@@ -3,19 +3,19 @@
 with the Werkzeug development server. https://docs.pylonsproject.org/projects/waitress/en/stable/usage.html
 (waitress's defaults: ``0.0.0.0:8080``, https://docs.pylonsproject.org/projects/waitress/en/stable/arguments.html ).
 
-The script is parsed with :mod:`ast` (never executed), once per process.
+The script is parsed with :mod:`ast` (never executed), once per session (a cache dropped with the
+deployment contexts, when files change).
 """
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from ..model import Bind
+from ..session import PROJECT, current
 from .commands import _bind
 
 
-@lru_cache(maxsize=256)
 def waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
     """The binds of the first ``serve(...)`` call imported from waitress in the file ``path``.
 
@@ -23,6 +23,13 @@ def waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
         ``(binds, line)``, or None when the file has no such call (or cannot be parsed). A bind whose
         value is not a literal has host or port ``"?"``.
     """
+    store = current().cache("deploy.waitress_serve", PROJECT)
+    if path not in store:
+        store[path] = _waitress_serve(path)
+    return store[path]
+
+
+def _waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)

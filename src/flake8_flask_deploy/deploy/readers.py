@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from ..model import Location
+from ..session import current
 from .commands import split_shell
 
 #: File-name words that mark a deployment file as development-only.
@@ -67,7 +68,17 @@ class DeployFileError(Exception):
     """A deployment file that cannot be read; the message is shown to the user as a warning."""
 
 
-def _read_text(path: str) -> str:
+def read_text(path: str) -> str:
+    """The text of the deployment file ``path``: the fixer's unwritten text when the session holds
+    one (``Session.deploy_texts``, ``fix --diff``), else the file, decoded.
+
+    Raises:
+        DeployFileError: the file is too large, binary, or cannot be read or decoded (the message
+            is the warning shown to the user).
+    """
+    held = current().deploy_texts.get(os.path.abspath(path))
+    if held is not None:
+        return held
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
@@ -112,7 +123,7 @@ def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[Raw
     from dockerfile_parse import DockerfileParser
     from dockerfile_parse.util import extract_key_values
 
-    text = _read_text(path)
+    text = read_text(path)
     try:
         parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")))
         structure = parser.structure
@@ -213,7 +224,7 @@ def read_compose(path: str) -> List[RawCommand]:
     """
     import yaml
 
-    text = _read_text(path)
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -326,7 +337,7 @@ def read_procfile(path: str) -> List[RawCommand]:
     Raises:
         DeployFileError: the file cannot be read.
     """
-    text = _read_text(path)
+    text = read_text(path)
     folder = os.path.dirname(os.path.abspath(path))
     out = []
     for number, raw in enumerate(text.splitlines(), 1):

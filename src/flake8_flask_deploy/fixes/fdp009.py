@@ -36,6 +36,7 @@ import libcst as cst
 
 from .. import index as idx
 from .. import project
+from ..session import current
 from ..rules import fdp009_routes_module_never_imported as rule
 from . import UNSAFE, Change, FixContext, is_main_guard
 
@@ -54,9 +55,7 @@ def fix(ctx: FixContext) -> Optional[Change]:
     from ..fix import current_text
 
     root = project.find_root(os.path.dirname(ctx.path))
-    previous = idx.OVERRIDES.get(ctx.path)
-    idx.OVERRIDES[ctx.path] = ctx.text  # the index answers about the text being fixed
-    try:
+    with current().holding({ctx.path: ctx.text}):  # the index answers about the text being fixed
         index = idx.get_index(root)
         target = rule.imported_route_target(index, ctx.path, idx.scan_tree(ctx.tree, ctx.path))
         if target is None:
@@ -68,11 +67,6 @@ def fix(ctx: FixContext) -> Optional[Change]:
         if text is None:
             return None
         plan = rule.route_import(index, ctx.path, ref, what, origin, context_for(ctx.path).launches, text)
-    finally:
-        if previous is None:
-            idx.OVERRIDES.pop(ctx.path, None)
-        else:
-            idx.OVERRIDES[ctx.path] = previous
     if plan is None:
         return None
     new_text = append_statement(text, plan.statement)

@@ -21,10 +21,11 @@ import ast
 import importlib.util
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterator, Optional, Set, Tuple
 
 from .. import project
 from ..facts import is_main_guard
+from ..session import FILE, current
 from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location
 from . import Rule, register
 
@@ -39,36 +40,22 @@ class ModuleNames:
     dynamic: bool = False  # ``from x import *``, a module ``__getattr__``, ``globals()[...] =``
 
 
-_NAMES_CACHE: Dict[Tuple[str, float], Optional[ModuleNames]] = {}
-
-
-def forget_files(changed: Iterable[str]) -> None:
-    """Drop the cached names of the files ``changed`` (the fixer rewrote them)."""
-    gone = set(changed)
-    for key in [k for k in _NAMES_CACHE if k[0] in gone]:
-        del _NAMES_CACHE[key]
-
-
-def forget_project(root: str, nested: Sequence[str] = ()) -> None:
-    """Drop the cached names of the files of the project ``root`` (a run moved on to another one)."""
-    forget_files([path for path, _mtime in _NAMES_CACHE if project.in_project(path, root, nested)])
-
-
 def module_names(path: str) -> Optional[ModuleNames]:
     """Parse ``path`` (never executed) and list its module-level names; None when it cannot be read.
 
-    Cached per (path, modification time)."""
+    Cached for the session per (path, modification time)."""
+    cache: Dict[Tuple[str, float], Optional[ModuleNames]] = current().cache("fdp006.names", FILE)
     try:
         key = (path, os.path.getmtime(path))
     except OSError:
         return None
-    if key in _NAMES_CACHE:
-        return _NAMES_CACHE[key]
+    if key in cache:
+        return cache[key]
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        _NAMES_CACHE[key] = None
+        cache[key] = None
         return None
     names = ModuleNames()
     guarded: Set[str] = set()
@@ -83,7 +70,7 @@ def module_names(path: str) -> Optional[ModuleNames]:
     names.guard_only = guarded - names.at_import
     if "__getattr__" in names.functions:
         names.dynamic = True
-    _NAMES_CACHE[key] = names
+    cache[key] = names
     return names
 
 
@@ -200,7 +187,7 @@ def _missing_module(root: str, dotted: str) -> bool:
     """True only when no file of the project could be ``dotted`` and it is not an installed module."""
     if not root or "$" in dotted or "{" in dotted:
         return False
-    files = project._python_files(root)
+    files = project.python_files(root)
     if not files:
         return False  # a repository of deployment files only: the code comes from elsewhere
     rel = dotted.replace(".", os.sep)

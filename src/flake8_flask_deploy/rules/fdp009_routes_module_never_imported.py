@@ -27,6 +27,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple, Union
 from .. import index as idx
 from ..facts import collect, is_main_guard
 from ..model import Finding, Launch
+from ..session import current
 from . import ModuleContext, Rule, register
 
 
@@ -162,7 +163,7 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
         index: the project index; path: the routes module (the finding's file); ref: its import of
             the receiver; what: ``"the app"``/``"the blueprint"``; origin: the defining module
             (:func:`imported_route_target`); launches: the deployment context's launches;
-        text: ``origin``'s source as the fixer holds it; default: :data:`index.OVERRIDES`, else the file.
+        text: ``origin``'s source as the fixer holds it; default: ``Session.overrides``, else the file.
     Returns:
         RouteImport or None. Never raises for bad input.
     """
@@ -175,7 +176,7 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
     if index.resolve_module(path, ref.module, ref.level) != origin:
         return None
     if text is None:
-        text = idx.OVERRIDES.get(origin)
+        text = current().overrides.get(origin)
     if text is None:
         try:
             with open(origin, "rb") as handle:

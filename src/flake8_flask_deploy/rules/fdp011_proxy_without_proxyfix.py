@@ -24,6 +24,7 @@ import re
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .. import project
+from ..session import current
 from ..deploy.matching import proxies_to
 from ..model import FLASK_RUN, GUNICORN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
 from . import Rule, register
@@ -33,9 +34,6 @@ HANDLED = re.compile(r"ProxyFix|proxy_fix|access_route|X[-_]Forwarded[-_]For|X[-
                      r"ProxyHeadersMiddleware|X[-_]Forwarded[-_]Proto", re.IGNORECASE)
 #: Largest project (in Python files) searched; larger ones are not judged.
 MAX_FILES = 3000
-#: id(context) -> (context, files searched (None: too many), the first file on disk that handles
-#: forwarded headers or None)
-_HANDLED_CACHE: Dict[int, Tuple[DeploymentContext, Optional[Tuple[str, ...]], Optional[str]]] = {}
 
 #: ``proxy_set_header`` name -> the ``ProxyFix`` argument that trusts it
 #: (https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/).
@@ -71,25 +69,22 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
     """True when a Python file of the project mentions ProxyFix or reads forwarded headers; None when
     the project is too large to search (more than :data:`MAX_FILES` Python files).
 
-    A file the fixer is rewriting in memory (``index.OVERRIDES``: absolute path -> text) is judged
+    A file the fixer is rewriting in memory (``Session.overrides``: absolute path -> text) is judged
     by that text, not by the file on disk, so the rule stops firing as soon as the fix wraps the app
-    (one ``fix`` run converges). The search of the files on disk is cached per context (a new
-    context after the engine's ``clear_caches`` searches again); the overridden texts are not.
+    (one ``fix`` run converges). The search of the files on disk is kept on the context
+    (``context.memo``: a new context, after files changed, searches again); the overridden texts are not.
     """
-    from .. import index
-
-    cached = _HANDLED_CACHE.get(id(context))
-    if cached is None or cached[0] is not context:
-        files: Optional[Tuple[str, ...]] = project._python_files(context.root)
+    cached = context.memo.get("fdp011.handler")
+    if cached is None:
+        files: Optional[Tuple[str, ...]] = project.python_files(context.root)
         if len(files) > MAX_FILES:
             files = None
-        cached = (context, files, _first_handler(context.root, files, {}) if files is not None else None)
-        _HANDLED_CACHE[id(context)] = cached
-    _, files, handler = cached
+        cached = context.memo["fdp011.handler"] = (files, _first_handler(context.root, files, {}) if files is not None else None)
+    files, handler = cached
     if files is None:
         return None
     prefix = context.root.rstrip(os.sep) + os.sep
-    overrides = {path: text for path, text in index.OVERRIDES.items() if path.startswith(prefix)}
+    overrides = {path: text for path, text in current().overrides.items() if path.startswith(prefix)}
     if any(handles_forwarding(text) for text in overrides.values()):
         return True
     if handler is None:
@@ -176,8 +171,3 @@ class ProxyWithoutProxyFix(Rule):
 
 def _title(header: str) -> str:
     return "-".join(part.upper() if part in ("ip", "x") else part.capitalize() for part in header.split("-"))
-
-
-def clear_cache() -> None:
-    """Forget which projects handle forwarded headers (tests that change files call it)."""
-    _HANDLED_CACHE.clear()

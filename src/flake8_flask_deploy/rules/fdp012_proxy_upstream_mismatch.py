@@ -13,14 +13,11 @@ one launch may forward other paths to other services: it is not judged.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List
 
 from ..deploy.matching import effective_binds, is_local, matches
 from ..model import FLASK_RUN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
 from . import Rule, register
-
-_CACHE: Dict[int, Tuple[DeploymentContext, List[Finding]]] = {}
-
 
 def _served(launch: Launch) -> bool:
     return launch.production and (launch.server in WSGI_SERVERS or launch.server == FLASK_RUN
@@ -43,10 +40,10 @@ def _known(launch: Launch) -> bool:
 
 
 def mismatches(context: DeploymentContext) -> List[Finding]:
-    """FDP012 findings of a context, computed once per context."""
-    cached = _CACHE.get(id(context))
-    if cached is not None and cached[0] is context:
-        return cached[1]
+    """FDP012 findings of a context, computed once per context (kept in ``context.memo``)."""
+    cached = context.memo.get("fdp012.mismatches")
+    if cached is not None:
+        return cached
     out: List[Finding] = []
     launches = [x for x in context.launches if _served(x)]
     if launches and all(_known(x) for x in launches):
@@ -56,7 +53,7 @@ def mismatches(context: DeploymentContext) -> List[Finding]:
                 by_file.setdefault(proxy.source.path, []).append(proxy)
         for proxies in by_file.values():
             out.extend(_judge(proxies, launches, context))
-    _CACHE[id(context)] = (context, out)
+    context.memo["fdp012.mismatches"] = out
     return out
 
 

@@ -49,6 +49,7 @@ from .. import index as idx
 from .. import project
 from ..facts import FACTORY
 from ..model import Finding
+from ..session import current
 from . import ModuleContext, Rule, register
 from .fdp009_routes_module_never_imported import imported_route_target
 
@@ -305,8 +306,8 @@ def _route_module(index: idx.ProjectIndex, path: str, ref: idx.ImportRef):
 
 # ---- the module's text: uses, noqa, comments ------------------------------------------------------
 def _source_text(path: str) -> Optional[str]:
-    """The module's text as the fixer or the file holds it (:data:`index.OVERRIDES` first)."""
-    text = idx.OVERRIDES.get(path)
+    """The module's text as the fixer or the file holds it (``Session.overrides`` first)."""
+    text = current().overrides.get(path)
     if text is None:
         try:
             with open(path, "rb") as handle:
