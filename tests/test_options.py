@@ -192,3 +192,37 @@ def test_noqa_reads_codes_as_flake8_does(line: str, code: str, silenced: bool) -
     from flake8_flask_deploy.cli import is_noqa
 
     assert is_noqa(line, code) is silenced
+
+
+APP_NAMES_GUARDED = '''\
+from flask import Blueprint
+from factory import build
+
+server = build()
+bp = Blueprint("bp", __name__)
+
+if __name__ == "__main__":
+    server.register_blueprint(bp)
+    server.run()
+'''
+
+
+def test_app_names_check_and_fix_agree(tmp_path: Path, capsys) -> None:
+    """With ``flask-deploy-app-names = server``, what ``check`` calls fixable is what ``fix`` fixes:
+    both take their facts from one place (the option applied), not only the engine."""
+    import json
+
+    from flake8_flask_deploy.cli import main
+
+    (tmp_path / "setup.cfg").write_text("[flake8]\nflask-deploy-app-names = server\n")
+    (tmp_path / "Procfile").write_text("web: gunicorn main:server\n")
+    (tmp_path / "factory.py").write_text("from flask import Flask\n\n\ndef build():\n    return Flask(__name__)\n")
+    (tmp_path / "main.py").write_text(APP_NAMES_GUARDED)
+    main(["check", "--format", "json", "--show-fixes", str(tmp_path)])
+    found = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["path"].endswith("main.py")]
+    assert [(f["code"], f["line"], f["fixable"]) for f in found] == [("FDP001", 8, True)]
+    assert main(["fix", "--unsafe-fixes", str(tmp_path)]) in (0, 1)
+    capsys.readouterr()
+    fixed = (tmp_path / "main.py").read_text()
+    assert "server = build()\nbp = Blueprint(\"bp\", __name__)\n\nserver.register_blueprint(bp)\n" in fixed
+    assert main(["check", str(tmp_path)]) == 0

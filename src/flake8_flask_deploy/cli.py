@@ -361,6 +361,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``flake8-flask-deploy`` command; returns the exit status."""
+    from .session import new_session
+
+    new_session()  # one session per run: no cache, option or rule filter of an earlier run in this process
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

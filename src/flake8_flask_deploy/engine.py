@@ -14,7 +14,6 @@ from typing import Iterable, List, Optional, Sequence, Union
 
 from . import project
 from .deploy import get_context
-from .facts import IMPORT, AppBinding, Where, collect
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .rules import ModuleContext, all_rules
 from .session import Options, current
@@ -89,17 +88,6 @@ class _AssumedProductionContext(ModuleContext):
 
     def is_script_only(self) -> bool:
         return bool(self.declared) and all(x.runs_as_main for x in self.declared)
-
-
-def _accept_named_apps(tree: ast.Module, facts, names: Sequence[str]) -> None:
-    """Make the ``app_names`` option's names apps: imported names, and module-level ``name = call(...)``."""
-    accepted = [b for b in facts.import_candidates if b.imported_name in names or b.name in names]
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and stmt.targets[0].id in names and isinstance(stmt.value, ast.Call):
-            accepted.append(AppBinding(stmt.targets[0].id, "", stmt, "factory", where=Where("", IMPORT)))
-            facts.other_bindings.pop(("", stmt.targets[0].id), None)
-    facts.accept_imported_apps(accepted)
 
 
 #: The literal part of :data:`PREFILTER`, tested first with ``in`` (much faster than the regex).
@@ -297,11 +285,8 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     enter_project(root)
     # test-module detection looks only at the path inside the project (``/tmp/tests/proj/app.py``
     # is not a test module of ``proj``)
-    facts = collect(tree, os.path.relpath(path, root) if path.startswith(root + os.sep) else filename)
-    facts.accept_imported_apps(project.resolve_imported_apps(facts, path))
+    facts = project.complete_facts(tree, path, os.path.relpath(path, root) if path.startswith(root + os.sep) else filename)
     options = current().options
-    if options.app_names:
-        _accept_named_apps(tree, facts, options.app_names)
     context = context_for(path, mode)
     module = ModuleContext(path, facts, context, context.launches_for(path), tree)
     if options.assume_production and facts.guards:

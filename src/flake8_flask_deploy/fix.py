@@ -217,7 +217,6 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
               ) -> Tuple[str, List[Applied], int, List[str]]:
     import libcst as cst
 
-    from .facts import collect
     from .fixes import FixContext, module_fix
 
     applied: List[Applied] = []
@@ -236,8 +235,7 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
             problems.append(f"libcst cannot parse it ({str(exc).splitlines()[0]}); not fixed")
             break
         tree = ast.parse(text, filename=path)
-        facts = collect(tree, path)
-        facts.accept_imported_apps(project.resolve_imported_apps(facts, norm))
+        facts = project.complete_facts(tree, path)
         ctx: Optional[FixContext] = None
         unsafe_available = 0
         done = False
@@ -326,7 +324,6 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
     import libcst as cst
 
     from .cli import iter_python_files
-    from .facts import collect
     from .fixes import FixContext, module_fix
 
     safeties: Dict[Tuple[str, str, int], str] = {}
@@ -360,8 +357,7 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
                 RecursionError):
             continue
         norm = project.normpath(path)
-        facts = collect(tree, path)
-        facts.accept_imported_apps(project.resolve_imported_apps(facts, norm))
+        facts = project.complete_facts(tree, path)
         ctx = FixContext(norm, text, module, tree, facts, findings[0])
         for finding in findings:
             key = (norm, finding.code, finding.line)

@@ -155,7 +155,6 @@ def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
         import libcst as cst
 
         from . import project
-        from .facts import collect
         from .fix import decode
         from .fixes import FixContext, module_fix
 
@@ -165,8 +164,7 @@ def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
         with open(finding.path, "rb") as handle:
             text = decode(handle.read()).text
         tree = ast.parse(text, filename=finding.path)
-        facts = collect(tree, finding.path)
-        facts.accept_imported_apps(project.resolve_imported_apps(facts, project.normpath(finding.path)))
+        facts = project.complete_facts(tree, finding.path)
         context = FixContext(project.normpath(finding.path), text, cst.parse_module(text), tree, facts, finding)
         change = fixer(context)
         if change is None or change.module.code == text:

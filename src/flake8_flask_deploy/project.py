@@ -8,9 +8,9 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from .facts import AppBinding, ModuleFacts, collect, detached
+from .facts import IMPORT, AppBinding, ModuleFacts, Where, collect, detached
 from .session import FILE, LAYOUT, current
 
 #: Files whose presence marks a project root.
@@ -293,3 +293,36 @@ def _only(facts: ModuleFacts, binding: AppBinding) -> ModuleFacts:
     clone.import_candidates = [binding]
     clone.used_attrs = facts.used_attrs
     return clone
+
+
+def complete_facts(tree: ast.Module, path: str, label: Optional[str] = None) -> ModuleFacts:
+    """The facts of one module, complete: collected from ``tree`` (one walk), the names it imports
+    accepted as apps where the project module they come from binds an app
+    (:func:`resolve_imported_apps`), and the names of the session's ``app_names`` option accepted.
+    The engine, the fixer, SARIF and the deployment fixes all take their facts from here, so that
+    what ``check`` reports as fixable is what ``fix`` finds.
+
+    Args:
+        tree: the module's ``ast``; path: its file path (any form: it is normalised);
+        label: the path test-module detection reads (the engine gives the path inside the project);
+            default ``path``.
+    Returns:
+        ModuleFacts: the facts (owned by the caller).
+    """
+    facts = collect(tree, label or path)
+    facts.accept_imported_apps(resolve_imported_apps(facts, normpath(path)))
+    names = current().options.app_names
+    if names:
+        _accept_named_apps(tree, facts, names)
+    return facts
+
+
+def _accept_named_apps(tree: ast.Module, facts: ModuleFacts, names: Sequence[str]) -> None:
+    """Make the ``app_names`` option's names apps: imported names, and module-level ``name = call(...)``."""
+    accepted = [b for b in facts.import_candidates if b.imported_name in names or b.name in names]
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id in names and isinstance(stmt.value, ast.Call):
+            accepted.append(AppBinding(stmt.targets[0].id, "", stmt, "factory", where=Where("", IMPORT)))
+            facts.other_bindings.pop(("", stmt.targets[0].id), None)
+    facts.accept_imported_apps(accepted)

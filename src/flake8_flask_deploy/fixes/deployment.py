@@ -296,7 +296,6 @@ def _port_of_run(run, facts, launch: Launch, procfile: bool) -> Optional[str]:
 def _script_plan(launch: Launch, select, ignore, mode_select) -> Optional[Tuple[object, object]]:
     """The FDP004 finding on the module a ``python`` launch runs, with its RunCall."""
     from ..fix import decode, fixable_findings
-    from ..facts import collect
 
     import ast
 
@@ -315,8 +314,7 @@ def _script_plan(launch: Launch, select, ignore, mode_select) -> Optional[Tuple[
         if (finding.related.path, finding.related.line) != (launch.source.path, launch.source.line):
             continue
         tree = ast.parse(text)
-        facts = collect(tree, path)
-        facts.accept_imported_apps(project.resolve_imported_apps(facts, project.normpath(path)))
+        facts = project.complete_facts(tree, path)
         run = next((r for r in facts.runs if (r.node.lineno, r.node.col_offset) == (finding.line, finding.col)), None)
         if run is None:
             return None
