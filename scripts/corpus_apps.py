@@ -8,9 +8,10 @@ Usage (from the repository root, with the package installed)::
 1. Loads and validates every ``corpus/apps/*.json`` (manifest batches) and ``corpus/labels/*.json``
    (hand labels); see ``corpus/README.md`` for the format. An invalid corpus prints one line per
    problem and exits 2 before anything runs.
-2. For each entry finds the git snapshot ``<mirror>/OWNER+NAME/repo`` (default mirror: ``../.mirror``
-   beside the checkout) and checks that it holds the pinned commit; entries without one are listed
-   under "missing snapshots" at the end and skipped.
+2. For each entry finds the git snapshot ``<mirror>/OWNER+NAME/repo`` (a bare git dir, or a folder
+   holding ``.git``; default mirror: ``../.mirror`` beside the checkout) and checks that it holds
+   the pinned commit; entries without one are listed under "missing snapshots" at the end and
+   skipped.
 3. Exports the commit with ``git archive`` into ``<cache>/apps/<id>/`` (default cache: ``.corpus/``,
    git-ignored), once: a ``.exported`` marker holding the commit skips later exports. Archive members
    that would land outside the folder (absolute paths, ``..``) are dropped; symbolic links become
@@ -262,8 +263,9 @@ def git(*args: str, git_dir: Optional[str] = None, cwd: Optional[str] = None) ->
 
 
 def snapshot_dir(mirror: str, repo: str) -> Optional[str]:
-    """The bare git dir ``<mirror>/OWNER+NAME/repo`` of ``repo`` (``OWNER/NAME``), matching the
-    folder name without regard to case when the exact spelling is absent; None when there is none."""
+    """The git dir of ``repo`` (``OWNER/NAME``): ``<mirror>/OWNER+NAME/repo`` (bare), or its ``.git``
+    when the snapshot has that layout; the folder name is matched without regard to case when the
+    exact spelling is absent. None when there is no such folder."""
     name = repo.replace("/", "+")
     candidates = [name]
     if os.path.isdir(mirror) and not os.path.isdir(os.path.join(mirror, name)):
@@ -271,7 +273,8 @@ def snapshot_dir(mirror: str, repo: str) -> Optional[str]:
     for folder in candidates:
         snap = os.path.join(mirror, folder, "repo")
         if os.path.isdir(snap):
-            return snap
+            inner = os.path.join(snap, ".git")
+            return inner if not os.path.exists(os.path.join(snap, "HEAD")) and os.path.isdir(inner) else snap
     return None
 
 
@@ -761,11 +764,14 @@ def tables(results: List[dict]) -> List[Tuple[str, Sequence[str], List[List[str]
 
 
 def header(results: List[dict]) -> str:
-    """The run's summary line: tool commit, date, entries run/missing."""
+    """The run's summary line: tool commit, date, entries run, counted (check gave a report),
+    missing."""
     ran = sum(1 for r in results if not r["missing"])
+    counted = sum(1 for r in results if r["matched"] is not None)
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    lost = f" ({ran - counted} without a report from check)" if ran - counted else ""
     return (f"tool commit {tool_version()}, {date}; entries: {len(results)}, run: {ran}, "
-            f"missing snapshots: {len(results) - ran}")
+            f"counted: {counted}{lost}, missing snapshots: {len(results) - ran}")
 
 
 def write_findings(path: str, results: List[dict]) -> None:

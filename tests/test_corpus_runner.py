@@ -198,6 +198,16 @@ def test_commit_not_in_snapshot_is_reported(tmp_path):
     assert f"{absent['id']}: commit {MISSING_COMMIT} is not in " in proc.stdout
 
 
+def test_snapshot_with_a_dot_git_folder(tmp_path):
+    mirror, commit, bare = make_snapshot(tmp_path, {"Procfile": "web: gunicorn app:app\n", "app.py": APP})
+    bare.rename(tmp_path / "bare")
+    bare.mkdir()
+    (tmp_path / "bare").rename(bare / ".git")
+    proc = run(tmp_path, write_corpus(tmp_path, [entry("owner/name", commit)], {}), mirror, "--no-flake8")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert table_row(proc.stdout, "per rule", "all")[0] == "3" and "missing snapshots: 0" in proc.stdout
+
+
 def test_snapshot_missing_a_blob_is_exported_without_it(tmp_path):
     mirror, commit, bare = make_snapshot(tmp_path, {"Procfile": "web: gunicorn app:app\n", "app.py": APP,
                                                     "static/big.bin": b"\0" * 1000})
