@@ -555,13 +555,27 @@ def match(findings: List[dict], labels: Optional[dict]) -> dict:
     return {"rows": rows, "gone": gone, "bugs": bugs}
 
 
+def run_check(root: str, timeout: float) -> Tuple[Optional[dict], str, float]:
+    """``check --format json .`` in ``root``: (report or None, crash text or '', seconds)."""
+    status, out, err, seconds = run_tool([sys.executable, "-m", "flake8_flask_deploy.cli", "check",
+                                          "--format", "json", "."], root, timeout)
+    return parse_check(status, out, err) + (seconds,)
+
+
+def run_flake8(root: str, timeout: float) -> Tuple[List[Tuple[Key, str]], str, float]:
+    """``flake8 --isolated --select FDP .`` in ``root``: (findings, crash text or '', seconds)."""
+    status, out, err, seconds = run_tool([sys.executable, "-m", "flake8", "--isolated", "--select", "FDP", "."],
+                                         root, timeout)
+    return parse_flake8(status, out, err) + (seconds,)
+
+
 def process(entry: dict, labels: Optional[dict], opts: argparse.Namespace) -> dict:
-    """Export, run and match one entry; return a result dict (``missing`` set when it was skipped)."""
-    result = {"entry": entry, "missing": "", "export": "", "files": None, "warnings": [],
-              "check_crash": "", "flake8_crash": "", "seconds": 0.0, "matched": None, "flake8_diff": [], "absent": []}
-    snap, why = missing_reason(opts.mirror, entry)
-    if why:
-        result["missing"] = why
+    """Export, run and match one entry; return a result dict (``missing`` set when it was skipped,
+    ``matched`` None when check gave no report)."""
+    result = {"entry": entry, "missing": "", "export": "", "files": None, "warnings": [], "check_crash": "",
+              "flake8_crash": "", "seconds": 0.0, "matched": None, "flake8_diff": [], "absent": []}
+    snap, result["missing"] = missing_reason(opts.mirror, entry)
+    if result["missing"]:
         return result
     root = os.path.join(opts.cache, "apps", entry["id"])
     try:
@@ -570,21 +584,15 @@ def process(entry: dict, labels: Optional[dict], opts: argparse.Namespace) -> di
     except (RuntimeError, OSError) as exc:
         result["missing"] = f"export failed: {exc}"
         return result
-    status, out, err, seconds = run_tool([sys.executable, "-m", "flake8_flask_deploy.cli", "check",
-                                          "--format", "json", "."], root, opts.timeout)
-    report, result["check_crash"] = parse_check(status, out, err)
-    result["seconds"] = seconds
+    report, result["check_crash"], result["seconds"] = run_check(root, opts.timeout)
     if report is not None:
-        result["files"] = report.get("files")
-        result["warnings"] = report.get("warnings") or []
+        result["files"], result["warnings"] = report.get("files"), report.get("warnings") or []
         result["matched"] = match(report["findings"], labels)
     if not opts.no_flake8:
-        status, out, err, seconds = run_tool([sys.executable, "-m", "flake8", "--isolated", "--select",
-                                              "FDP", "."], root, opts.timeout)
-        flake8_findings, result["flake8_crash"] = parse_flake8(status, out, err)
+        found, result["flake8_crash"], seconds = run_flake8(root, opts.timeout)
         result["seconds"] += seconds
         if report is not None and not result["flake8_crash"]:
-            result["flake8_diff"] = flake8_diff(flake8_findings, report["findings"])
+            result["flake8_diff"] = flake8_diff(found, report["findings"])
     return result
 
 
