@@ -105,7 +105,7 @@ def check_files(paths: Sequence[str]) -> Dict[str, object]:
         ``findings`` (per code), ``crashes`` ([path, traceback]), ``internal`` ([path, message]),
         ``deployment_files``, ``deployment_warnings``.
     """
-    from flake8_flask_deploy import engine, project
+    from flake8_flask_deploy import engine, sources
 
     started = time.process_time()
     errors = _Errors()
@@ -129,7 +129,7 @@ def check_files(paths: Sequence[str]) -> Dict[str, object]:
         result["parsed"] += 1  # type: ignore[operator]
         try:
             found = engine.analyze_module(tree, path)
-            root = engine.context_for(project.normpath(path)).root
+            root = engine.context_for(sources.normpath(path)).root
             result["roots"].add(root)  # type: ignore[union-attr]
         except RecursionError:
             result["too_deep"] += 1  # type: ignore[operator]

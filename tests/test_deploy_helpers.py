@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 from typing import Dict, List
 
-from flake8_flask_deploy import engine, project
+from flake8_flask_deploy import engine, sources
 from flake8_flask_deploy.deploy import get_context
 from flake8_flask_deploy.model import DeploymentContext, Finding
 
@@ -28,7 +28,7 @@ def make_project(root: Path, files: Dict[str, str]) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n") if not text.startswith("[") else text, encoding="utf-8")
     engine.clear_caches()
-    return project.normpath(str(root))
+    return sources.normpath(str(root))
 
 
 def context(root: str) -> DeploymentContext:

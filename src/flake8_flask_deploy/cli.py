@@ -7,57 +7,22 @@ read. Exit status: 0 no findings, 1 findings, 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
-import importlib
 import ast
+import importlib
 import os
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from . import __version__, project
-from .engine import (CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter,
-                     set_rule_filter)
+from . import __version__
+from .config import apply_to_check
+from .engine import CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter, set_rule_filter
+from .fix import fix_safeties, mark_fixable
 from .model import Finding, Location
-from .output import FORMATS, _relative
-
-# flake8's own ``# noqa`` syntax: https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors
-NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-
-
-@dataclass
-class Report:
-    """What a check run found: findings, warnings ``(path, message)``, files looked at."""
-
-    findings: List[Finding] = field(default_factory=list)
-    warnings: List[Tuple[str, str]] = field(default_factory=list)
-    files: int = 0
-    roots: List[str] = field(default_factory=list)
-    hidden_fixes: int = 0  # findings only an unsafe fix rewrites (``fix --unsafe-fixes``)
-
-
-def iter_python_files(paths: Sequence[str]) -> Iterable[str]:
-    """Yield the ``.py`` files named by ``paths`` (files as given, folders walked)."""
-    for path in paths:
-        if os.path.isdir(path):
-            # every project below a folder named on the command line is checked (``check mono``)
-            for folder, files in project.walk_project(os.path.abspath(path), nested=True):
-                for name in files:
-                    if name.endswith(".py"):
-                        yield os.path.join(folder, name)
-        else:
-            yield path
-
-
-def is_noqa(line: str, code: str) -> bool:
-    """True when ``line`` carries ``# noqa`` or ``# noqa: <codes>`` naming ``code`` (or a prefix)."""
-    match = NOQA.search(line)
-    if not match:
-        return False
-    codes = match.group("codes")
-    if not codes:
-        return True
-    return any(code.startswith(c.strip().upper()) for c in re.split(r"[,\s]+", codes) if c.strip())
+from .output import FORMATS, Report
+from .session import new_session
+from .sources import is_noqa, iter_python_files, relative_path  # noqa: F401 - is_noqa: the CLI's API
 
 
 def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
@@ -323,8 +288,6 @@ def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> Tuple[Lis
     """Set ``fixable`` exactly where ``fix`` (with ``unsafe`` as configured) has a rewrite, and count
     the findings only ``--unsafe-fixes`` would rewrite. One fixer pass; only the files with findings
     are offered to it (libcst parses nothing else)."""
-    from .fix import fix_safeties, mark_fixable
-
     paths = list(dict.fromkeys(f.path for f in findings if f.path.endswith(".py")))
     paths += [f.path for f in findings if not f.path.endswith(".py")][:1] if not paths else []
     try:
@@ -340,11 +303,9 @@ def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> Tuple[Lis
 
 def run_check(args: argparse.Namespace) -> int:
     """``check``: print findings and warnings; 1 when there are findings."""
-    from .config import apply_to_check
-
     options = apply_to_check(args)
     for path, message in options.warnings:
-        print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
+        print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)
     mode = args.flask_deploy_context or CONTEXT_AUTO
     report = check_paths(args.paths, mode, args.select, args.ignore, getattr(args, "jobs", 1))
     if report.findings and (args.show_fixes or args.format != "text"):
@@ -352,7 +313,7 @@ def run_check(args: argparse.Namespace) -> int:
         # text report keeps to the rules' own flags so that ``check`` never imports libcst
         report.findings, report.hidden_fixes = _mark_fixable(report.findings, mode, bool(options.unsafe_fixes))
     for path, message in report.warnings:
-        print(f"warning: {_relative(path)}: {message}", file=sys.stderr)
+        print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)
     out = FORMATS[args.format](report, args.show_fixes)
     if out:
         print(out)
@@ -361,8 +322,6 @@ def run_check(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``flake8-flask-deploy`` command; returns the exit status."""
-    from .session import new_session
-
     new_session()  # one session per run: no cache, option or rule filter of an earlier run in this process
     parser = build_parser()
     args = parser.parse_args(argv)

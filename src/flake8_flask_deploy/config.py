@@ -22,9 +22,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import project
+from . import sources
 
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
+from .engine import configure
+
 PLUGIN_PREFIX = "FDP"
 
 
@@ -150,8 +152,6 @@ def _plugin_options(section: Dict[str, Any], options: Options) -> None:
 
 def configure_engine(options: Options) -> None:
     """Hand the plugin options (app names, entrypoints, assume-production) to the engine."""
-    from .engine import configure
-
     configure(options.app_names, options.entrypoints, options.assume_production)
 
 
@@ -181,9 +181,9 @@ def load_options(start: str) -> Options:
         Options: empty when no configuration applies; never raises.
     """
     options = Options()
-    path = project.normpath(start)
+    path = sources.normpath(start)
     folder = path if os.path.isdir(path) else os.path.dirname(path)
-    root = project.find_root(folder)
+    root = sources.find_root(folder)
     chain = []
     current = folder
     while True:

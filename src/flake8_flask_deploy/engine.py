@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, List, Optional, Sequence, Union
 
-from . import project
+from . import project, sources
 from .deploy import get_context
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .rules import ModuleContext, all_rules
@@ -57,7 +57,7 @@ def _entrypoint_launch(spec: str, root: str) -> Optional[Launch]:
     source = _OptionSource("flask-deploy-entrypoints", 0)
     if spec.endswith(".py") or "/" in spec or os.sep in spec:
         path = os.path.join(root, spec)
-        script = project.normpath(path) if os.path.isfile(path) else project.find_file_by_suffix(root, spec)
+        script = sources.normpath(path) if os.path.isfile(path) else project.find_file_by_suffix(root, spec)
         return Launch(source, WERKZEUG_SCRIPT, f"python {spec}", script=script) if script else None
     module, _, attr = spec.partition(":")
     target = project.dotted_to_file(root, module.strip())
@@ -204,7 +204,7 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
     names = _target_names(context)
     if not names or os.path.basename(filename) not in names and not os.path.islink(filename):
         return False
-    path = project.normpath(filename)
+    path = sources.normpath(filename)
     return bool(context_for(path, mode).launches_for(path))
 
 
@@ -221,13 +221,13 @@ def _target_names(context: DeploymentContext) -> frozenset:
 def context_of_file(filename: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
     """The deployment context of the project holding ``filename`` (any path: its folder is
     resolved, once per folder, not the file itself; see :func:`context_for`)."""
-    folder = project.normpath(os.path.dirname(os.path.abspath(filename)))
+    folder = sources.normpath(os.path.dirname(os.path.abspath(filename)))
     return context_for(os.path.join(folder, os.path.basename(filename)), mode)
 
 
 def context_for(path: str, mode: str = CONTEXT_AUTO) -> DeploymentContext:
     """The deployment context of the project holding ``path`` (empty when ``mode`` is ``off``)."""
-    root = project.find_root(os.path.dirname(path))
+    root = sources.find_root(os.path.dirname(path))
     if mode == CONTEXT_OFF:
         return _with_options(DeploymentContext(root=root))
     return _with_options(get_context(root))
@@ -280,8 +280,8 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     Raises:
         RecursionError: for pathologically nested trees (callers turn it into a skip).
     """
-    path = project.normpath(filename)
-    root = project.find_root(os.path.dirname(path))
+    path = sources.normpath(filename)
+    root = sources.find_root(os.path.dirname(path))
     enter_project(root)
     # test-module detection looks only at the path inside the project (``/tmp/tests/proj/app.py``
     # is not a test module of ``proj``)

@@ -757,7 +757,7 @@ def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
     collector.block(tree.body, Where())
     collector.finish()
     facts.shadowing = list(_shadowing(tree, collector))
-    facts.is_test_file = _is_test_path(filename)
+    facts.is_test_file = is_test_path(filename)
     return facts
 
 
@@ -772,7 +772,7 @@ def _bound_names(target: ast.expr) -> List[ast.Name]:
     return []
 
 
-def _is_test_path(filename: str) -> bool:
+def is_test_path(filename: str) -> bool:
     parts = filename.replace("\\", "/").split("/")
     base = parts[-1]
     if base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py":

@@ -26,43 +26,25 @@ from __future__ import annotations
 
 import argparse
 import ast
-import codecs
 import contextlib
 import difflib
-import io
 import os
-import re
-import stat
 import sys
-import tempfile
-import tokenize
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from . import config as config_mod
-from . import project
-from .engine import CONTEXT_AUTO, analyze_module, clear_caches, forget_derived, might_matter
+from . import project, sources
+from .engine import CONTEXT_AUTO, clear_caches, forget_derived, might_matter
+from .fixable import Applied, current_text, fixable_findings, is_selected  # noqa: F401 - the fixer's API
 from .model import Finding
 from .session import current
+from .sources import Source, decode, encode, iter_python_files, relative_path, write_atomic  # noqa: F401 - the fixer's API
 
 #: Most fix rounds on one file (each round applies one fix and re-analyses).
 MAX_PASSES = 50
 SAFE = "safe"
 UNSAFE = "unsafe"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-@dataclass
-class Applied:
-    """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding, and
-    ``others``: the normalised paths of the other files it edited (``Change.edits``)."""
-
-    path: str
-    code: str
-    safety: str
-    description: str
-    line: int
-    others: Tuple[str, ...] = ()
 
 
 @dataclass
@@ -88,98 +70,6 @@ class FixReport:
     covered: List[Tuple[str, str, int]] = field(default_factory=list)
     #: normalised path -> key of ``changed`` for the Python files (a file named two ways is one file)
     keys: Dict[str, str] = field(default_factory=dict, repr=False)
-
-
-# ---- source text: encoding, BOM, newlines -------------------------------------------------------
-@dataclass
-class Source:
-    """A Python file's text and how to write it back (``encoding`` includes ``-sig`` for a BOM)."""
-
-    text: str
-    encoding: str
-
-
-def decode(data: bytes) -> Source:
-    """Decode Python source bytes as Python does (BOM, PEP 263 coding cookie, else UTF-8).
-
-    Raises:
-        SyntaxError: invalid or conflicting coding cookie; UnicodeDecodeError: bytes invalid in the
-        encoding; LookupError: unknown encoding.
-    """
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    return Source(data.decode(encoding), encoding)
-
-
-def encode(source: Source, text: str) -> bytes:
-    """Encode ``text`` back the way ``source`` was read (a BOM stays, a cookie's codec is used)."""
-    return text.encode(source.encoding)
-
-
-def current_text(path: str) -> Optional[str]:
-    """The text of a Python file as this fix run holds it: the text in ``Session.overrides`` (the
-    module being fixed, a pending edit of another file, or with ``--diff`` every file the run has
-    changed), else the file decoded as Python does (:func:`decode`).
-
-    Args:
-        path: absolute, normalised path.
-    Returns:
-        The text, or None when the file cannot be read or decoded.
-    """
-    held = current().overrides.get(path)
-    if held is not None:
-        return held
-    try:
-        with open(path, "rb") as handle:
-            return decode(handle.read()).text
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
-        return None
-
-
-def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    """True when ``code`` passes ``--select`` (empty: all) and ``--ignore`` (code prefixes)."""
-    if select and not any(code.startswith(s) for s in select):
-        return False
-    return not any(code.startswith(s) for s in ignore)
-
-
-def _noqa(lines: List[str], finding: Finding) -> bool:
-    from .cli import is_noqa
-
-    line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-    return is_noqa(line, finding.code)
-
-
-def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
-                     ignore: Sequence[str] = (), on_disk: bool = False) -> List[Finding]:
-    """Findings of the module ``text`` that ``fix`` would consider (selected, not ``# noqa``).
-
-    ``text`` stands for the file in ``Session.overrides`` while it is analysed, unless ``on_disk``
-    says it is the file's text on disk (then the file's scan is cached as ``check`` caches it).
-
-    The copy of a deployment-file finding mapped onto the module (``from_deployment``) is kept only
-    for the codes of :data:`flake8_flask_deploy.fixes.MAPPED_FINDINGS` (FDP011: the module fix adds
-    ``ProxyFix``); the others are the deployment-file rewrites' (FDP004, FDP005).
-
-    Raises:
-        SyntaxError, ValueError: ``text`` does not parse (only asked of a text that passes
-            :func:`~flake8_flask_deploy.engine.might_matter`: one no rule can fire on is not parsed).
-    """
-    from .fixes import MAPPED_FINDINGS
-
-    if not might_matter(text, path, mode):
-        return []  # no rule can fire: not even parsed (as in ``check``)
-    tree = ast.parse(text, filename=path)
-    lines = _LINE_BREAK.split(text)
-    norm = project.normpath(path)
-    if on_disk:
-        found = analyze_module(tree, path, mode)
-    else:
-        with current().holding({norm: text}):  # the project index sees the text being fixed, not the file
-            found = analyze_module(tree, path, mode)
-    return [f for f in found if is_selected(f.code, select, ignore) and not _noqa(lines, f)
-            and (not f.from_deployment or f.code in MAPPED_FINDINGS)]
 
 
 def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
@@ -222,7 +112,7 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
     applied: List[Applied] = []
     problems: List[str] = []
     unsafe_available = 0
-    norm = project.normpath(path)
+    norm = sources.normpath(path)
     refused = set()
     for _ in range(MAX_PASSES):
         on_disk = text == disk_text and norm not in current().overrides
@@ -270,7 +160,7 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
             bad = _unparsable(new_text, path, edits)
             if bad is not None:
                 refused.add(key)
-                where = "" if bad == path else " in " + os.path.relpath(bad, project.find_root(os.path.dirname(norm)))
+                where = "" if bad == path else " in " + os.path.relpath(bad, sources.find_root(os.path.dirname(norm)))
                 problems.append(f"{finding.code} fix at line {finding.line} gave code that does not parse{where}; "
                                 f"skipped")
                 continue
@@ -295,7 +185,7 @@ def _edits(change) -> Dict[str, str]:
     """The edits of ``change`` to other files that change them (normalised path -> new text)."""
     out = {}
     for other, new in change.edits.items():
-        other = project.normpath(other)
+        other = sources.normpath(other)
         if new != current_text(other):
             out[other] = new
     return out
@@ -323,7 +213,6 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
     """
     import libcst as cst
 
-    from .cli import iter_python_files
     from .fixes import FixContext, module_fix
 
     safeties: Dict[Tuple[str, str, int], str] = {}
@@ -341,7 +230,7 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
         deployment.fix_deployments(paths, report, True, select, ignore, write=False)
         done = [(item.path, item.code, item.line) for item in report.applied] + report.covered
         for path, code, line in done:
-            key = (project.normpath(path), code, line)
+            key = (sources.normpath(path), code, line)
             note(key, UNSAFE)
             deployment_sites.add(key)
     for path in iter_python_files(paths):
@@ -356,12 +245,12 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
         except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, cst.ParserSyntaxError,
                 RecursionError):
             continue
-        norm = project.normpath(path)
+        norm = sources.normpath(path)
         facts = project.complete_facts(tree, path)
         ctx = FixContext(norm, text, module, tree, facts, findings[0])
         for finding in findings:
             key = (norm, finding.code, finding.line)
-            if finding.related is not None and (project.normpath(finding.related.path), finding.code,
+            if finding.related is not None and (sources.normpath(finding.related.path), finding.code,
                                                 finding.related.line) in deployment_sites:
                 note(key, UNSAFE)
             fixer = module_fix(finding.code)
@@ -376,7 +265,7 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
                 note(key, change.safety)
                 if finding.from_deployment and finding.related is not None:
                     # the deployment-file line the mapped copy stands for is fixed by the same rewrite
-                    note((project.normpath(finding.related.path), finding.code, finding.related.line), change.safety)
+                    note((sources.normpath(finding.related.path), finding.code, finding.related.line), change.safety)
     return safeties
 
 
@@ -399,45 +288,15 @@ def mark_fixable(findings: Sequence[Finding], paths: Sequence[str], mode: str = 
     keys = {key for key, safety in safeties.items() if unsafe or safety == SAFE}
     out = []
     for f in findings:
-        key = (project.normpath(f.path), f.code, f.line)
+        key = (sources.normpath(f.path), f.code, f.line)
         fixable = key in keys
         if not fixable and f.related is not None:
-            fixable = (project.normpath(f.related.path), f.code, f.related.line) in keys
+            fixable = (sources.normpath(f.related.path), f.code, f.related.line) in keys
         out.append(replace(f, fixable=fixable))
     return out
 
 
 # ---- files -------------------------------------------------------------------------------------
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace the file at ``path`` with ``data`` atomically, keeping its permission bits.
-
-    A temporary file is written in the same folder (same file system) and moved over the target
-    with :func:`os.replace`; a symlink is followed (its target is replaced).
-
-    Raises:
-        OSError: the file is read-only (no user write bit) or cannot be written.
-    """
-    target = os.path.realpath(path)
-    st = os.stat(target)
-    if not st.st_mode & stat.S_IWUSR:
-        raise PermissionError(f"{path} is read-only")
-    folder = os.path.dirname(target)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".fdp-tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
              ignore: Sequence[str]) -> List[str]:
     """Fix one Python file into ``report`` (never raises for bad input; see module docstring).
@@ -452,7 +311,7 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
         the keys of ``report.changed`` this call set: the file's own (as given, or as first
         recorded) and those of the other files it edited (normalised paths). Nothing is written.
     """
-    norm = project.normpath(path)
+    norm = sources.normpath(path)
     key = report.keys.get(norm, path)
     from_disk = key not in report.changed
     if not from_disk:
@@ -543,7 +402,6 @@ def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = Fal
     Returns:
         FixReport. Never raises for bad input.
     """
-    from .cli import iter_python_files
 
     report = FixReport()
     clear_caches()
@@ -594,7 +452,7 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
             before, count = dict(report.changed), len(report.applied)
             keys = fix_file(path, report, mode, unsafe, select, ignore)
             for key in keys:
-                norm = project.normpath(key)
+                norm = sources.normpath(key)
                 old, new = report.changed[key]
                 if not write:
                     shown.setdefault(norm, overrides.get(norm))
@@ -609,11 +467,11 @@ def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe
                     else:
                         del report.changed[key]
                     # the fixes of this file that needed it are not applied (those of other files stay)
-                    own = norm == project.normpath(path)
+                    own = norm == sources.normpath(path)
                     report.applied[count:] = [a for a in report.applied[count:] if norm not in a.others
                                               and not (own and a.path == norm and not a.others)]
             if keys:
-                forget_derived(project.normpath(key) for key in keys)  # others' facts may depend on these
+                forget_derived(sources.normpath(key) for key in keys)  # others' facts may depend on these
     finally:
         current().restore(shown)
         if shown:
@@ -628,18 +486,12 @@ def unified_diff(path: str, old: bytes, new: bytes) -> str:
         except (SyntaxError, UnicodeDecodeError, LookupError):
             return data.decode("utf-8", "replace").splitlines(keepends=True)
 
-    rel = _rel(path)
+    rel = relative_path(path)
     out = difflib.unified_diff(text(old), text(new), f"a/{rel}", f"b/{rel}")
     lines = []
     for line in out:
         lines.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(lines)
-
-
-def _rel(path: str) -> str:
-    from .output import _relative
-
-    return _relative(path)
 
 
 # ---- command line ------------------------------------------------------------------------------
@@ -657,16 +509,16 @@ def run_fix(args: argparse.Namespace) -> int:
             return 2
     report = fix_paths(args.paths, mode, unsafe, select, ignore, write=not args.diff)
     for path, message in sorted(set(options.warnings + report.warnings)):
-        print(f"warning: {_rel(path)}: {message}", file=sys.stderr)
+        print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)
     for path, message in report.errors:
-        print(f"error: {_rel(path)}: {message}", file=sys.stderr)
+        print(f"error: {relative_path(path)}: {message}", file=sys.stderr)
     info = sys.stderr if args.diff else sys.stdout
     if args.diff:
         for path, (old, new) in report.changed.items():
             sys.stdout.write(unified_diff(path, old, new))
     else:
         for item in report.applied:
-            print(f"{_rel(item.path)}:{item.line}: {item.code} [{item.safety}] {item.description}", file=info)
+            print(f"{relative_path(item.path)}:{item.line}: {item.code} [{item.safety}] {item.description}", file=info)
     for note in report.notes:
         print(f"note: {note}", file=info)
     verb = "Would fix" if args.diff else "Fixed"

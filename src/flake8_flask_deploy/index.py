@@ -41,9 +41,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
-from . import project
-from .facts import ROUTE_METHODS, ModuleFacts, collect
-from .facts import dotted_name
+from . import project, sources
+from .facts import ROUTE_METHODS, ModuleFacts, collect, dotted_name, is_main_guard, is_test_path
+from .inference import infer_kind
 from .model import Spot
 from .session import FILE, MODULE, PROJECT, current
 
@@ -227,9 +227,7 @@ class ModuleScan:
 
     @property
     def is_test(self) -> bool:
-        from .facts import _is_test_path
-
-        return _is_test_path(self.path)
+        return is_test_path(self.path)
 
     def imports_in(self, scope: str) -> Dict[str, ImportRef]:
         """Imported names visible in ``scope``: the scope's own imports over the module's."""
@@ -252,7 +250,8 @@ class ModuleScan:
         return None
 
 
-def _str(expr: Optional[ast.AST]) -> Optional[str]:
+def string_constant(expr: Optional[ast.AST]) -> Optional[str]:
+    """The value of a string literal, or None for any other expression."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
     return None
@@ -274,7 +273,7 @@ def _subscript_key(target: ast.Subscript) -> Optional[str]:
     key = target.slice
     if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
         key = key.value  # type: ignore[attr-defined]
-    return _str(key)
+    return string_constant(key)
 
 
 class _Scanner:
@@ -308,8 +307,6 @@ class _Scanner:
     def stmt(self, stmt: ast.stmt, ctx: Ctx) -> None:  # noqa: C901 - one dispatch by node type
         s = self.s
         if isinstance(stmt, ast.If):
-            from .facts import is_main_guard
-
             kind = is_main_guard(stmt.test) if ctx.scope == "" else None
             self.exprs(stmt.test, ctx)
             if kind is not None:
@@ -459,7 +456,7 @@ class _Scanner:
             for kw in dec.keywords:
                 if kw.arg == "endpoint":
                     explicit = True
-                    endpoint = _str(kw.value)
+                    endpoint = string_constant(kw.value)
                     how = "endpoint="
                 elif kw.arg is None:
                     explicit = True  # **options may hold an endpoint
@@ -523,14 +520,14 @@ class _Scanner:
             view_name = view.id
         elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
             identity = (id(view),)  # each as_view() call makes a new function
-            name = _str(view.args[0]) if view.args else None
+            name = string_constant(view.args[0]) if view.args else None
             view_name = name
             if not (explicit and endpoint_expr is not None and not _is_none(endpoint_expr)):
                 endpoint, how = name, "as_view name"
                 explicit = True
                 endpoint_expr = None
         if endpoint_expr is not None and not _is_none(endpoint_expr):
-            endpoint = _str(endpoint_expr)
+            endpoint = string_constant(endpoint_expr)
         elif not explicit or _is_none(endpoint_expr):
             if isinstance(view, ast.Name):
                 endpoint, how = view.id, "name"
@@ -685,7 +682,7 @@ class _Scanner:
         pairs: List[Tuple[Optional[str], ast.expr]] = [(kw.arg, kw.value) for kw in node.keywords]
         for arg in node.args[:1]:
             if isinstance(arg, ast.Dict):
-                pairs += [(_str(k), v) for k, v in zip(arg.keys, arg.values)]
+                pairs += [(string_constant(k), v) for k, v in zip(arg.keys, arg.values)]
             elif isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "dict":
                 pairs += [(kw.arg, kw.value) for kw in arg.keywords]
             else:
@@ -997,10 +994,10 @@ class ProjectIndex:
     def __init__(self, root: str) -> None:
         self.root = root
         self.modules: Dict[str, ModuleEntry] = {}
-        for rel in project.python_files(root):
+        for rel in sources.python_files(root):
             path = os.path.join(root, rel)
             if os.path.islink(path):  # the walk follows no folder link: only a file can be one
-                path = project.normpath(path)
+                path = sources.normpath(path)
             data = _read_module(path)  # the fixer's text for a file it holds (``Session.overrides``)
             if data is not None:  # only what the entry learns from the bytes is kept (see :class:`ModuleEntry`)
                 self.modules[path] = ModuleEntry(path, _dotted_name(rel), data)
@@ -1061,9 +1058,7 @@ class ProjectIndex:
 
     def is_test(self, path: str) -> bool:
         rel = os.path.relpath(path, self.root)
-        from .facts import _is_test_path
-
-        return _is_test_path(rel)
+        return is_test_path(rel)
 
     def has_app(self) -> bool:
         """True when some non-test module creates a Flask app (``Flask(``/an app factory). Cached."""
@@ -1272,7 +1267,7 @@ def get_index(root: str) -> ProjectIndex:
     """The :class:`ProjectIndex` of ``root``, built on first call and cached for the session (a
     :data:`~flake8_flask_deploy.session.PROJECT` cache: dropped when files change or the run leaves
     the project)."""
-    root = project.normpath(root)
+    root = sources.normpath(root)
     store = current().cache("index.indexes", PROJECT)
     found = store.get(root)
     if found is None:
@@ -1282,7 +1277,7 @@ def get_index(root: str) -> ProjectIndex:
 
 def root_of(module) -> str:
     """The project root of a rule's ``ModuleContext`` (its deployment root, else discovered)."""
-    return module.root or project.find_root(os.path.dirname(module.path))
+    return module.root or sources.find_root(os.path.dirname(module.path))
 
 
 def consistent(path: str, facts: ModuleFacts) -> bool:
@@ -1360,8 +1355,6 @@ def infer_receiver(index: "ProjectIndex", path: str, node: Optional[ast.AST]) ->
     astroid is imported only here, on first need."""
     if node is None:
         return None
-    from .inference import infer_kind
-
     entry = index.modules.get(path)
     modname = entry.dotted[:-9] if entry and entry.dotted.endswith(".__init__") else (entry.dotted if entry else "")
     return infer_kind(path, node.lineno, node.col_offset, index.root, modname)  # type: ignore[attr-defined]
@@ -1380,7 +1373,7 @@ def deployment_mentions(index: "ProjectIndex", path: str) -> bool:
     wanted = [rel, os.path.basename(path), f"{base}:"]
     if "." in dotted:
         wanted.append(dotted)
-    for folder, files in project.walk_project(index.root):
+    for folder, files in sources.walk_project(index.root):
         for name in files:
             if name.endswith((".py", ".pyc", ".html", ".js", ".css", ".json", ".lock", ".txt", ".md", ".rst",
                               ".svg", ".png", ".jpg", ".ico", ".map", ".po", ".mo")):

@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
+from . import __version__, project, sources
+from .model import Finding
+from .rules import all_rules, get_rule
 from .session import FILE, current
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .cli import Report
-    from .model import Finding
+from .sources import decode, relative_path
 
 #: The project's home, SARIF ``informationUri``.
 HOME_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy"
@@ -30,17 +31,23 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 
 
-def _relative(path: str) -> str:
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
+@dataclass
+class Report:
+    """What a check run found: findings, warnings ``(path, message)``, files looked at."""
+
+    findings: List[Finding] = field(default_factory=list)
+    warnings: List[Tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+    roots: List[str] = field(default_factory=list)
+    hidden_fixes: int = 0  # findings only an unsafe fix rewrites (``fix --unsafe-fixes``)
 
 
-def format_text(report: "Report", show_fixes: bool = False) -> str:
+def format_text(report: Report, show_fixes: bool = False) -> str:
     """flake8-style lines ``path:line:col: CODE message`` (``[*]`` marks fixable ones)."""
     lines = []
     for f in report.findings:
         mark = "[*] " if show_fixes and f.fixable else ""
-        lines.append(f"{_relative(f.path)}:{f.line}:{f.col + 1}: {f.code} {mark}{f.message}")
+        lines.append(f"{relative_path(f.path)}:{f.line}:{f.col + 1}: {f.code} {mark}{f.message}")
     fixable = sum(1 for f in report.findings if f.fixable)
     if report.findings:
         tail = f"Found {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
@@ -54,21 +61,19 @@ def format_text(report: "Report", show_fixes: bool = False) -> str:
     return "\n".join(lines)
 
 
-def format_json(report: "Report", show_fixes: bool = False) -> str:
+def format_json(report: Report, show_fixes: bool = False) -> str:
     """A JSON object with ``findings`` and ``warnings`` (stable keys, for tools)."""
-    from .rules import get_rule
-
     items = []
     for f in report.findings:
         rule = get_rule(f.code)
         items.append({
             "code": f.code, "name": rule.name if rule else None, "message": f.message,
-            "path": _relative(f.path), "line": f.line, "column": f.col + 1,
+            "path": relative_path(f.path), "line": f.line, "column": f.col + 1,
             "end_line": f.end_line, "end_column": f.end_col + 1 if f.end_col is not None else None,
-            "related": {"path": _relative(f.related.path), "line": f.related.line} if f.related else None,
+            "related": {"path": relative_path(f.related.path), "line": f.related.line} if f.related else None,
             "fixable": f.fixable, "url": rule.docs_url if rule else None,
         })
-    warnings = [{"path": _relative(p), "message": m} for p, m in report.warnings]
+    warnings = [{"path": relative_path(p), "message": m} for p, m in report.warnings]
     return json.dumps({"findings": items, "warnings": warnings, "files": report.files}, indent=2)
 
 
@@ -100,7 +105,7 @@ def _utf16_column(path: str, line: int, byte_col: int) -> int:
 def _artifact(path: str) -> Dict[str, Any]:
     """``artifactLocation``: a URI relative to ``%SRCROOT%`` (the current directory), or an absolute
     ``file:`` URI for a file outside it."""
-    rel = _relative(path)
+    rel = relative_path(path)
     if os.path.isabs(rel):
         return {"uri": "file://" + quote(os.path.abspath(path).replace(os.sep, "/"))}
     return {"uri": quote(rel.replace(os.sep, "/")), "uriBaseId": SRCROOT}
@@ -144,7 +149,7 @@ def _replacements(old: str, new: str) -> List[Dict[str, Any]]:
     return out
 
 
-def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
+def _sarif_fixes(finding: Finding) -> List[Dict[str, Any]]:
     """The fix of a fixable Python finding as a SARIF ``fix`` (what ``flake8-flask-deploy fix`` would
     change for this finding alone), or ``[]``. Never raises: a fixer failure loses only the fix."""
     if not finding.fixable or not finding.path.endswith(".py") or finding.from_deployment:
@@ -154,8 +159,6 @@ def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
 
         import libcst as cst
 
-        from . import project
-        from .fix import decode
         from .fixes import FixContext, module_fix
 
         fixer = module_fix(finding.code)
@@ -165,7 +168,7 @@ def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
             text = decode(handle.read()).text
         tree = ast.parse(text, filename=finding.path)
         facts = project.complete_facts(tree, finding.path)
-        context = FixContext(project.normpath(finding.path), text, cst.parse_module(text), tree, facts, finding)
+        context = FixContext(sources.normpath(finding.path), text, cst.parse_module(text), tree, facts, finding)
         change = fixer(context)
         if change is None or change.module.code == text:
             return []
@@ -181,7 +184,7 @@ def _sarif_fixes(finding: "Finding") -> List[Dict[str, Any]]:
     }]
 
 
-def sarif_log(report: "Report") -> Dict[str, Any]:
+def sarif_log(report: Report) -> Dict[str, Any]:
     """The SARIF 2.1.0 log of a report, as a JSON-ready dict.
 
     One run; ``tool.driver.rules`` lists every registered rule (id, name, descriptions, ``helpUri``,
@@ -189,9 +192,6 @@ def sarif_log(report: "Report") -> Dict[str, Any]:
     deployment file carries that file's line in ``relatedLocations``; a finding located in a
     deployment file has it as its ``locations`` and the Python line it concerns as related.
     """
-    from . import __version__
-    from .rules import all_rules
-
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
     descriptors = []
@@ -244,7 +244,7 @@ def sarif_log(report: "Report") -> Dict[str, Any]:
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def format_sarif(report: "Report", show_fixes: bool = False) -> str:
+def format_sarif(report: Report, show_fixes: bool = False) -> str:
     """SARIF 2.1.0 JSON (see :func:`sarif_log`), for GitHub code scanning and other SARIF viewers."""
     return json.dumps(sarif_log(report), indent=2)
 
@@ -258,22 +258,22 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(report: "Report", show_fixes: bool = False) -> str:
+def format_github(report: Report, show_fixes: bool = False) -> str:
     """One ``::error file=…,line=…,col=…,title=FDP00x::message`` line per finding (GitHub shows them as
     annotations on the pull request) and ``::warning`` for files that could not be read."""
     lines = []
     for f in report.findings:
-        props = [f"file={_escape_property(_relative(f.path))}", f"line={f.line}", f"col={f.col + 1}"]
+        props = [f"file={_escape_property(relative_path(f.path))}", f"line={f.line}", f"col={f.col + 1}"]
         props.append(f"title={_escape_property(f.code)}")
         mark = "[*] " if show_fixes and f.fixable else ""
         lines.append(f"::error {','.join(props)}::{_escape_data(mark + f.message)}")
     for path, message in report.warnings:
-        lines.append(f"::warning file={_escape_property(_relative(path))}::{_escape_data(message)}")
+        lines.append(f"::warning file={_escape_property(relative_path(path))}::{_escape_data(message)}")
     return "\n".join(lines)
 
 
 # ---- GitLab Code Quality --------------------------------------------------------------------------
-def format_gitlab(report: "Report", show_fixes: bool = False) -> str:
+def format_gitlab(report: Report, show_fixes: bool = False) -> str:
     """GitLab Code Quality JSON: one issue per finding with ``description``, ``check_name`` (the rule
     code), ``fingerprint`` (stable across runs: rule, path and message without line numbers), ``severity``
     and ``location``; GitLab shows them in merge requests."""
@@ -282,7 +282,7 @@ def format_gitlab(report: "Report", show_fixes: bool = False) -> str:
     issues = []
     seen: Dict[str, int] = {}
     for f in report.findings:
-        path = _relative(f.path).replace(os.sep, "/")
+        path = relative_path(f.path).replace(os.sep, "/")
         message = re.sub(r"(\S):\d+\b", r"\1", f.message)  # "(Dockerfile:7 runs ...)": no line numbers
         base = hashlib.sha256(f"{f.code}\0{path}\0{message}".encode("utf-8")).hexdigest()
         seen[base] = seen.get(base, 0) + 1

@@ -11,6 +11,8 @@ import logging
 from typing import Any, Iterator, List, Sequence, Tuple
 
 from . import __version__
+from .engine import analyze_module, configure, might_matter
+from .session import new_session
 
 LOG = logging.getLogger(__name__)
 
@@ -69,9 +71,6 @@ class FlaskDeployChecker:
         """Take the parsed options and open the run's session with them (flake8 calls this once per
         run, before any file: a run in a long-lived process, as editors make, starts with no cache of
         the runs before it)."""
-        from .engine import configure
-        from .session import new_session
-
         new_session()
         cls.context_mode = getattr(options, "flask_deploy_context", "auto") or "auto"
         configure(
@@ -82,8 +81,6 @@ class FlaskDeployChecker:
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         """Yield ``(line, col, "FDP00x message", type)``; never raises into flake8."""
-        from .engine import analyze_module, might_matter
-
         if not isinstance(self.tree, ast.Module):
             return
         try:

@@ -8,106 +8,11 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .facts import IMPORT, AppBinding, ModuleFacts, Where, collect, detached
-from .session import FILE, LAYOUT, current
-
-#: Files whose presence marks a project root.
-ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
-#: Folders never searched for project files.
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "env",
-     ".env", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs"}
-)
-#: Most folders walked when looking for files in one project (a guard against walking a home folder).
-MAX_WALK_DIRS = 20000
-
-
-def normpath(path: str) -> str:
-    """Absolute, normalised path (symlinks resolved) used as the key of every cache (kept for the
-    session: a fix never creates or moves a file)."""
-    store = current().cache("project.normpath", LAYOUT)
-    found = store.get(path)
-    if found is None:
-        found = store[path] = os.path.realpath(os.path.abspath(path))
-    return found
-
-
-def find_root(directory: str) -> str:
-    """Return the nearest ancestor of ``directory`` (itself included) holding a root marker.
-
-    Args:
-        directory: absolute folder of the linted file.
-    Returns:
-        str: the root folder; ``directory`` itself when no ancestor has a marker.
-    """
-    store = current().cache("project.roots", LAYOUT)
-    found = store.get(directory)
-    if found is None:
-        found = store[directory] = _find_root(directory)
-    return found
-
-
-def _find_root(directory: str) -> str:
-    folder = directory
-    while True:
-        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return directory
-        folder = parent
-
-
-def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[str]]]:
-    """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS, hidden and build
-    folders and, unless ``nested`` is true, nested projects (a sub-folder with its own root marker:
-    its deployment files are its own), never following symlinks. Stops after :data:`MAX_WALK_DIRS`
-    folders. The walk of a project (``nested`` false) is done once per session: the deployment
-    context, the module list and the index all ask for it."""
-    if nested:
-        yield from _walk(root, True)
-        return
-    for folder, files in _project_walk(root):
-        yield folder, list(files)
-
-
-def _project_walk(root: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
-    store = current().cache("project.walks", LAYOUT)
-    found = store.get(root)
-    if found is None:
-        found = store[root] = tuple((folder, tuple(files)) for folder, files in _walk(root, False))
-    return found
-
-
-def _walk(root: str, nested: bool) -> Iterator[Tuple[str, List[str]]]:
-    count = 0
-    real_root = os.path.realpath(root)
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        count += 1
-        if count > MAX_WALK_DIRS:
-            return
-        dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
-            and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
-            and (nested or not _is_nested_root(os.path.join(folder, d)))
-        )
-        yield folder, sorted(f for f in files if not _links_out(os.path.join(folder, f), real_root))
-
-
-def _links_out(path: str, real_root: str) -> bool:
-    """True for a symlink whose target lies outside the project root (never read)."""
-    if not os.path.islink(path):
-        return False
-    target = os.path.realpath(path)
-    return target != real_root and not target.startswith(real_root + os.sep)
-
-
-def _is_nested_root(folder: str) -> bool:
-    """A sub-folder with a root marker of its own is another project (its deployment files are its own)."""
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+from .session import FILE, current
+from .sources import find_root, normpath, python_files
 
 
 def module_file(base: str, dotted: str) -> Optional[str]:
@@ -136,20 +41,6 @@ def find_file_by_suffix(root: str, rel: str) -> Optional[str]:
     if len(matches) == 1:
         return normpath(os.path.join(root, matches[0]))
     return None
-
-
-def python_files(root: str) -> Tuple[str, ...]:
-    """The ``.py`` files of the project ``root`` (paths relative to it), from its walk; kept for the session."""
-    store = current().cache("project.python_files", LAYOUT)
-    found = store.get(root)
-    if found is None:
-        out = []
-        for folder, files in walk_project(root):
-            for name in files:
-                if name.endswith(".py"):
-                    out.append(os.path.relpath(os.path.join(folder, name), root))
-        found = store[root] = tuple(out)
-    return found
 
 
 def dotted_to_file(root: str, dotted: str, bases: Tuple[str, ...] = ()) -> Optional[str]:

@@ -23,7 +23,7 @@ def get_context(root: str) -> DeploymentContext:
     (``check`` reads the contexts again after the modules) and is dropped when files change.
 
     Args:
-        root: absolute project root (see :func:`flake8_flask_deploy.project.find_root`).
+        root: absolute project root (see :func:`flake8_flask_deploy.sources.find_root`).
     Returns:
         DeploymentContext: never raises; unreadable files are listed in ``warnings``.
     """

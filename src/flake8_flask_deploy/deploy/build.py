@@ -13,17 +13,16 @@ import re
 import shlex
 from typing import Dict, List, Optional, Tuple, Union
 
-from .. import project
-from ..model import (FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, Bind, DeploymentContext, Launch,
-                     Location)
-from .commands import ParsedCommand, _bind, _parse_gunicorn, _split_target, parse_command
+from .. import project, sources
+from ..facts import string_value
+from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, Bind, DeploymentContext, Launch, Location
+from . import readers
+from .commands import ParsedCommand, parse_bind, parse_gunicorn, split_target, parse_command
 from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_config, read_uwsgi_ini, uwsgi_argv
 from .hostfiles import has_supervisor_programs, read_supervisor, read_systemd
 from .nginx import looks_like_nginx, read_nginx
 from .pyserve import waitress_serve
-from . import readers
-from .readers import (DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile,
-                      read_procfile)
+from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
 
 #: (glob on the file name, kind). Dockerfile names are matched case-sensitively like the others.
@@ -104,7 +103,7 @@ def reader_for(name: str):
 def find_deployment_files(root: str) -> List[str]:
     """Every deployment file under ``root`` (virtualenvs, VCS and build folders skipped), sorted."""
     found = []
-    for folder, files in project.walk_project(root):
+    for folder, files in sources.walk_project(root):
         for name in files:
             if kind_of(name, folder) is not None:
                 found.append(os.path.join(folder, name))
@@ -494,7 +493,7 @@ class _Builder:
         binds: List[Bind] = []
         if config is not None:
             known = {k: v for k, v in launch.env.items() if "$" not in v}
-            binds = [_bind(expand(b, known)) for b in config.binds]
+            binds = [parse_bind(expand(b, known)) for b in config.binds]
             if config.reload and "reload" not in launch.options:
                 launch.options["reload"] = "true"
                 launch.options["reload_line"] = str(config.lines.get("reload", 1))
@@ -507,7 +506,7 @@ class _Builder:
                     launch.env[key] = value
                     launch.env_sources[key] = Location(config_path or "", config.lines.get("raw_env", 1))
             if config.wsgi_app and not launch.module:
-                module, attr = _split_target(config.wsgi_app)
+                module, attr = split_target(config.wsgi_app)
                 if module:
                     launch.module, launch.attr = module, attr or "application"
                     launch.options["target_line"] = str(config.lines.get("wsgi_app", 1))
@@ -515,7 +514,7 @@ class _Builder:
         cmd_args = launch.env.get("GUNICORN_CMD_ARGS")
         if cmd_args:
             try:
-                extra = _parse_gunicorn(["gunicorn"], shlex.split(cmd_args), {})
+                extra = parse_gunicorn(["gunicorn"], shlex.split(cmd_args), {})
             except ValueError:
                 extra = None
             if extra is not None:
@@ -585,8 +584,6 @@ class _Builder:
         facts = project.facts_of_file(launch.script)
         if facts is None:
             return
-        from ..facts import string_value
-
         runs = [r for r in facts.runs if facts.region_of(r.where) in ("import", "guard")
                 and facts.is_app(r.receiver, r.where.scope)]
         if len(runs) != 1 or runs[0].star_kwargs:
@@ -731,10 +728,10 @@ def _resolve_script(script: str, bases: Tuple[str, ...], root: str) -> Optional[
             for base in bases + (root,):
                 candidate = os.path.join(base, tail)
                 if os.path.isfile(candidate):
-                    return project.normpath(candidate)
+                    return sources.normpath(candidate)
         return project.find_file_by_suffix(root, parts[-1]) if parts else None
     for base in bases + (root,):
         candidate = os.path.join(base, script)
         if os.path.isfile(candidate):
-            return project.normpath(candidate)
+            return sources.normpath(candidate)
     return project.find_file_by_suffix(root, script)

@@ -137,7 +137,7 @@ def _parse_simple(argv: List[str], env: Dict[str, str]) -> Optional[ParsedComman
     if prog == "flask":
         return _parse_flask(argv, rest, env)
     if prog == "gunicorn":
-        return _parse_gunicorn(argv, rest, env)
+        return parse_gunicorn(argv, rest, env)
     if prog in ("waitress-serve", "waitress"):
         return _parse_waitress(argv, rest, env)
     if prog in ("uwsgi", "uwsgi-core"):
@@ -158,7 +158,7 @@ def _parse_python(argv: List[str], rest: List[str], env: Dict[str, str]) -> Opti
             if module == "flask":
                 return _parse_flask(argv, tail, env)
             if module == "gunicorn":
-                return _parse_gunicorn(argv, tail, env)
+                return parse_gunicorn(argv, tail, env)
             if module == "waitress":
                 return _parse_waitress(argv, tail, env)
             if module in ("pip", "pytest", "unittest", "venv", "http.server", "alembic", "celery"):
@@ -178,7 +178,9 @@ def _parse_python(argv: List[str], rest: List[str], env: Dict[str, str]) -> Opti
     return None
 
 
-def _split_target(target: str) -> Tuple[Optional[str], Optional[str]]:
+def split_target(target: str) -> Tuple[Optional[str], Optional[str]]:
+    """Split a WSGI target ``module:attr`` (``pkg.wsgi:app``, ``app.py``, ``'app:create_app()'``)
+    into ``(module, attr)``; either may be None. https://docs.gunicorn.org/en/stable/run.html"""
     module, _, attr = target.partition(":")
     module = module.strip()
     if module.endswith(".py"):
@@ -233,7 +235,7 @@ def _parse_flask(argv: List[str], rest: List[str], env: Dict[str, str]) -> Optio
         elif word == "--reload":
             options["reload"] = "true"
         j += 1
-    module, attr = _split_target(app) if app else (None, None)
+    module, attr = split_target(app) if app else (None, None)
     if app and module is None:
         module, attr = None, None
     return ParsedCommand(
@@ -249,7 +251,10 @@ _GUNICORN_FLAGS = frozenset(
 )
 
 
-def _parse_gunicorn(argv: List[str], rest: List[str], env: Dict[str, str]) -> Optional[ParsedCommand]:
+def parse_gunicorn(argv: List[str], rest: List[str], env: Dict[str, str]) -> Optional[ParsedCommand]:
+    """The gunicorn command ``argv`` (``rest``: the words after it; ``env``: its environment) as a
+    :class:`ParsedCommand` (target, binds, options), or None when it names no target.
+    Options: https://docs.gunicorn.org/en/stable/settings.html"""
     binds: List[Bind] = []
     options: Dict[str, str] = {}
     chdir = None
@@ -275,7 +280,7 @@ def _parse_gunicorn(argv: List[str], rest: List[str], env: Dict[str, str]) -> Op
             continue
         i += consumed
         if key in ("-b", "--bind"):
-            binds.append(_bind(value))
+            binds.append(parse_bind(value))
         elif key in ("--chdir",):
             chdir = value
         elif key in ("-c", "--config"):
@@ -284,7 +289,7 @@ def _parse_gunicorn(argv: List[str], rest: List[str], env: Dict[str, str]) -> Op
             options["reload"] = "true"
         elif key in ("-w", "--workers"):
             options["workers"] = value
-    module, attr = _split_target(target) if target else (None, None)
+    module, attr = split_target(target) if target else (None, None)
     return ParsedCommand(
         GUNICORN, list(argv), module=module, attr=attr or ("application" if module else None), binds=tuple(binds),
         env=dict(env), host_given=bool(binds), chdir=chdir, options=options,
@@ -314,14 +319,14 @@ def _parse_waitress(argv: List[str], rest: List[str], env: Dict[str, str]) -> Op
             i += 1
             continue
         if key == "--listen":
-            binds.append(_bind(value))
+            binds.append(parse_bind(value))
         elif key == "--host":
             host = value
         elif key == "--port":
             port = value
     if host is not None or port is not None:
         binds.append(Bind(_host(host) if host is not None else "0.0.0.0", port))
-    module, attr = _split_target(target) if target else (None, None)
+    module, attr = split_target(target) if target else (None, None)
     attr = attr or ("application" if module else None)
     return ParsedCommand(WAITRESS, list(argv), module=module, attr=attr, binds=tuple(binds), env=dict(env),
                          host_given=bool(binds), options=options)
@@ -344,9 +349,9 @@ def _parse_uwsgi(argv: List[str], rest: List[str], env: Dict[str, str]) -> Optio
             key, value = word, "true"
             i += 1
         if key in ("--http", "--http-socket", "--https", "--socket", "-s", "--uwsgi-socket"):
-            binds.append(_bind(value))
+            binds.append(parse_bind(value))
         elif key in ("--module", "-w", "--wsgi"):
-            module, attr = _split_target(value)
+            module, attr = split_target(value)
         elif key == "--callable":
             attr = value
         elif key == "--wsgi-file":
@@ -371,7 +376,7 @@ def _host(host: Optional[str]) -> Optional[str]:
     return host
 
 
-def _bind(value: str) -> Bind:
+def parse_bind(value: str) -> Bind:
     """Parse a gunicorn/uWSGI/waitress address: ``HOST:PORT``, ``[::1]:80``, ``:8000``, ``unix:/x``."""
     value = value.strip()
     if value.startswith("unix:") or value.startswith("/") or value.endswith(".sock"):

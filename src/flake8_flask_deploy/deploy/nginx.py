@@ -13,7 +13,8 @@ A file that is only a fragment (a ``server { }`` block for ``sites-available/``)
 """
 from __future__ import annotations
 
-import io
+import os
+import tempfile
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -32,52 +33,28 @@ def looks_like_nginx(text: str) -> bool:
 def parse_nginx(text: str, path: str) -> List[dict]:
     """Parse nginx text into crossplane's directive dicts (``directive``, ``args``, ``line``, ``block``).
 
-    Uses crossplane's lexer on the text already read (includes are not followed).
+    The text already read (the fixer's, with ``fix --diff``) is handed to crossplane's public
+    ``parse`` through a temporary file; ``include`` is not followed (``single=True``) and the
+    directives are not checked against nginx's modules (the file may use any module). Comments are
+    left out. https://github.com/nginxinc/crossplane#crossplane-parse
 
     Raises:
         DeployFileError: unbalanced braces or an unterminated directive.
     """
-    from crossplane.errors import NgxParserBaseException
+    import crossplane
 
+    handle, tmp = tempfile.mkstemp(suffix=".conf", prefix=".fdp-nginx-")
     try:
-        from crossplane.lexer import _balance_braces, _lex_file_object
-
-        tokens = iter(list(_balance_braces(_lex_file_object(io.StringIO(text)), path)))
-    except NgxParserBaseException as exc:
-        raise DeployFileError(f"is not a valid nginx config ({exc.strerror}, line {exc.lineno})") from exc
-    except ImportError:  # pragma: no cover - crossplane's private lexer moved: let it read the file
-        import crossplane
-
-        payload = crossplane.parse(path, single=True, check_ctx=False, check_args=False)
-        if payload["errors"]:
-            error = payload["errors"][0]
-            raise DeployFileError(f"is not a valid nginx config ({error['error']})")
-        return payload["config"][0]["parsed"] if payload["config"] else []
-    return _block(tokens)
-
-
-def _block(tokens) -> List[dict]:
-    out: List[dict] = []
-    for token, line, quoted in tokens:
-        if token == "}" and not quoted:
-            return out
-        if token.startswith("#") and not quoted:
-            continue
-        stmt: dict = {"directive": token, "line": line, "args": []}
-        for arg, _, arg_quoted in tokens:
-            if arg in (";", "{", "}") and not arg_quoted:
-                if arg == "{":
-                    stmt["block"] = _block(tokens)
-                elif arg == "}":
-                    out.append(stmt)
-                    return out
-                break
-            if not (arg.startswith("#") and not arg_quoted):
-                stmt["args"].append(arg)
-        else:
-            raise DeployFileError(f"is not a valid nginx config (directive {token!r} on line {line} has no end)")
-        out.append(stmt)
-    return out
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        payload = crossplane.parse(tmp, single=True, check_ctx=False, check_args=False, catch_errors=True)
+    finally:
+        os.unlink(tmp)
+    if payload["errors"]:
+        error = payload["errors"][0]
+        message = str(error.get("error", "")).replace(tmp, os.path.basename(path))
+        raise DeployFileError(f"is not a valid nginx config ({message})")
+    return payload["config"][0]["parsed"] if payload["config"] else []
 
 
 def read_nginx(path: str, text: str) -> List[Proxy]:

@@ -13,7 +13,7 @@ from typing import List, Optional, Tuple
 
 from ..model import Bind
 from ..session import PROJECT, current
-from .commands import _bind
+from .commands import parse_bind
 
 
 def waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
@@ -70,7 +70,7 @@ def _binds(call: ast.Call) -> Tuple[Bind, ...]:
         value = _const(listen)
         if value is None:
             return (Bind("?", "?"),)
-        return tuple(_bind(v) for v in value.split())
+        return tuple(parse_bind(v) for v in value.split())
     host = kwargs.get("host")
     port = kwargs.get("port")
     out: List[Bind] = [Bind(_const(host) or "?" if host is not None else "0.0.0.0",

@@ -13,7 +13,7 @@ import re
 import sys
 from typing import Any, Dict, List, Optional
 
-from .. import project
+from .. import sources
 from ..model import Bind, DeploymentContext, Launch, Location, Proxy
 from . import get_context
 from .matching import proxies_to
@@ -34,7 +34,7 @@ def run_context(args: argparse.Namespace) -> int:
         print(f"error: {args.path}: no such file or folder", file=sys.stderr)
         return 2
     folder = path if os.path.isdir(path) else os.path.dirname(path)
-    root = project.find_root(project.normpath(folder))
+    root = sources.find_root(sources.normpath(folder))
     context = get_context(root)
     out = json.dumps(to_json(context), indent=2) if args.format == "json" else to_text(context)
     try:
@@ -67,7 +67,7 @@ def _shown_value(key: str, value: str) -> str:
     return "***" if SECRET_NAME.search(key) and value else value
 
 
-def _bind(bind: Bind) -> str:
+def parse_bind(bind: Bind) -> str:
     if bind.host == "unix":
         return f"unix:{bind.port or '?'}"
     host = bind.host if bind.host is not None else "(default)"
@@ -88,7 +88,7 @@ def launch_json(launch: Launch, context: DeploymentContext) -> Dict[str, Any]:
         "module": launch.module,
         "attr": launch.attr,
         "target": _rel(launch.target_path, root),
-        "binds": [_bind(b) for b in launch.binds],
+        "binds": [parse_bind(b) for b in launch.binds],
         "bind_default": launch.bind_default,
         "env": {k: {"value": _shown_value(k, v), "set_at": _loc(launch.env_location(k), root)}
                 for k, v in sorted(launch.env.items())},
@@ -108,7 +108,7 @@ def proxy_json(proxy: Proxy, context: DeploymentContext) -> Dict[str, Any]:
         "protocol": proxy.protocol,
         "target": proxy.target,
         "upstream": proxy.upstream,
-        "addresses": [_bind(a) for a in proxy.addresses],
+        "addresses": [parse_bind(a) for a in proxy.addresses],
         "headers": list(proxy.headers),
         "listen": list(proxy.listen),
         "production": proxy.production,

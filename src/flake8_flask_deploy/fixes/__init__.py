@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
 
@@ -23,14 +22,15 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..facts import ModuleFacts
+from ..fixable import MAPPED_FINDINGS
 from ..model import Finding
+from ..sources import LINE_BREAK
 
 SAFE = "safe"
 UNSAFE = "unsafe"
 
 N = TypeVar("N", bound=cst.CSTNode)
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -75,7 +75,7 @@ class FixContext:
         self.tree = tree
         self.facts = facts
         self.finding = finding
-        self.lines = _LINE_BREAK.split(text)
+        self.lines = LINE_BREAK.split(text)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self.positions = wrapper.resolve(PositionProvider)
         self._starts: Dict[Tuple[int, int], List[cst.CSTNode]] = {}
@@ -233,12 +233,6 @@ _MODULES = {"FDP001": "fdp001", "FDP002": "fdp002", "FDP003": "fdp003", "FDP004"
             "FDP013": "fdp013",
             "FDP009": "fdp009",
             "FDP007": "fdp007", "FDP011": "fdp011"}
-
-
-#: Codes whose module fix also rewrites the copy of a deployment-file finding that the engine maps
-#: onto the served module (``Finding.from_deployment``). Every other mapped copy is left to the
-#: deployment-file rewrites of :mod:`.deployment` (FDP004, FDP005) and never offered to ``fix(ctx)``.
-MAPPED_FINDINGS = frozenset({"FDP011"})
 
 
 def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:

@@ -26,10 +26,14 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from .. import project
+from .. import project, sources
 from ..deploy import get_context
 from ..deploy.commands import parse_command, split_shell
+from ..engine import clear_caches, launch_findings
+from ..facts import string_value
+from ..fixable import Applied, fixable_findings, is_selected
 from ..model import FLASK_RUN, GUNICORN, WERKZEUG_SCRIPT, Launch, is_loopback_host
+from ..sources import decode, write_atomic
 
 ALL = "0.0.0.0"  # noqa: S104  # nosec B104
 _SAFE_WORD = re.compile(r"^[\w@%+=:,./${}-]+$")
@@ -65,8 +69,9 @@ def _newline_of(line: str) -> str:
 
 
 def _dockerfile_site(text: str, line: int) -> Optional[CommandSite]:
-    from dockerfile_parse import DockerfileParser
     import io
+
+    from dockerfile_parse import DockerfileParser
 
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")))
     lines = _split_lines(text)
@@ -268,7 +273,6 @@ def _script_target(launch: Launch, site_argv: List[str], run_receiver: str, port
 def _port_of_run(run, facts, launch: Launch, procfile: bool) -> Optional[str]:
     import ast
 
-    from ..facts import string_value
 
     if procfile:
         return "$PORT"
@@ -295,7 +299,6 @@ def _port_of_run(run, facts, launch: Launch, procfile: bool) -> Optional[str]:
 
 def _script_plan(launch: Launch, select, ignore, mode_select) -> Optional[Tuple[object, object]]:
     """The FDP004 finding on the module a ``python`` launch runs, with its RunCall."""
-    from ..fix import decode, fixable_findings
 
     import ast
 
@@ -361,13 +364,11 @@ def fix_deployments(paths: Sequence[str], report, unsafe: bool, select: Sequence
     Results go into ``report`` (a :class:`~flake8_flask_deploy.fix.FixReport`): applied fixes,
     changed files (old and new bytes), notes, errors; unsafe fixes not applied are counted.
     """
-    from ..engine import clear_caches, launch_findings
-    from ..fix import Applied, is_selected, write_atomic
 
     roots = []
     for path in paths:
-        norm = project.normpath(path)
-        root = project.find_root(norm if os.path.isdir(norm) else os.path.dirname(norm))
+        norm = sources.normpath(path)
+        root = sources.find_root(norm if os.path.isdir(norm) else os.path.dirname(norm))
         if root not in roots:
             roots.append(root)
     for root in roots:
@@ -475,7 +476,7 @@ _GUNICORN_REQ = re.compile(r"^\s*gunicorn\b", re.IGNORECASE | re.MULTILINE)
 
 def _require_gunicorn(deploy_path: str, report, write: bool, write_atomic) -> None:
     folder = os.path.dirname(deploy_path)
-    root = project.find_root(folder)
+    root = sources.find_root(folder)
     for candidate in (os.path.join(folder, "requirements.txt"), os.path.join(root, "requirements.txt")):
         if os.path.isfile(candidate):
             break

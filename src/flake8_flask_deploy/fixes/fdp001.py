@@ -21,8 +21,8 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from . import SAFE, UNSAFE, Change, FixContext
 from ..facts import is_main_guard
+from . import SAFE, UNSAFE, Change, FixContext
 
 
 def fix(ctx: FixContext) -> Optional[Change]:

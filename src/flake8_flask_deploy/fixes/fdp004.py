@@ -18,11 +18,10 @@ function called from anywhere but plain module-level statements.
 """
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 import libcst as cst
-
-import ast
 
 from . import SAFE, UNSAFE, Change, FixContext, main_guard
 

@@ -21,6 +21,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..model import is_loopback_host
 from . import UNSAFE, Change, FixContext
 
 ALL_INTERFACES = "0.0.0.0"  # the value the fix writes  # noqa: S104  # nosec B104
@@ -68,8 +69,6 @@ def _constant_literal(ctx: FixContext, name: str) -> Optional[cst.SimpleString]:
 
 
 def _loopback_literal(expr: cst.BaseExpression) -> Optional[cst.SimpleString]:
-    from ..model import is_loopback_host
-
     if isinstance(expr, cst.SimpleString):
         value = expr.evaluated_value
         return expr if isinstance(value, str) and is_loopback_host(value) else None

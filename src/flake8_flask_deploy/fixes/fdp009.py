@@ -35,9 +35,11 @@ from typing import List, Optional
 import libcst as cst
 
 from .. import index as idx
-from .. import project
-from ..session import current
+from .. import sources
+from ..engine import context_for
+from ..fixable import current_text
 from ..rules import fdp009_routes_module_never_imported as rule
+from ..session import current
 from . import UNSAFE, Change, FixContext, is_main_guard
 
 
@@ -51,10 +53,7 @@ def fix(ctx: FixContext) -> Optional[Change]:
         module's new text; None when :func:`route_import` refuses, the target found from the
         module is not the finding's, or the defining module cannot be read or parsed by libcst.
     """
-    from ..engine import context_for
-    from ..fix import current_text
-
-    root = project.find_root(os.path.dirname(ctx.path))
+    root = sources.find_root(os.path.dirname(ctx.path))
     with current().holding({ctx.path: ctx.text}):  # the index answers about the text being fixed
         index = idx.get_index(root)
         target = rule.imported_route_target(index, ctx.path, idx.scan_tree(ctx.tree, ctx.path))

@@ -40,6 +40,9 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
+from ..engine import context_for
+from ..rules import fdp011_proxy_without_proxyfix as rule
+from ..sources import is_noqa
 from . import UNSAFE, Change, FixContext
 
 CODE = "FDP011"
@@ -90,9 +93,6 @@ def forwarding_counts(path: str, facts, line: int, col: int) -> Dict[str, int]:
         proxy reaches the module, when they disagree, or when they set no ``X-Forwarded-*`` header
         that ``ProxyFix`` reads.
     """
-    from ..engine import context_for
-    from ..rules import fdp011_proxy_without_proxyfix as rule
-
     context = context_for(path)
     wanted = set()
     for launch in context.launches:
@@ -164,8 +164,6 @@ def _in_factory(ctx: FixContext, qualname: str) -> Optional[Tuple[cst.SimpleStat
 def _statement_line(ctx: FixContext, stmt: ast.AST, block: type) -> Optional[cst.SimpleStatementLine]:
     """The libcst statement line holding the ``ast`` statement ``stmt``, directly in a ``block``
     (``cst.Module`` or ``cst.IndentedBlock``), none of whose lines carries ``# noqa`` for FDP011."""
-    from ..cli import is_noqa
-
     line_no, col = _pos(stmt)
     small = ctx.node_at(line_no, col, cst.BaseSmallStatement)
     if small is None:

@@ -12,6 +12,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Set, Type, Union
 
+from ..deploy.commands import split_shell
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
 
@@ -131,8 +132,6 @@ def launch_finding(rule: Rule, launch: Launch, message: str, line: Optional[int]
 def is_simple_command(launch: Launch) -> bool:
     """True when the launch's command is one plain command (no ``&&``/``;`` chain, no ``sh -c``):
     the only shape a deployment-file rewrite can take apart safely."""
-    from ..deploy.commands import split_shell
-
     text = launch.command
     if " -c " in f" {text} " or "&&" in text or "||" in text or ";" in text:
         return False

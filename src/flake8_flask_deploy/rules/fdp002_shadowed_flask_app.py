@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
+from .. import index as idx
 from ..model import Finding
 from . import ModuleContext, Rule, register
 
@@ -60,8 +61,6 @@ class ShadowedFlaskApp(Rule):
             return
         if not any(r.kind == "route" for r in facts.registrations):
             return
-        from .. import index as idx
-
         root = idx.root_of(module)
         for shadow in idx.cross_module_shadowing(idx.get_index(root), module.path):
             other = os.path.relpath(shadow.other_path, root)

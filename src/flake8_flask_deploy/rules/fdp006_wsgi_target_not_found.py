@@ -23,10 +23,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, Optional, Set, Tuple
 
-from .. import project
+from .. import project, sources
 from ..facts import is_main_guard
-from ..session import FILE, current
 from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location
+from ..session import FILE, current
 from . import Rule, register
 
 
@@ -187,7 +187,7 @@ def _missing_module(root: str, dotted: str) -> bool:
     """True only when no file of the project could be ``dotted`` and it is not an installed module."""
     if not root or "$" in dotted or "{" in dotted:
         return False
-    files = project.python_files(root)
+    files = sources.python_files(root)
     if not files:
         return False  # a repository of deployment files only: the code comes from elsewhere
     rel = dotted.replace(".", os.sep)

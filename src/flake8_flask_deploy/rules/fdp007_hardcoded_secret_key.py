@@ -204,7 +204,7 @@ def _load_targets(index: idx.ProjectIndex, path: str, scan: idx.ModuleScan, load
     scope = load.ctx.scope
     if isinstance(arg, ast.Name) and arg.id == "__name__":
         return [(path, "")]
-    text = idx._str(arg)
+    text = idx.string_constant(arg)
     if text is not None:
         modname, _, attr = text.replace(":", ".").rpartition(".")
         out = []

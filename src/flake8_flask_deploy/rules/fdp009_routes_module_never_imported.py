@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -28,6 +27,7 @@ from .. import index as idx
 from ..facts import collect, is_main_guard
 from ..model import Finding, Launch
 from ..session import current
+from ..sources import LINE_BREAK, is_noqa
 from . import ModuleContext, Rule, register
 
 
@@ -120,7 +120,6 @@ def imported_route_target(index: idx.ProjectIndex, path: str, scan: idx.ModuleSc
 #: What the added import carries: pycodestyle's E402 (an import below code) and pyflakes' F401 (an
 #: unused name) would report it, and the F401 fixes of ruff and autoflake would delete it.
 NOQA_COMMENT = "# noqa: E402,F401"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -167,8 +166,6 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
     Returns:
         RouteImport or None. Never raises for bad input.
     """
-    from ..cli import is_noqa
-
     if origin == path or index.is_test(origin) or origin not in index.modules or path not in index.modules:
         return None
     if any(x.script == origin or x.runs_as_main and x.target_path == origin for x in launches):
@@ -200,7 +197,7 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
     before = body[:-1] if guard else body
     if not before:
         return None
-    lines = _LINE_BREAK.split(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+    lines = LINE_BREAK.split(text if isinstance(text, str) else text.decode("utf-8", "replace"))
     marked = [getattr(before[-1], "end_lineno", None) or before[-1].lineno] + ([body[-1].lineno] if guard else [])
     if any(0 < n <= len(lines) and is_noqa(lines[n - 1], "FDP009") for n in marked):
         return None

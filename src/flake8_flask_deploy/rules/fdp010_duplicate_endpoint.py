@@ -19,7 +19,7 @@ import os
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from .. import index as idx
-from .. import project
+from .. import sources
 from ..model import Finding
 from . import ModuleContext, Rule, register
 
@@ -122,7 +122,7 @@ def _registry(scan: idx.ModuleScan, route: idx.Route, path: str) -> Optional[Tup
         return ("bp", path) + key
     imported = scan.imports_in(scope).get(route.receiver)
     if imported is not None:
-        index = idx.get_index(project.find_root(os.path.dirname(path)))
+        index = idx.get_index(sources.find_root(os.path.dirname(path)))
         found = index.resolve_name(path, route.receiver, scope)
         if found is None or not found[1] or found[0] == path:
             return None

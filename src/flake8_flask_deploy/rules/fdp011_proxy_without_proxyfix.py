@@ -23,10 +23,10 @@ import os
 import re
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
-from .. import project
-from ..session import current
+from .. import sources
 from ..deploy.matching import proxies_to
 from ..model import FLASK_RUN, GUNICORN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
+from ..session import current
 from . import Rule, register
 
 #: Text in a Python file that shows the app handles forwarded headers itself.
@@ -52,7 +52,7 @@ def _first_handler(root: str, files: Tuple[str, ...], skip: Dict[str, str]) -> O
     """The first file of ``files`` (relative to ``root``) whose text on disk handles forwarded
     headers, leaving out the absolute paths in ``skip``; None when there is none."""
     for rel in files:
-        path = project.normpath(os.path.join(root, rel))
+        path = sources.normpath(os.path.join(root, rel))
         if path in skip:
             continue
         try:
@@ -76,7 +76,7 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
     """
     cached = context.memo.get("fdp011.handler")
     if cached is None:
-        files: Optional[Tuple[str, ...]] = project.python_files(context.root)
+        files: Optional[Tuple[str, ...]] = sources.python_files(context.root)
         if len(files) > MAX_FILES:
             files = None
         cached = context.memo["fdp011.handler"] = (files, _first_handler(context.root, files, {}) if files is not None else None)

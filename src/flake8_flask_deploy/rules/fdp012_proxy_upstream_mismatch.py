@@ -19,6 +19,7 @@ from ..deploy.matching import effective_binds, is_local, matches
 from ..model import FLASK_RUN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
 from . import Rule, register
 
+
 def _served(launch: Launch) -> bool:
     return launch.production and (launch.server in WSGI_SERVERS or launch.server == FLASK_RUN
                                   or launch.serves_with is not None or launch.runs_as_main)

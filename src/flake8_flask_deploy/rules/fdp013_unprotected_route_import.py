@@ -46,10 +46,11 @@ import tokenize
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from .. import index as idx
-from .. import project
+from .. import project, sources
 from ..facts import FACTORY
 from ..model import Finding
 from ..session import current
+from ..sources import LINE_BREAK
 from . import ModuleContext, Rule, register
 from .fdp009_routes_module_never_imported import imported_route_target
 
@@ -66,7 +67,6 @@ NOQA = re.compile(r"#\s*(?i:noqa)\b" + _CODES)
 FILE_NOQA = re.compile(r"#\s*(?i:flake8|ruff)\s*:\s*(?i:noqa)\b" + _CODES)
 #: Top-level names of the standard library: never a project module (Python 3.10+; empty before).
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @register
@@ -90,7 +90,7 @@ class UnprotectedRouteImport(Rule):
             return
         if candidates is not None and not _project_imports(module.path, candidates, text):
             return  # the cheap exit: no unused-looking import of a file of the project (nothing built)
-        lines = _LINE_BREAK.split(text)
+        lines = LINE_BREAK.split(text)
         if _file_noqa(lines):
             return
         scan = idx.scan_for(module)
@@ -212,7 +212,7 @@ def _search_path(path: str, level: int) -> List[str]:
             folder = os.path.dirname(folder)
         chain = [folder]
     else:
-        root = project.find_root(folder)
+        root = sources.find_root(folder)
         chain = [folder]
         while folder != root and os.path.dirname(folder) != folder:
             folder = os.path.dirname(folder)

@@ -1,0 +1,96 @@
+"""What a fix run considers, below the fixes themselves: the findings of a module that ``fix``
+would rewrite (selected, not ``# noqa``; see :func:`fixable_findings`) and the text of a file as the
+run holds it (:func:`current_text`). The fixes (``fixes/``) and the fix driver (``fix.py``) both
+build on it.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from . import sources
+from .engine import CONTEXT_AUTO, analyze_module, might_matter
+from .model import Finding
+from .session import current
+from .sources import LINE_BREAK, decode, is_noqa
+
+#: Codes whose module fix also rewrites the copy of a deployment-file finding that the engine maps
+#: onto the served module (``Finding.from_deployment``). Every other mapped copy is left to the
+#: deployment-file rewrites of :mod:`flake8_flask_deploy.fixes.deployment` (FDP004, FDP005) and never
+#: offered to a rule's ``fix(ctx)``.
+MAPPED_FINDINGS = frozenset({"FDP011"})
+
+
+@dataclass
+class Applied:
+    """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding, and
+    ``others``: the normalised paths of the other files it edited (``Change.edits``)."""
+
+    path: str
+    code: str
+    safety: str
+    description: str
+    line: int
+    others: Tuple[str, ...] = ()
+
+
+def current_text(path: str) -> Optional[str]:
+    """The text of a Python file as this fix run holds it: the text in ``Session.overrides`` (the
+    module being fixed, a pending edit of another file, or with ``--diff`` every file the run has
+    changed), else the file decoded as Python does (:func:`decode`).
+
+    Args:
+        path: absolute, normalised path.
+    Returns:
+        The text, or None when the file cannot be read or decoded.
+    """
+    held = current().overrides.get(path)
+    if held is not None:
+        return held
+    try:
+        with open(path, "rb") as handle:
+            return decode(handle.read()).text
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+
+
+def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """True when ``code`` passes ``--select`` (empty: all) and ``--ignore`` (code prefixes)."""
+    if select and not any(code.startswith(s) for s in select):
+        return False
+    return not any(code.startswith(s) for s in ignore)
+
+
+def _noqa(lines: List[str], finding: Finding) -> bool:
+    line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+    return is_noqa(line, finding.code)
+
+
+def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
+                     ignore: Sequence[str] = (), on_disk: bool = False) -> List[Finding]:
+    """Findings of the module ``text`` that ``fix`` would consider (selected, not ``# noqa``).
+
+    ``text`` stands for the file in ``Session.overrides`` while it is analysed, unless ``on_disk``
+    says it is the file's text on disk (then the file's scan is cached as ``check`` caches it).
+
+    The copy of a deployment-file finding mapped onto the module (``from_deployment``) is kept only
+    for the codes of :data:`MAPPED_FINDINGS` (FDP011: the module fix adds
+    ``ProxyFix``); the others are the deployment-file rewrites' (FDP004, FDP005).
+
+    Raises:
+        SyntaxError, ValueError: ``text`` does not parse (only asked of a text that passes
+            :func:`~flake8_flask_deploy.engine.might_matter`: one no rule can fire on is not parsed).
+    """
+    if not might_matter(text, path, mode):
+        return []  # no rule can fire: not even parsed (as in ``check``)
+    tree = ast.parse(text, filename=path)
+    lines = LINE_BREAK.split(text)
+    norm = sources.normpath(path)
+    if on_disk:
+        found = analyze_module(tree, path, mode)
+    else:
+        with current().holding({norm: text}):  # the project index sees the text being fixed, not the file
+            found = analyze_module(tree, path, mode)
+    return [f for f in found if is_selected(f.code, select, ignore) and not _noqa(lines, f)
+            and (not f.from_deployment or f.code in MAPPED_FINDINGS)]

@@ -1,0 +1,229 @@
+"""Sources: where a project's files are and how their text is read, below every analysis.
+
+- Walking: the project root around a file (:func:`find_root`), the project's files
+  (:func:`walk_project`, :func:`python_files`) and the normalised path every cache is keyed by
+  (:func:`normpath`); each kept in the run's session (a fix edits files, it never creates one).
+- Decoding: Python source bytes as Python reads them (:func:`decode`, PEP 263 cookies and BOM).
+- ``# noqa`` as flake8 reads it (:func:`is_noqa`).
+- The files a command line names (:func:`iter_python_files`) and how paths are shown (:func:`relative_path`).
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from typing import Iterable, Iterator, List, Sequence, Tuple
+
+from .session import LAYOUT, current
+
+#: Files whose presence marks a project root.
+ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
+#: Folders never searched for project files.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "env",
+     ".env", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs"}
+)
+#: Most folders walked when looking for files in one project (a guard against walking a home folder).
+MAX_WALK_DIRS = 20000
+
+
+def normpath(path: str) -> str:
+    """Absolute, normalised path (symlinks resolved) used as the key of every cache (kept for the
+    session: a fix never creates or moves a file)."""
+    store = current().cache("sources.normpath", LAYOUT)
+    found = store.get(path)
+    if found is None:
+        found = store[path] = os.path.realpath(os.path.abspath(path))
+    return found
+
+
+def find_root(directory: str) -> str:
+    """Return the nearest ancestor of ``directory`` (itself included) holding a root marker.
+
+    Args:
+        directory: absolute folder of the linted file.
+    Returns:
+        str: the root folder; ``directory`` itself when no ancestor has a marker.
+    """
+    store = current().cache("sources.roots", LAYOUT)
+    found = store.get(directory)
+    if found is None:
+        found = store[directory] = _find_root(directory)
+    return found
+
+
+def _find_root(directory: str) -> str:
+    folder = directory
+    while True:
+        if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return directory
+        folder = parent
+
+
+def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[str]]]:
+    """Yield ``(folder, file names)`` under ``root``, skipping virtualenvs, VCS, hidden and build
+    folders and, unless ``nested`` is true, nested projects (a sub-folder with its own root marker:
+    its deployment files are its own), never following symlinks. Stops after :data:`MAX_WALK_DIRS`
+    folders. The walk of a project (``nested`` false) is done once per session: the deployment
+    context, the module list and the index all ask for it."""
+    if nested:
+        yield from _walk(root, True)
+        return
+    for folder, files in _project_walk(root):
+        yield folder, list(files)
+
+
+def _project_walk(root: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    store = current().cache("sources.walks", LAYOUT)
+    found = store.get(root)
+    if found is None:
+        found = store[root] = tuple((folder, tuple(files)) for folder, files in _walk(root, False))
+    return found
+
+
+def _walk(root: str, nested: bool) -> Iterator[Tuple[str, List[str]]]:
+    count = 0
+    real_root = os.path.realpath(root)
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        count += 1
+        if count > MAX_WALK_DIRS:
+            return
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
+            and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
+            and (nested or not _is_nested_root(os.path.join(folder, d)))
+        )
+        yield folder, sorted(f for f in files if not _links_out(os.path.join(folder, f), real_root))
+
+
+def _links_out(path: str, real_root: str) -> bool:
+    """True for a symlink whose target lies outside the project root (never read)."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    return target != real_root and not target.startswith(real_root + os.sep)
+
+
+def _is_nested_root(folder: str) -> bool:
+    """A sub-folder with a root marker of its own is another project (its deployment files are its own)."""
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+
+
+def python_files(root: str) -> Tuple[str, ...]:
+    """The ``.py`` files of the project ``root`` (paths relative to it), from its walk; kept for the session."""
+    store = current().cache("sources.python_files", LAYOUT)
+    found = store.get(root)
+    if found is None:
+        out = []
+        for folder, files in walk_project(root):
+            for name in files:
+                if name.endswith(".py"):
+                    out.append(os.path.relpath(os.path.join(folder, name), root))
+        found = store[root] = tuple(out)
+    return found
+
+
+
+def iter_python_files(paths: Sequence[str]) -> Iterable[str]:
+    """Yield the ``.py`` files named by ``paths`` (files as given, folders walked)."""
+    for path in paths:
+        if os.path.isdir(path):
+            # every project below a folder named on the command line is checked (``check mono``)
+            for folder, files in walk_project(os.path.abspath(path), nested=True):
+                for name in files:
+                    if name.endswith(".py"):
+                        yield os.path.join(folder, name)
+        else:
+            yield path
+
+
+#: A line break as Python reads source: ``\r\n``, ``\r`` or ``\n`` (``text.split`` on it gives lines
+#: numbered as ``ast`` numbers them).
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+# flake8's own ``# noqa`` syntax: https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def is_noqa(line: str, code: str) -> bool:
+    """True when ``line`` carries ``# noqa`` or ``# noqa: <codes>`` naming ``code`` (or a prefix)."""
+    match = NOQA.search(line)
+    if not match:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(code.startswith(c.strip().upper()) for c in re.split(r"[,\s]+", codes) if c.strip())
+
+
+
+def relative_path(path: str) -> str:
+    """``path`` relative to the current directory, or as given when it lies outside it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+@dataclass
+class Source:
+    """A Python file's text and how to write it back (``encoding`` includes ``-sig`` for a BOM)."""
+
+    text: str
+    encoding: str
+
+
+def decode(data: bytes) -> Source:
+    """Decode Python source bytes as Python does (BOM, PEP 263 coding cookie, else UTF-8).
+
+    Raises:
+        SyntaxError: invalid or conflicting coding cookie; UnicodeDecodeError: bytes invalid in the
+        encoding; LookupError: unknown encoding.
+    """
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    return Source(data.decode(encoding), encoding)
+
+
+def encode(source: Source, text: str) -> bytes:
+    """Encode ``text`` back the way ``source`` was read (a BOM stays, a cookie's codec is used)."""
+    return text.encode(source.encoding)
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` atomically, keeping its permission bits.
+
+    A temporary file is written in the same folder (same file system) and moved over the target
+    with :func:`os.replace`; a symlink is followed (its target is replaced).
+
+    Raises:
+        OSError: the file is read-only (no user write bit) or cannot be written.
+    """
+    target = os.path.realpath(path)
+    st = os.stat(target)
+    if not st.st_mode & stat.S_IWUSR:
+        raise PermissionError(f"{path} is read-only")
+    folder = os.path.dirname(target)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".fdp-tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

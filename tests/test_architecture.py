@@ -1,0 +1,184 @@
+"""The package's declared layers (docs/architecture.md), enforced on the source: a module imports only
+from its own layer or the layers before it; our modules import each other at module level, except
+those that pull in a heavy library (libcst, astroid, the deployment-file parsers), which are imported
+lazily; no import cycle; no private name used across modules."""
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+from typing import Dict, List, Set, Tuple
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "flake8_flask_deploy"
+NAME = "flake8_flask_deploy"
+
+#: The layers, first to last (docs/architecture.md). ``x.*`` stands for every module of package ``x``.
+LAYERS: List[Tuple[str, ...]] = [
+    ("", "model", "session"),
+    ("sources",),
+    ("facts",),
+    ("project", "inference"),
+    ("index",),
+    ("deploy", "deploy.*"),
+    ("rules", "rules.*"),
+    ("engine",),
+    ("config",),
+    ("fixable",),
+    ("fixes", "fixes.*"),
+    ("fix",),
+    ("output",),
+    ("cli", "rule_cli", "plugin"),
+]
+#: Third-party libraries that cost real time to import: imported only where used.
+HEAVY_LIBRARIES = {"libcst", "astroid", "yaml", "crossplane", "bashlex", "dockerfile_parse", "dotenv"}
+
+
+def _modules() -> Dict[str, Path]:
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _layer(module: str) -> int:
+    for number, members in enumerate(LAYERS):
+        for member in members:
+            if module == member or (member.endswith(".*") and module.startswith(member[:-1])):
+                return number
+    raise AssertionError(f"{module or NAME} is in no layer: add it to LAYERS and docs/architecture.md")
+
+
+def _target(module: str, node: ast.ImportFrom, alias: str) -> str:
+    """The package module an import names (``from . import x`` may name a submodule)."""
+    if node.level:
+        base = module.split(".") if module else []
+        if not MODULES[module].name == "__init__.py":
+            base = base[:-1]
+        base = base[:len(base) - (node.level - 1)]
+        target = ".".join(base + ([node.module] if node.module else []))
+    else:
+        target = (node.module or "")[len(NAME) + 1:] if (node.module or "").startswith(NAME) else None
+    if target is None:
+        return ""
+    sub = f"{target}.{alias}" if target else alias
+    return sub if sub in MODULES else target
+
+
+@functools.lru_cache(maxsize=None)
+def _imports(module: str) -> List[Tuple[str, bool, int, List[str]]]:
+    """``(package module, at module level, line, names)`` for each import of a package module."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    top = set()
+    for stmt in tree.body:
+        top.add(id(stmt))
+        if isinstance(stmt, ast.If):  # ``if TYPE_CHECKING:`` blocks count as module level
+            top.update(id(s) for s in stmt.body)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0 and not (node.module or "").startswith(NAME):
+                continue
+            for alias in node.names:
+                target = _target(module, node, alias.name)
+                if target in MODULES and target != module:
+                    out.append((target, id(node) in top, node.lineno, [alias.name]))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(NAME + "."):
+                    out.append((alias.name[len(NAME) + 1:], id(node) in top, node.lineno, []))
+    return out
+
+
+def _third_party_top(module: str) -> Set[str]:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            names.update(a.name.split(".")[0] for a in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module:
+            names.add(stmt.module.split(".")[0])
+    return names
+
+
+@functools.lru_cache(maxsize=None)
+def _heavy(module: str) -> bool:
+    """True when importing ``module`` imports a heavy library: itself, its parent packages (imported
+    first), or the package modules it imports at module level."""
+    seen: Set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if _third_party_top(name) & HEAVY_LIBRARIES:
+            return True
+        todo.extend(t for t, top, _, _ in _imports(name) if top)
+        if name:
+            todo.append(name.rpartition(".")[0])
+    return False
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_go_down_the_layers(module: str) -> None:
+    here = _layer(module)
+    upward = [(t, line) for t, _, line, _ in _imports(module) if _layer(t) > here]
+    assert upward == [], f"{module} imports from later layers: {upward}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_heavy_modules_are_imported_lazily(module: str) -> None:
+    lazy = [(t, line) for t, top, line, _ in _imports(module) if not top and not _heavy(t)]
+    assert lazy == [], f"{module} defers imports of light modules (import them at the top): {lazy}"
+
+
+def test_no_import_cycle() -> None:
+    graph = {m: {t for t, top, _, _ in _imports(m) if top} for m in MODULES}
+    state: Dict[str, int] = {}
+
+    def visit(node: str, path: List[str]) -> None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                raise AssertionError("import cycle: " + " -> ".join(path + [node, nxt]))
+            if nxt not in state:
+                visit(nxt, path + [node])
+        state[node] = 2
+
+    for module in MODULES:
+        if module not in state:
+            visit(module, [])
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_private_name_crosses_modules(module: str) -> None:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    aliases = set()
+    used = []
+    for t, _, line, names in _imports(module):
+        used += [(t, n, line) for n in names if n.startswith("_") and not n.startswith("__")]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(NAME)):
+            aliases.update(a.asname or a.name for a in node.names
+                           if _target(module, node, a.name) == (f"{_target(module, node, '')}.{a.name}".strip(".")))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases \
+                and node.attr.startswith("_") and not node.attr.startswith("__"):
+            used.append((node.value.id, node.attr, node.lineno))
+    assert used == [], f"{module} uses private names of other modules: {used}"
+
+
+def test_the_layers_are_documented() -> None:
+    doc = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for members in LAYERS:
+        for member in members:
+            if member:
+                assert f"`{member.rstrip('.*')}" in doc, member
