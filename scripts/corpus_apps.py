@@ -721,6 +721,16 @@ def crash_summary(text: str) -> str:
     return last
 
 
+def partial_line(result: dict) -> str:
+    """``id: N absent: a, b, ...`` for a partial export, naming first the absent files that can change
+    findings (Python files, files named like the entry's deployment files)."""
+    deploy = {posixpath.basename(d) for d in result["entry"]["deploy"]}
+    absent = result["absent"]
+    matters = [p for p in absent if p.endswith(".py") or posixpath.basename(p) in deploy]
+    line = f"{result['entry']['id']}: {len(absent)} absent: " + ", ".join(absent[:8]) + (", ..." if absent[8:] else "")
+    return line + (f"; CAN CHANGE FINDINGS: {', '.join(matters)}" if matters else "")
+
+
 def sections(results: List[dict], flake8_ran: bool) -> List[Tuple[str, List[str]]]:
     """The lists printed after the tables: [(title, lines)] for unlabelled findings, GONE labels,
     missed bugs, large-app findings not labelled TRUE, front-end differences, crashes, partial exports
@@ -735,8 +745,7 @@ def sections(results: List[dict], flake8_ran: bool) -> List[Tuple[str, List[str]
             if text:
                 crashes.append(f"{ident} ({front}): {crash_summary(text)}")
         if result["absent"]:
-            partial.append(f"{ident}: {len(result['absent'])} absent: " + ", ".join(result["absent"][:8])
-                           + (", ..." if len(result["absent"]) > 8 else ""))
+            partial.append(partial_line(result))
         if matched is None:
             continue
         for key, label, reason, finding in matched["rows"]:

@@ -210,14 +210,16 @@ def test_snapshot_with_a_dot_git_folder(tmp_path):
 
 def test_snapshot_missing_a_blob_is_exported_without_it(tmp_path):
     mirror, commit, bare = make_snapshot(tmp_path, {"Procfile": "web: gunicorn app:app\n", "app.py": APP,
-                                                    "static/big.bin": b"\0" * 1000})
-    blob = git("rev-parse", f"{commit}:static/big.bin", cwd=bare)
-    os.remove(bare / "objects" / blob[:2] / blob[2:])
+                                                    "static/big.bin": b"\0" * 1000, "tools/extra.py": "x = 2\n"})
+    for path in ("static/big.bin", "tools/extra.py"):
+        blob = git("rev-parse", f"{commit}:{path}", cwd=bare)
+        os.remove(bare / "objects" / blob[:2] / blob[2:])
     item = entry("owner/name", commit)
     proc = run(tmp_path, write_corpus(tmp_path, [item], {}), mirror, "--no-flake8")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "blob by blob" in proc.stdout
-    assert f"{item['id']}: 1 absent: static/big.bin" in proc.stdout
+    assert "(exported 2 files blob by blob (git archive failed: " in proc.stdout
+    assert f"{item['id']}: 2 absent: static/big.bin, tools/extra.py; CAN CHANGE FINDINGS: tools/extra.py" \
+        in proc.stdout
     assert table_row(proc.stdout, "per rule", "all")[0] == "3"
 
 
