@@ -21,7 +21,7 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     for rule in RULES:
         assert re.fullmatch(r"FDP\d{3}", rule.code)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
-        assert rule.summary
+        assert rule.summary and rule.consequence
         assert rule.fix_safety in (None, "safe", "unsafe", "mixed")
 
 
@@ -45,3 +45,17 @@ def test_all_rules_after_one_rule_module_was_imported_first() -> None:
             "from flake8_flask_deploy.rules import all_rules\nprint(len(all_rules()))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(proc.stdout) == len(RULES) > 1
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_with_a_fix_has_a_fix_pair(rule) -> None:
+    """A rule that declares a fix has at least one before/after pair in tests/fixes (its fix module
+    is ``fixes/<code>.py``), and a rule without one has neither."""
+    fixes = Path(__file__).parent / "fixes"
+    pairs = [p for p in fixes.iterdir() if p.name.startswith(rule.code.lower() + "_") and (p / "after").is_dir()]
+    module = Path(__file__).parent.parent / "src" / "flake8_flask_deploy" / "fixes" / f"{rule.code.lower()}.py"
+    if rule.fix_safety is None:
+        assert not pairs and not module.exists(), f"{rule.code} declares no fix but has one"
+    else:
+        assert pairs, f"{rule.code} declares a {rule.fix_safety} fix but has no before/after pair in tests/fixes"
+

@@ -12,14 +12,15 @@ from typing import List, Optional, Sequence, Tuple
 from . import sources
 from .engine import CONTEXT_AUTO, analyze_module, might_matter
 from .model import Finding
+from .rules import all_rules
 from .session import current
 from .sources import LINE_BREAK, decode, is_noqa
 
 #: Codes whose module fix also rewrites the copy of a deployment-file finding that the engine maps
-#: onto the served module (``Finding.from_deployment``). Every other mapped copy is left to the
-#: deployment-file rewrites of :mod:`flake8_flask_deploy.fixes.deployment` (FDP004, FDP005) and never
-#: offered to a rule's ``fix(ctx)``.
-MAPPED_FINDINGS = frozenset({"FDP011"})
+#: onto the served module (``Finding.from_deployment``): the rules that say so
+#: (``Rule.fixes_mapped_copy``). Every other mapped copy is left to the deployment-file rewrites of
+#: :mod:`flake8_flask_deploy.fixes.deployment` (FDP004, FDP005) and never offered to ``fix(ctx)``.
+MAPPED_FINDINGS = frozenset(rule.code for rule in all_rules() if rule.fixes_mapped_copy)
 
 
 @dataclass

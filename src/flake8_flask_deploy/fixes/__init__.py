@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
 
@@ -228,20 +229,13 @@ def main_guard(indent_of: cst.Module, body: Sequence[cst.BaseStatement],
     return cst.If(test=test, body=cst.IndentedBlock(body=list(body)), leading_lines=list(leading_lines))
 
 
-#: code -> module name of its fix (imported on first use).
-_MODULES = {"FDP001": "fdp001", "FDP002": "fdp002", "FDP003": "fdp003", "FDP004": "fdp004", "FDP005": "fdp005",
-            "FDP013": "fdp013",
-            "FDP009": "fdp009",
-            "FDP007": "fdp007", "FDP011": "fdp011"}
-
-
 def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:
-    """The ``fix(ctx)`` function of rule ``code``'s module, or None when the rule has none."""
-    name = _MODULES.get(code)
-    if name is None:
+    """The ``fix(ctx)`` function of rule ``code``'s module (``fixes/fdp001.py`` for FDP001, found by
+    its name and imported on first use), or None when the rule has none."""
+    name = f"{__name__}.{code.lower()}"
+    if not code.isalnum() or importlib.util.find_spec(name) is None:
         return None
-    module = importlib.import_module(f"{__name__}.{name}")
-    return getattr(module, "fix", None)
+    return getattr(importlib.import_module(name), "fix", None)
 
 
 __all__ = ["SAFE", "UNSAFE", "MAPPED_FINDINGS", "Change", "FixContext", "module_fix", "remove_from_sequence",

@@ -21,6 +21,11 @@ class RoutesUnderMainGuard(Rule):
     code = "FDP001"
     name = "routes-under-main-guard"
     summary = "App setup (routes, blueprints, hooks, config) exists only under `if __name__ == \"__main__\":`"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        'routes, blueprints, hooks or config written only under `if __name__ == "__main__":`; '
+        "gunicorn imports the module, skips the block, every URL answers 404"
+    )
     fix_safety = "mixed"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

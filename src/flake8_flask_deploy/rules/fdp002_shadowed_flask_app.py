@@ -22,6 +22,11 @@ class ShadowedFlaskApp(Rule):
     code = "FDP002"
     name = "shadowed-flask-app"
     summary = "A second `Flask(...)` rebinds a name that already holds the imported or created app"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "a second `app = Flask(__name__)` rebinds the imported app; routes go to an instance that "
+        "is never served"
+    )
     fix_safety = "mixed"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

@@ -49,6 +49,11 @@ class DebugInProduction(Rule):
     code = "FDP003"
     name = "debug-in-production"
     summary = "Debug mode (the Werkzeug debugger) is on where production runs the app"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "debug mode (`debug=True`, `app.debug`, `DEBUG` config, `FLASK_DEBUG=1`) where production "
+        "runs it: the debugger is remote code execution"
+    )
     fix_safety = "safe"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

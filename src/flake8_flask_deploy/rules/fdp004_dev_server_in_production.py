@@ -20,6 +20,11 @@ class DevServerInProduction(Rule):
     code = "FDP004"
     name = "dev-server-in-production"
     summary = "The Werkzeug development server (`app.run`, `flask run`) serves production"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "the Werkzeug development server (`app.run`, `flask run`) serves production, or "
+        "`app.run()` executes on import"
+    )
     fix_safety = "mixed"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

@@ -30,6 +30,11 @@ class LoopbackBindUnreachable(Rule):
     code = "FDP005"
     name = "loopback-bind-unreachable"
     summary = "A server that must be reachable from outside its container or host binds only loopback"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "`app.run()`, `flask run` or gunicorn bind 127.0.0.1 in a container or Procfile: "
+        '"connection refused"'
+    )
     fix_safety = "unsafe"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

@@ -113,6 +113,11 @@ class WsgiTargetNotFound(Rule):
     code = "FDP006"
     name = "wsgi-target-not-found"
     summary = "The `module:attribute` a server is told to serve is missing, guarded, or an uncalled factory"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "the `module:app` a server is told to serve is missing, only under the guard, or an "
+        "uncalled factory"
+    )
     fix_safety = None
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:

@@ -35,6 +35,10 @@ class HardcodedSecretKey(Rule):
     code = "FDP007"
     name = "hardcoded-secret-key"
     summary = "A string literal is the app's `SECRET_KEY`: anyone who reads the code can forge sessions"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "a string literal is the app's `SECRET_KEY`: anyone who reads the code can forge sessions"
+    )
     fix_safety = "unsafe"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

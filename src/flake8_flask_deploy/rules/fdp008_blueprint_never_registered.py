@@ -24,6 +24,10 @@ class BlueprintNeverRegistered(Rule):
     code = "FDP008"
     name = "blueprint-never-registered"
     summary = "A blueprint with routes is never passed to `register_blueprint`: its URLs answer 404"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "a blueprint with routes that no `register_blueprint` registers: its URLs answer 404"
+    )
     fix_safety = None
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

@@ -36,6 +36,10 @@ class RoutesModuleNeverImported(Rule):
     code = "FDP009"
     name = "routes-module-never-imported"
     summary = "A module adds routes to an imported app, but no module imports it: its URLs answer 404"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "a module adds routes to an imported app, but nothing imports it: its URLs answer 404"
+    )
     fix_safety = "unsafe"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

@@ -29,6 +29,11 @@ class DuplicateEndpoint(Rule):
     code = "FDP010"
     name = "duplicate-endpoint"
     summary = "Two view functions share one endpoint: Flask raises AssertionError at import"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "two views share one endpoint: Flask raises `AssertionError` at import and the server "
+        "never boots"
+    )
     fix_safety = None
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

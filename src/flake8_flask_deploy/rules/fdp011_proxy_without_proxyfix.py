@@ -140,7 +140,13 @@ class ProxyWithoutProxyFix(Rule):
     code = "FDP011"
     name = "proxy-without-proxyfix"
     summary = "Served behind a proxy that sets X-Forwarded-*/X-Real-IP, but no ProxyFix wraps `app.wsgi_app`"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "served behind a proxy that sets `X-Forwarded-*`, but no `ProxyFix`: `remote_addr` is "
+        "always the proxy"
+    )
     fix_safety = "unsafe"  # fixes/fdp011.py wraps app.wsgi_app in ProxyFix (docs page: Fix safety)
+    fixes_mapped_copy = True  # the module fix answers the finding located in the nginx file too
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         matched = forwarding_proxies(launch, context)

@@ -88,6 +88,10 @@ class ProxyUpstreamMismatch(Rule):
     code = "FDP012"
     name = "proxy-upstream-mismatch"
     summary = "nginx forwards to a host:port (or socket) that no process of the project binds: 502"
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "nginx forwards to a host:port no process of the project binds: 502"
+    )
     fix_safety = None
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:

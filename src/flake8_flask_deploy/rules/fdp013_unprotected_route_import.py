@@ -75,6 +75,11 @@ class UnprotectedRouteImport(Rule):
     name = "unprotected-route-import"
     summary = ("An import made only to register routes has no `# noqa: F401`: F401 fixes delete it and its "
                "URLs answer 404")
+    #: What goes wrong in production (the README's rule table).
+    consequence = (
+        "`from blog import routes` is there only for its routes and has no `# noqa: F401`: the "
+        "next F401 fix (ruff, autoflake) deletes it and its URLs answer 404"
+    )
     fix_safety = "safe"
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:

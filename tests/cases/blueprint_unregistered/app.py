@@ -1,0 +1,6 @@
+from flask import Flask
+
+from views import pages
+
+app = Flask(__name__)
+app.register_blueprint(pages)

@@ -1,0 +1,6 @@
+from shop import app  # expect: FDP009
+
+
+@app.route("/")
+def index():
+    return "hi"
