@@ -19,7 +19,7 @@ LAYERS: List[Tuple[str, ...]] = [
     ("", "model", "session"),
     ("sources",),
     ("facts",),
-    ("project", "inference"),
+    ("project", "inference", "autofixers"),
     ("index",),
     ("deploy", "deploy.*"),
     ("rules", "rules.*"),

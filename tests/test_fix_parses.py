@@ -24,6 +24,9 @@ PACKAGE = {
     "blog/views.py": "from blog import app\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n",
     "blog/admin.py": "from blog import app\n\n\n@app.route('/admin')\ndef admin():\n    return 'admin'\n",
     "blog/models.py": "class Post:\n    title = ''\n",
+    # an F401 fixer, so that FDP013 runs too (and with it the scan of each linted module's tree)
+    ".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/hadialqattan/pycln\n    rev: v2.4.0\n"
+                               "    hooks:\n      - id: pycln\n        args: [--all]\n",
 }
 
 

@@ -88,6 +88,11 @@ def no_internal_errors() -> Iterator[None]:
     ]
 
 
+#: A pre-commit config that runs an F401 fixer everywhere (pycln --all), so FDP013 is exercised.
+F401_FIXER = ("repos:\n  - repo: https://github.com/hadialqattan/pycln\n    rev: v2.4.0\n    hooks:\n"
+              "      - id: pycln\n        args: [--all]\n")
+
+
 @contextmanager
 def project_dir(files: Dict[str, str]) -> Iterator[str]:
     """A fresh project folder holding ``files`` (with a ``pyproject.toml`` root marker)."""
@@ -95,6 +100,8 @@ def project_dir(files: Dict[str, str]) -> Iterator[str]:
     try:
         with open(os.path.join(root, "pyproject.toml"), "w") as handle:
             handle.write("[project]\nname = 'fuzz'\n")
+        with open(os.path.join(root, ".pre-commit-config.yaml"), "w") as handle:
+            handle.write(F401_FIXER)  # FDP013 speaks only where a tool would delete an unused import
         for name, text in files.items():
             os.makedirs(os.path.dirname(os.path.join(root, name)), exist_ok=True)
             with open(os.path.join(root, name), "w", encoding="utf-8", newline="") as handle:

@@ -9,7 +9,9 @@ pyflakes/flake8 and ruff report the import as unused (F401), and the F401 fixes 
 pycln everywhere unless told otherwise. Then the routes are never added: every URL of that module
 answers 404 (what FDP009 reports once the import is gone).
 
-Reported on an import statement of a non-test module, at module level (also in a ``with`` or
+Reported only where the project runs a tool that would delete it (:mod:`~flake8_flask_deploy.autofixers`:
+ruff with fixes on, outside ``__init__.py``; autoflake with ``--remove-all-unused-imports``; pycln
+with ``--all``), on an import statement of a non-test module, at module level (also in a ``with`` or
 ``try`` body; not under an ``if``, a loop, an ``except``/``else`` branch or the ``__main__`` guard)
 or in an app factory, when for one of its names:
 
@@ -47,6 +49,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from .. import index as idx
 from .. import project, sources
+from ..autofixers import f401_fixers
 from ..facts import FACTORY
 from ..model import Finding
 from ..session import current
@@ -86,6 +89,11 @@ class UnprotectedRouteImport(Rule):
         facts = module.facts
         if facts.is_test_file:
             return
+        root = idx.root_of(module)
+        is_init = os.path.basename(module.path) == "__init__.py"
+        fixers = [f for f in f401_fixers(root) if f.in_init or not is_init]
+        if not fixers:
+            return  # no tool of the project deletes unused imports here: nothing will delete it
         tree = getattr(module, "tree", None)
         candidates = list(_candidate_imports(module, tree)) if tree is not None else None
         if candidates == []:
@@ -109,7 +117,7 @@ class UnprotectedRouteImport(Rule):
         refs = [r for r in refs if _statement_matches(lines, r.node) and not _has_f401_noqa(lines, r.node)]
         if not refs:
             return
-        index = idx.get_index(idx.root_of(module))
+        index = idx.get_index(root)
         found = [(ref, target) for ref, target in ((r, _route_module(index, module.path, r)) for r in refs)
                  if target is not None]
         if not found:
@@ -129,11 +137,14 @@ class UnprotectedRouteImport(Rule):
             to = f"`{receiver.local}`" if what == "the app" else f"blueprint `{receiver.local}`"
             comment = noqa_comment(tree if tree is not None else _parse(lines), stmt)
             fixable = _fixable(lines, stmt)
-            # autoflake leaves an import line that carries a comment alone; ruff does not
-            tools = "ruff --fix, autoflake" if fixable or not _has_comment(lines, stmt) else "ruff --fix"
+            # autoflake leaves an import line that carries a comment alone; ruff and pycln do not
+            deleting = [f for f in fixers if not (f.keeps_commented and _has_comment(lines, stmt))]
+            if not deleting:
+                continue
+            who = deleting[0].describe(root) + (f" and {len(deleting) - 1} more" if len(deleting) > 1 else "")
             message = (f"`{_statement_text(ref)}` only registers routes ({rel} adds {count} {noun} to {to}) "
-                       f"and looks unused: F401 fixes ({tools}) delete it and its URLs answer 404; "
-                       f"mark it `{comment}`")
+                       f"and looks unused: the project's F401 fix, {who}, deletes it and its URLs answer "
+                       f"404; mark it `{comment}`")
             yield module.finding(self, stmt, message, fixable=fixable)
 
 
