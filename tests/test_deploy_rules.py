@@ -17,6 +17,7 @@ PROXYFIX_APP = (FLASK_APP + "\nfrom werkzeug.middleware.proxy_fix import ProxyFi
 def seed_004(tmp_path, nginx=None, app=FLASK_APP, unit=None):
     return make_project(tmp_path, {
         "server/__init__.py": "", "server/app.py": app, "run.py": "from server.app import app\n",
+        "server/client.py": "from flask import request\n\n\ndef client_ip():\n    return request.remote_addr\n",
         "deploy/blog.service": unit or sample("blog.service"),
         "deploy/nginx/blog.conf": nginx if nginx is not None else sample("blog-site.conf"),
     })
@@ -267,11 +268,15 @@ def test_microblog_deployment_model(tmp_path):
     assert (docker.kind, docker.source.line, docker.binds[0].port, docker.exposed) == ("shell", 11, "5000", True)
     assert (supervisor.kind, supervisor.name, supervisor.binds[0].host) == ("supervisor", "microblog", "localhost")
     assert [p.listen for p in ctx.proxies] == [("443 ssl",)]
+    # microblog reads neither the client's address nor the scheme: the proxy's address harms nothing
+    assert rel_lines(deploy_findings(root), root) == []
+
+
+def test_microblog_reading_the_client_address_needs_proxyfix(tmp_path):
+    reads = "\nfrom flask import request\n\n\ndef client_ip():\n    return request.remote_addr\n"
+    root = microblog(tmp_path / "plain", app=FLASK_APP + reads)
     assert rel_lines(deploy_findings(root), root) == ["deployment/nginx/microblog:28 FDP011"]
-
-
-def test_microblog_with_proxyfix_is_clean(tmp_path):
-    root = microblog(tmp_path, app=PROXYFIX_APP)
+    root = microblog(tmp_path / "fixed", app=PROXYFIX_APP + reads)
     assert deploy_findings(root) == []
     assert module_findings(root, "microblog.py") == []
 

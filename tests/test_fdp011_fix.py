@@ -22,6 +22,8 @@ NGINX = ("server {{\n    listen 80;\n    location / {{\n        proxy_pass http:
 FORWARDED = ("        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
              "        proxy_set_header X-Forwarded-Proto $scheme;\n")
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
+#: A module that reads the client's address: what makes the proxy's address a bug (FDP011's evidence).
+READER = "from flask import request\n\n\ndef client_ip():\n    return request.remote_addr\n"
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def rule():
 def make(tmp_path: Path, files: dict, target: str = "wsgi:app", headers: str = FORWARDED) -> Path:
     root = tmp_path / "proj"
     files = {"pyproject.toml": "", "deploy/blog.service": SERVICE.format(target=target),
-             "deploy/nginx/blog.conf": NGINX.format(headers=headers), **files}
+             "deploy/nginx/blog.conf": NGINX.format(headers=headers), "client.py": READER, **files}
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -204,3 +206,13 @@ def test_example_readme_shows_the_fix_it_makes(tmp_path):
     diff = unified_diff(path, old, new).splitlines()
     start = diff.index(shown[0])
     assert diff[start:start + len(shown)] == shown
+
+
+def test_not_reported_when_the_app_reads_no_client_information(tmp_path, capsys):
+    """The proxy's address harms only an app that reads the client's address or scheme."""
+    root = make(tmp_path, {"wsgi.py": APP, "client.py": "def client_ip():\n    return None\n"})
+    assert "FDP011" not in run_check(root, capsys)
+    (root / "client.py").write_text("from flask import url_for\n\n\ndef link():\n"
+                                    "    return url_for('index', _external=True)\n")
+    assert "FDP011" not in run_check(root, capsys)  # gunicorn itself trusts X-Forwarded-Proto from localhost
+

@@ -268,7 +268,9 @@ DEPLOYMENTS = {
         "deploy/app.service": "[Service]\nWorkingDirectory=/srv/app\nExecStart=/srv/app/venv/bin/gunicorn app:app "
                               "-b 127.0.0.1:8000\n",
         "deploy/nginx/app.conf": "server {\n  listen 80;\n  location / {\n    proxy_pass http://127.0.0.1:8000;\n"
-                                 "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n  }\n}\n"},
+                                 "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n  }\n}\n",
+        # the app reads the client's address: what the proxy's address gets wrong (FDP011's evidence)
+        "client.py": "from flask import request\n\n\ndef client_ip():\n    return request.remote_addr\n"},
     "nginx-wrong-port": {
         "deploy/app.service": "[Service]\nExecStart=/usr/bin/gunicorn app:app -b 127.0.0.1:8000\n",
         "deploy/nginx/app.conf": "server {\n  listen 80;\n  location / {\n    proxy_pass http://127.0.0.1:9999;\n"

@@ -32,6 +32,17 @@ from . import Rule, register
 #: Text in a Python file that shows the app handles forwarded headers itself.
 HANDLED = re.compile(r"ProxyFix|proxy_fix|access_route|X[-_]Forwarded[-_]For|X[-_]Real[-_]IP|HTTP_X_FORWARDED|"
                      r"ProxyHeadersMiddleware|X[-_]Forwarded[-_]Proto", re.IGNORECASE)
+#: What in the app reads the client information a proxy forwards, by kind: the client's address
+#: (``request.remote_addr``, ``access_route``, Flask-Limiter's ``get_remote_address``, Flask-Login's
+#: "strong" session protection, which hashes the address) and the scheme the client used
+#: (``url_for(..., _external=True)``, ``request.scheme``/``is_secure``/``host_url``/``url_root``,
+#: Flask-Talisman's HTTPS redirect). An app that reads neither is not harmed by the proxy's address.
+READS = {
+    "address": re.compile(r"\bremote_addr\b|\baccess_route\b|\bget_remote_address\b|\bget_ipaddr\b"
+                          r"|\bsession_protection\s*=\s*[\"']strong"),
+    "scheme": re.compile(r"_external\s*=\s*True|\brequest\.scheme\b|\bis_secure\b|\bhost_url\b|\burl_root\b"
+                         r"|\bTalisman\s*\("),
+}
 #: Largest project (in Python files) searched; larger ones are not judged.
 MAX_FILES = 3000
 
@@ -95,6 +106,38 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
     return _first_handler(context.root, files, overrides) is not None
 
 
+def project_reads(context: DeploymentContext) -> Optional[Dict[str, Tuple[str, int]]]:
+    """Where the project's Python code reads forwarded client information, by kind of :data:`READS`:
+    ``{"address": (path, line), "scheme": (path, line)}`` (the first place of each, comment lines
+    left out; test files included, they show what the app relies on too); None when the project is
+    too large to search. Kept in ``context.memo``."""
+    cached = context.memo.get("fdp011.reads", False)
+    if cached is not False:
+        return cached
+    files = sources.python_files(context.root)
+    found: Optional[Dict[str, Tuple[str, int]]] = None
+    if len(files) <= MAX_FILES:
+        found = {}
+        for rel in files:
+            path = sources.normpath(os.path.join(context.root, rel))
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(1_000_000).decode("utf-8", "replace")
+            except OSError:
+                continue
+            for kind, pattern in READS.items():
+                if kind in found or pattern.search(text) is None:
+                    continue
+                for number, line in enumerate(text.splitlines(), 1):
+                    if pattern.search(line) and not line.lstrip().startswith("#"):
+                        found[kind] = (path, number)
+                        break
+            if len(found) == len(READS):
+                break
+    context.memo["fdp011.reads"] = found
+    return found
+
+
 def forwarding_proxies(launch: Launch, context: DeploymentContext) -> List[Proxy]:
     """The production ``proxy_pass`` forwards of ``context`` that reach ``launch`` and set
     ``X-Forwarded-*``, ``X-Real-IP`` or ``Forwarded`` for it; empty when the launch is not one
@@ -156,12 +199,23 @@ class ProxyWithoutProxyFix(Rule):
             return
         proxy = matched[0]
         forwarded = forwarded_headers(proxy)
+        reads = project_reads(context)
+        if reads is None:
+            return
+        address = "address" in reads and any(h in ("x-forwarded-for", "x-real-ip", "forwarded") for h in forwarded)
+        wrong_scheme = "scheme" in reads and "x-forwarded-proto" in forwarded and launch.server != GUNICORN
+        if not address and not wrong_scheme:
+            return  # the app reads nothing the proxy's address or scheme would make wrong
         line = min(proxy.header_lines[h] for h in forwarded)
         shown = ", ".join(_title(h) for h in forwarded)
         scheme = ""
         if "x-forwarded-proto" in forwarded and launch.server != GUNICORN:
             scheme = " and `url_for(_external=True)` builds http:// URLs"
-        if all(h in ("x-real-ip", "forwarded") for h in forwarded):
+        if not address:
+            where = _where(reads["scheme"], context.root)
+            message = (f"the proxy sets {shown} but no `ProxyFix` wraps `app.wsgi_app`: the app sees http:// for "
+                       f"every request, so `url_for(_external=True)` and the scheme it reads ({where}) are wrong")
+        elif all(h in ("x-real-ip", "forwarded") for h in forwarded):
             # ProxyFix reads X-Forwarded-* only: adding it alone would not help
             message = (f"the proxy sets {shown}, which neither Flask nor `ProxyFix` reads: `request.remote_addr` is "
                        f"the proxy's address for every request; have the proxy set X-Forwarded-For and wrap "
@@ -173,6 +227,10 @@ class ProxyWithoutProxyFix(Rule):
         fixable = len({tuple(proxyfix_counts(forwarded_headers(p)).items()) for p in matched}) == 1 \
             and bool(proxyfix_counts(forwarded))
         yield Finding(self.code, message, proxy.source.path, line, 0, fixable=fixable)
+
+
+def _where(place: Tuple[str, int], root: str) -> str:
+    return f"{os.path.relpath(place[0], root).replace(os.sep, '/')}:{place[1]}"
 
 
 def _title(header: str) -> str:
