@@ -721,6 +721,13 @@ def crash_summary(text: str) -> str:
     return last
 
 
+def moved_hint(key: Key, matched: dict) -> str:
+    """`` (moved? unlabelled at a:1, b:2)`` when the entry has unlabelled findings of the GONE label's
+    code (a finding reported at another line or file now shows as GONE plus UNLABELLED), else ''."""
+    places = [f"{k[1]}:{k[2]}" for k, label, _, _ in matched["rows"] if label == "UNLABELLED" and k[0] == key[0]]
+    return f" (moved? unlabelled at {', '.join(places[:3])}{', ...' if places[3:] else ''})" if places else ""
+
+
 def partial_line(result: dict) -> str:
     """``id: N absent: a, b, ...`` for a partial export, naming first the absent files that can change
     findings (Python files, files named like the entry's deployment files)."""
@@ -753,7 +760,8 @@ def sections(results: List[dict], flake8_ran: bool) -> List[Tuple[str, List[str]
                 unlabelled.append(f"{ident}: {describe(key)}: {finding.get('message', '')}")
             if result["entry"]["kind"] == "large-app" and label != "TRUE":
                 silent.append(f"{ident}: {label} {describe(key)}" + (f": {reason}" if reason else ""))
-        gone += [f"{ident}: GONE {label} {describe(key)}: {reason}" for key, label, reason in matched["gone"]]
+        gone += [f"{ident}: GONE {label} {describe(key)}{moved_hint(key, matched)}: {reason}"
+                 for key, label, reason in matched["gone"]]
         missed += [f"{ident}: MISSED {describe(key)}: {reason}" for key, reason, found in matched["bugs"]
                    if not found]
         diff += [f"{ident}: {side}: {describe(key)}" for side, key in result["flake8_diff"]]

@@ -134,6 +134,8 @@ def corpus_run(tmp_path):
              "reason": "gunicorn serves app:app; the blueprint is registered only under the guard"},
             {"code": "FDP004", "path": "./app.py", "line": RUN, "label": "FALSE",
              "reason": "a finding the tool does not report: GONE"},
+            {"code": "FDP007", "path": "app.py", "line": SECRET + 1, "label": "TRUE",
+             "reason": "reported one line higher now: GONE, with a hint"},
         ],
         "bugs": [
             {"code": "FDP001", "path": "app.py", "line": REGISTER, "reason": "blueprint under the guard"},
@@ -163,6 +165,7 @@ def test_counts_gone_unlabelled_missing_and_markdown(tmp_path, corpus_run):
     assert re.search(r"\nrecall FDP002 +- +>= 85% +no data\n", out)
     ident = good["id"]
     assert f"{ident}: GONE FALSE FDP004 app.py:{RUN}: a finding the tool does not report: GONE" in out
+    assert f"{ident}: GONE TRUE FDP007 app.py:{SECRET + 1} (moved? unlabelled at app.py:{SECRET}): reported" in out
     assert f"{ident}: MISSED FDP005 app.py:{RUN}" in out
     assert f"unlabelled findings (need adjudication): 2\n  {ident}: FDP001 Procfile:1:" in out
     assert f"  {ident}: FDP007 app.py:{SECRET}:" in out
