@@ -29,8 +29,8 @@ def project(tmp_path: Path) -> Path:
 
 
 EXPECTED = [
-    "app.py:9:5: FDP004 `app.run()` serves production with the Werkzeug development server (single-threaded, "
-    "not secure); serve the app with a WSGI server such as gunicorn (Dockerfile:8 runs this file with python)",
+    "app.py:9:5: FDP004 `app.run()` serves production with the Werkzeug development server, which is not built "
+    "for security or load; serve the app with a WSGI server such as gunicorn (Dockerfile:8 runs this file with python)",
     "app.py:9:5: FDP005 `app.run()` binds 127.0.0.1 (Flask's default), which is unreachable from outside the "
     "container: clients get \"connection refused\" (Dockerfile:8 runs this file with python)",
     "app.py:9:24: FDP003 `debug=True` serves the interactive Werkzeug debugger in production (remote code "

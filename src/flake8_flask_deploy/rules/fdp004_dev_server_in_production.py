@@ -5,10 +5,15 @@ should use a WSGI server: https://flask.palletsprojects.com/en/stable/deploying/
 https://werkzeug.palletsprojects.com/en/stable/serving/ . An ``app.run()`` that executes on import
 also starts a second server inside every WSGI worker that imports the module: workers hang at boot
 or fail with "Address already in use".
+
+A WSGI server run with ``--reload`` (gunicorn, uWSGI ``py-autoreload``) is not the development server:
+it serves with its own workers and only restarts them on file changes, so it is not reported here.
+The development server has been threaded by default since Flask 1.0
+(https://flask.palletsprojects.com/en/stable/changes/#version-1-0-0): what is wrong with it in
+production is that it is not built for security or load, and its reloader and debugger are.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterator
 
 from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
@@ -46,8 +51,8 @@ class DevServerInProduction(Rule):
             elif scripts and (facts.is_guarded(run.where) or facts.runs_in_production_import(run.where)):
                 yield module.finding(
                     self, run.node,
-                    "`app.run()` serves production with the Werkzeug development server (single-threaded, "
-                    "not secure); serve the app with a WSGI server such as gunicorn",
+                    "`app.run()` serves production with the Werkzeug development server, which is not built "
+                    "for security or load; serve the app with a WSGI server such as gunicorn",
                     related=scripts[0], fixable=True,
                 )
 
@@ -58,10 +63,3 @@ class DevServerInProduction(Rule):
             yield launch_finding(self, launch, "`flask run` starts the Werkzeug development server as the "
                                  "production process; serve the app with a WSGI server such as gunicorn",
                                  fixable=is_simple_command(launch))
-        elif launch.options.get("reload") == "true":
-            finding = launch_finding(self, launch, f"`{launch.server} --reload` is a development option: it "
-                                     "restarts workers on every file change in production",
-                                     int(launch.options.get("reload_line") or launch.source.line))
-            if launch.options.get("reload_file"):  # ``reload = True`` in a gunicorn config file
-                finding = replace(finding, path=launch.options["reload_file"])
-            yield finding
