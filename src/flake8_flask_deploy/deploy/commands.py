@@ -134,6 +134,10 @@ def _parse_simple(argv: List[str], env: Dict[str, str]) -> Optional[ParsedComman
     rest = argv[1:]
     if _PYTHON.match(prog):
         return _parse_python(argv, rest, env)
+    if prog.endswith(".py") and not prog.startswith("-"):
+        # a script run directly (``./app.py``, ``uv run main.py``, systemd ``ExecStart=/srv/app.py``):
+        # its shebang names the interpreter, and it runs as ``__main__`` as with ``python app.py``
+        return ParsedCommand(WERKZEUG_SCRIPT, list(argv), script=argv[0], env=dict(env))
     if prog == "flask":
         return _parse_flask(argv, rest, env)
     if prog == "gunicorn":

@@ -1,0 +1,43 @@
+"""How a deployment file's command is resolved to the Python file it runs (the precision issue's
+class 2): wrappers (``uv run``, ``poetry run``, ``pipenv run``, ``exec``), a script run directly through
+its shebang (``./app.py``, systemd ``ExecStart=/srv/app/www/app.py``), ``python -u``, and the file
+found under a nested folder. Each case is a project tree whose launch must reach ``app.run``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flake8_flask_deploy.cli import check_paths
+from test_deploy_helpers import context, deploy_findings, make_project, module_findings, rel_lines
+
+DEV_APP = ("from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n    return 'hi'\n\n\n"
+           "if __name__ == '__main__':\n    app.run(host='0.0.0.0', debug=True)\n")
+
+
+@pytest.mark.parametrize("files, launcher", [
+    ({"Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["uv", "run", "main.py"]\n'}, "Dockerfile:4"),
+    ({"Dockerfile": "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD poetry run python -u main.py\n"}, "Dockerfile:4"),
+    ({"Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["pipenv", "run", "python", "main.py"]\n'},
+     "Dockerfile:4"),
+    ({"Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["./main.py"]\n'}, "Dockerfile:4"),
+    ({"deploy/app.service": "[Service]\nWorkingDirectory=/srv/app\nExecStart=/srv/app/main.py\n"},
+     "deploy/app.service:3"),
+])
+def test_the_launch_runs_main_py(files: dict, launcher: str, tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"main.py": DEV_APP, **files})
+    launch = next(x for x in context(root).launches if x.script)
+    assert Path(launch.script).name == "main.py"
+    found = rel_lines(check_paths([root]).findings, root)
+    assert f"{launcher} FDP004" in found and f"{launcher} FDP003" in found  # check shows the launch line too
+    module = module_findings(root, "main.py")  # flake8 reports them on the module, naming the launch
+    assert {f.code for f in module} >= {"FDP003", "FDP004"}
+    assert all(launcher in f.message for f in module if f.code in ("FDP003", "FDP004"))
+
+
+def test_a_script_name_alone_is_not_a_launch_of_something_else(tmp_path: Path) -> None:
+    """``celery -A tasks worker`` or ``./manage.sh`` start no Python file: no launch, no finding."""
+    root = make_project(tmp_path, {"main.py": DEV_APP,
+                                   "Procfile": "worker: celery -A tasks worker\nrelease: ./manage.sh migrate\n"})
+    assert [x for x in context(root).launches if x.script] == []
+    assert deploy_findings(root) == []
