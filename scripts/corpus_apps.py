@@ -25,7 +25,8 @@ Usage (from the repository root, with the package installed)::
    traceback, "internal error"/"critical error", an exit status other than 0/1, non-JSON output, a
    timeout) and seconds.
 5. Matches ``check``'s findings to the labels by (code, path, line), and the listed bugs to the
-   findings (same code, and the finding's or its ``related`` (path, line) is the bug's).
+   findings (same code, and the finding's or its ``related`` (path, line) is the bug's, or one of the
+   bug's ``also`` places: where a relocated finding reports the same bug).
 6. Prints per entry, per rule, overall and per kind: findings, TRUE/FALSE/DEBATABLE/UNLABELLED,
    precision = TRUE/(TRUE+FALSE), bugs, found, missed, recall = found/bugs; the issue's targets
    (precision >= 95%, recall >= 90% overall and >= 85% for each of FDP001-FDP005) with met/missed;
@@ -200,6 +201,10 @@ def _item_errors(item, with_label: bool) -> List[str]:
         errors.append(f"'label' must be one of {', '.join(LABELS)}, got {item.get('label')!r}")
     if not _text(item.get("reason")):
         errors.append("'reason' must be a non-empty string")
+    also = item.get("also", [])
+    if not with_label and not (isinstance(also, list) and all(
+            isinstance(a, list) and len(a) == 2 and _text(a[0]) and isinstance(a[1], int) for a in also)):
+        errors.append(f"'also' must be a list of [path, line] places, got {also!r}")
     return errors
 
 
@@ -251,6 +256,9 @@ def load_labels(corpus: str, ids: Iterable[str]) -> Tuple[Dict[str, dict], List[
             "findings": {(f["code"], norm_path(f["path"]), f["line"]): (f["label"], f["reason"])
                          for f in data.get("findings", [])},
             "bugs": [((b["code"], norm_path(b["path"]), b["line"]), b["reason"]) for b in data.get("bugs", [])],
+            # other places where a finding of the bug's code reports the same bug (a relocated finding)
+            "also": {(b["code"], norm_path(b["path"]), b["line"]): [(b["code"], norm_path(p), n) for p, n in b["also"]]
+                     for b in data.get("bugs", []) if b.get("also")},
         }
     return labels, errors
 
@@ -551,7 +559,9 @@ def match(findings: List[dict], labels: Optional[dict]) -> dict:
     gone = [(key, label, reason) for key, (label, reason) in sorted(labels["findings"].items())
             if key not in by_key]
     places = set(by_key) | {related_key(f) for f in findings}
-    bugs = [(key, reason, key in places) for key, reason in labels["bugs"]]
+    also = labels.get("also", {})
+    bugs = [(key, reason, key in places or any(alt in places for alt in also.get(key, ())))
+            for key, reason in labels["bugs"]]
     return {"rows": rows, "gone": gone, "bugs": bugs}
 
 

@@ -335,6 +335,18 @@ def test_match_uses_related_and_normalised_paths():
     assert [found for _, _, found in matched["bugs"]] == [True, False, True]
 
 
+
+def test_a_bug_is_found_at_one_of_its_also_places():
+    """A relocated finding (the compose service line instead of the nested Dockerfile's) still finds
+    the bug when the label names that place in ``also``; another code at that place does not."""
+    findings = [{"code": "FDP004", "path": "docker-compose.yml", "line": 39, "related": None}]
+    bug = ("FDP004", "flask/Dockerfile", 25)
+    labels = {"findings": {}, "bugs": [(bug, "dev server"), (("FDP003", "flask/Dockerfile", 25), "debug")],
+              "also": {bug: [("FDP004", "docker-compose.yml", 39)],
+                       ("FDP003", "flask/Dockerfile", 25): [("FDP003", "docker-compose.yml", 40)]}}
+    assert [found for _, _, found in runner.match(findings, labels)["bugs"]] == [True, False]
+
+
 def test_crash_detection():
     report, crash = runner.parse_check(1, json.dumps({"findings": [], "warnings": [], "files": 1}), "")
     assert report == {"findings": [], "warnings": [], "files": 1} and crash == ""
