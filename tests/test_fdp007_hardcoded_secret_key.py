@@ -137,3 +137,34 @@ def test_flake8_reports_it(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "flake8", "--select=FDP007", "app.py"], capture_output=True,
                          text=True, cwd=root)
     assert out.stdout.startswith("app.py:3:28: FDP007 `SECRET_KEY` is a string literal"), out.stdout + out.stderr
+
+
+SETTINGS = '''\
+class Config:
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+class Secrets(Config):
+    SECRET_KEY = None  # from the environment, set below
+
+
+class Imported(Base):
+    pass
+'''
+
+
+@pytest.mark.parametrize("load, flagged", [
+    ("app.config.from_object(settings.Config)", True),  # loads no SECRET_KEY: the literal stays in force
+    ("app.config.from_object('settings.Config')", True),
+    ("app.config.from_object(settings.Secrets)", False),  # sets its own SECRET_KEY
+    ("app.config.from_object(settings.Imported)", False),  # an unknown base may set it
+    ("app.config.from_object(os.environ['APP_SETTINGS'])", False),  # cannot be told
+    ("app.config.from_pyfile('instance.cfg')", False),
+])
+def test_a_later_from_object_overrides_only_when_it_may_set_the_key(load: str, flagged: bool, tmp_path: Path) -> None:
+    """A literal key followed by ``from_object(X)`` is what production signs with unless X sets
+    ``SECRET_KEY`` (the precision issue's class 8, barkshopgelina/Flask-Heroku-Deploy's app.py:16)."""
+    app = ("import os\nfrom flask import Flask\nimport settings\napp = Flask(__name__)\n"
+           f"app.config['SECRET_KEY'] = 'supersecretkey'\n{load}\n")
+    root = project(tmp_path, {"settings.py": SETTINGS, "app.py": app})
+    assert lines(root) == ([("app.py", 5)] if flagged else [])

@@ -67,7 +67,7 @@ class HardcodedSecretKey(Rule):
             return False
         if (ctx.scope, secret.receiver) in scan.testing_sets:
             return False
-        if _overridden(scan, secret.receiver, ctx.scope, secret.node.lineno):
+        if _overridden(scan, secret.receiver, ctx.scope, secret.node.lineno, (idx.get_index(root), module.path)):
             return False
         if idx.is_app(scan, secret.receiver, ctx.scope):
             return True
@@ -158,10 +158,40 @@ def _inheritors(scan: idx.ModuleScan, name: str) -> List[str]:
     return out
 
 
-def _overridden(scan: idx.ModuleScan, receiver: str, scope: str, line: int) -> bool:
-    """A later config load or ``SECRET_KEY`` assignment on the same app in the same setup."""
+def _overridden(scan: idx.ModuleScan, receiver: str, scope: str, line: int,
+                where: Optional[Tuple[idx.ProjectIndex, str]] = None) -> bool:
+    """A later config load or ``SECRET_KEY`` assignment on the same app in the same setup.
+
+    With ``where`` (the project index and the module's path), a later ``from_object(X)`` counts only
+    when X may set ``SECRET_KEY`` (:func:`_may_set_secret`): loading a config without one leaves the
+    literal in force (the precision issue's class 8). ``from_pyfile``/``from_envvar``/
+    ``from_prefixed_env`` and a later assignment always count."""
     for load in scan.loads:
         if load.receiver == receiver and load.ctx.scope == scope and load.node.lineno > line:  # type: ignore
+            if where is not None and load.method == "from_object":
+                targets = _load_targets(where[0], where[1], scan, load)
+                if targets and not any(_may_set_secret(where[0], target) for target in targets):
+                    continue
+            return True
+    return False
+
+
+def _may_set_secret(index: idx.ProjectIndex, target: Tuple[str, str], depth: int = 0) -> bool:
+    """Whether the class ``target[1]`` (or, for ``""``, the module) of ``target[0]`` may set
+    ``SECRET_KEY``; True when it cannot be told (an unknown class or base, a module that binds the name)."""
+    path, name = target
+    scan = index.scan(path)
+    if scan is None:
+        return True
+    if not name:
+        return scan.module_secret is not None or "SECRET_KEY" in scan.bound.get("", ())
+    cls = scan.classes.get(name)
+    if cls is None or cls.sets_secret:
+        return True
+    for base in cls.bases:
+        if base == "object":
+            continue
+        if base not in scan.classes or depth > 5 or _may_set_secret(index, (path, base), depth + 1):
             return True
     return False
 
