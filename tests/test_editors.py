@@ -136,3 +136,35 @@ def test_file_outside_any_project_still_linted(tmp_path: Path) -> None:
     scratch.write_text("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n")
     out = run(tmp_path, VSCODE_FORMAT, "--stdin-display-name", str(scratch), "-", stdin=scratch.read_text())
     assert sorted(code for _, _, code in vscode_diagnostics(out)) == ["FDP004"]  # an import-time run() is one finding
+
+
+def test_in_process_runs_see_every_edit_of_the_deployment(tmp_path: Path, capsys) -> None:
+    """flake8 run again and again inside one long-lived process (as VS Code's flake8 extension runs
+    it, with runpy): each run opens a new session, so an edit of the Dockerfile between runs changes
+    the findings as a fresh process would (the editors issue's reproduction)."""
+    import runpy
+    import sys
+
+    app = tmp_path / "app.py"
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    app.write_text("from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n"
+                   "    return 'hi'\n\n\nif __name__ == '__main__':\n    app.run(debug=True)\n")
+    dockerfile = tmp_path / "Dockerfile"
+
+    def run() -> list:
+        argv = sys.argv
+        sys.argv = ["flake8", "--isolated", "--select", "FDP", "--jobs", "1", str(app)]
+        try:
+            runpy.run_module("flake8", run_name="__main__")
+        except SystemExit:
+            pass
+        finally:
+            sys.argv = argv
+        return sorted(line.split()[1] for line in capsys.readouterr().out.splitlines() if " FDP" in line)
+
+    dockerfile.write_text('FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["python", "app.py"]\n')
+    assert run() == ["FDP003", "FDP004", "FDP005"]
+    dockerfile.write_text('FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n')
+    assert run() == []
+    dockerfile.write_text('FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["python", "app.py"]\n')
+    assert run() == ["FDP003", "FDP004", "FDP005"]
