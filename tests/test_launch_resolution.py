@@ -41,3 +41,41 @@ def test_a_script_name_alone_is_not_a_launch_of_something_else(tmp_path: Path) -
                                    "Procfile": "worker: celery -A tasks worker\nrelease: ./manage.sh migrate\n"})
     assert [x for x in context(root).launches if x.script] == []
     assert deploy_findings(root) == []
+
+
+ENTRYPOINT = """\
+#!/bin/bash
+set -e
+
+server() {
+  exec gunicorn -b 0.0.0.0:5000 app:app
+}
+
+case "$1" in
+  server)
+    shift
+    server
+    ;;
+  dev_server)
+    export FLASK_DEBUG=1
+    exec ./main.py runserver
+    ;;
+  debug) export FLASK_DEBUG=1; exec python main.py ;;
+  *)
+    exec "$@"
+    ;;
+esac
+"""
+
+
+def test_case_branches_named_for_development_are_not_production(tmp_path: Path) -> None:
+    """An entrypoint picks one branch per container: the ``dev_server``/``debug`` branches' commands
+    and exports (``FLASK_DEBUG=1``) are not the gunicorn server's (redash's bin/docker-entrypoint)."""
+    root = make_project(tmp_path, {"main.py": DEV_APP, "app.py": "from main import app\n",
+                                   "docker-entrypoint.sh": ENTRYPOINT,
+                                   "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY . .\n'
+                                                 'ENTRYPOINT ["/app/docker-entrypoint.sh"]\nCMD ["server"]\n'})
+    launches = [x for x in context(root).launches if x.production]
+    assert [x.server for x in launches] == ["gunicorn"]
+    assert "FLASK_DEBUG" not in launches[0].env
+    assert check_paths([root]).findings == []

@@ -8,6 +8,8 @@ read line by line with :mod:`shlex`. What is taken from it:
   bodies and ``{ ...; }`` groups (function bodies are skipped: they run only when called);
 * variable assignments (``PORT=8000``, ``export FLASK_DEBUG=1``), used to expand ``$PORT``,
   ``${HOST:-0.0.0.0}`` in later commands; exported ones are the started process's environment;
+* ``case`` branches named for development (``dev_server)``, ``debug)``) are left out, their commands
+  and exports alike: an entrypoint chooses one branch per container, and those are not production's;
 * whether the script hands over to its arguments (``exec "$@"``), the Docker entrypoint idiom:
   https://docs.docker.com/reference/dockerfile/#entrypoint ,
   https://github.com/docker-library/official-images#consistency
@@ -27,6 +29,14 @@ _COMPOUND = re.compile(r"(^|[\s;&|])(if|then|elif|else|fi|for|while|until|do|don
                        r"(?=[\s;]|$)|\(\)|(^|\s)[{}](\s|$)", re.MULTILINE)
 #: ``> app.log``, ``2>&1``, ``>> log``, ``< in``, ``&> all``: dropped before splitting a line.
 _REDIRECT = re.compile(r"(?:(?<=\s)|^)(?:\d*|&)(?:>>?|<)(?:&\d+|\s*[^\s;&|<>]+)")
+#: ``case`` statements of the line reader: the opening line, a branch's pattern (``dev_server)``,
+#: ``web|server)``, with or without a command after it) and the end.
+_CASE = re.compile(r"^case\s.+\s+in$")
+_BRANCH = re.compile(r"^\(?\s*([^()\s;]+(?:\s*\|\s*[^()\s;]+)*)\s*\)\s*(.*)$")
+#: A ``case`` branch named for development (``dev_server)``, ``debug)``, ``test)``, ``local)``): what it
+#: runs and exports is not production's (an entrypoint's ``dev_server`` branch sets ``FLASK_DEBUG=1``
+#: for itself only).
+_DEV_BRANCH = re.compile(r"dev|debug|test|local", re.IGNORECASE)
 _PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -177,6 +187,7 @@ def _read_lines(text: str, variables: Dict[str, str]) -> ShellScript:
     """The fallback for scripts bashlex rejects: one command line per (continued) line."""
     script = ShellScript(parser="shlex")
     pending, start = "", 0
+    in_case, dev_branch = False, False
     for number, raw in enumerate(text.splitlines(), 1):
         if not pending:
             start = number
@@ -187,6 +198,24 @@ def _read_lines(text: str, variables: Dict[str, str]) -> ShellScript:
         pending = ""
         if not line or line.startswith("#"):
             continue
+        if _CASE.match(line):
+            in_case, dev_branch = True, False
+            continue
+        if in_case:
+            if line == "esac":
+                in_case, dev_branch = False, False
+                continue
+            branch = _BRANCH.match(line) if not line.startswith(("if ", "[", "for ", "while ")) else None
+            if branch is not None and not branch.group(1).startswith(("$", "\"")):
+                dev_branch = _DEV_BRANCH.search(branch.group(1)) is not None
+                line = branch.group(2).strip()
+            ends = line.endswith(";;")
+            line = line[:-2].strip() if ends else line
+            skip = dev_branch
+            if ends:
+                dev_branch = False
+            if skip or not line:
+                continue
         line = _REDIRECT.sub(" ", line)
         for argv in split_shell(line):
             assigns = []
