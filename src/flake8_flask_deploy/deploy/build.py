@@ -110,6 +110,14 @@ def find_deployment_files(root: str) -> List[str]:
     return found
 
 
+#: Files that list a project's Python dependencies (see :meth:`_Builder.dotenv_installed`).
+_DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
+                              r"|environment\.ya?ml)$")
+#: python-dotenv, or an extra that installs it (``flask[dotenv]``), named in a dependency file.
+_NAMES_DOTENV = re.compile(rb"dotenv", re.IGNORECASE)
+_LISTS_DEPENDENCIES = re.compile(rb"dependencies|install_requires")
+
+
 class _Files:
     """Reads each file at most once per context build; remembers failures as warnings."""
 
@@ -151,6 +159,7 @@ class _Builder:
         self.dotenvs: Dict[str, Tuple[Dict[str, str], Dict[str, int]]] = {}
         self.used: set = set()  # scripts and config files some launch goes through
         self.discovered: List[str] = []
+        self._dotenv_installed: Optional[bool] = None
 
     # ---- reading ----------------------------------------------------------------------------
     def build(self) -> DeploymentContext:
@@ -451,7 +460,11 @@ class _Builder:
     def apply_dotenv(self, raw: RawCommand, parsed: ParsedCommand) -> None:
         """``flask run`` and ``app.run()`` load ``.flaskenv`` and ``.env`` from the working folder
         (variables already set win). ``.env`` is usually a local, uncommitted file: only its
-        ``FLASK_APP`` is taken."""
+        ``FLASK_APP`` is taken. Both are read only when python-dotenv is installed
+        (https://flask.palletsprojects.com/en/stable/cli/#environment-variables-from-dotenv): a
+        project whose dependency files never name it does not load them (:meth:`dotenv_installed`)."""
+        if not self.dotenv_installed():
+            return
         bases = _bases(raw, parsed)
         for name, only in ((".flaskenv", None), (".env", ("FLASK_APP",))):
             for base in bases + (self.root,):
@@ -465,6 +478,34 @@ class _Builder:
                             raw.env_lines[key] = raw.line
                             raw.env_sources[key] = Location(path, lines.get(key, 1))
                     break
+
+    def dotenv_installed(self) -> bool:
+        """False when the project has dependency files (``requirements*.txt``/``*.in``,
+        ``pyproject.toml``, ``Pipfile``, ``setup.py``, ``setup.cfg``, ``environment.yml``) and none
+        names python-dotenv (nor a package that installs it, such as ``flask[dotenv]``); True
+        otherwise, when it cannot be told (a ``pyproject.toml`` or setup file that lists no
+        dependency does not count)."""
+        if self._dotenv_installed is None:
+            found, named = False, False
+            for folder, files in sources.walk_project(self.root):
+                for name in files:
+                    if not _DEPENDENCY_FILE.match(name):
+                        continue
+                    try:
+                        with open(os.path.join(folder, name), "rb") as handle:
+                            text = handle.read(1_000_000)
+                    except OSError:
+                        continue
+                    if name.startswith(("pyproject", "setup")) and not _LISTS_DEPENDENCIES.search(text):
+                        continue  # a pyproject.toml or setup file that lists no dependency tells nothing
+                    found = True
+                    if _NAMES_DOTENV.search(text):
+                        named = True
+                        break
+                if named:
+                    break
+            self._dotenv_installed = named or not found
+        return self._dotenv_installed
 
     def apply_gunicorn(self, launch: Launch, bases: Tuple[str, ...]) -> None:
         """Config file < ``GUNICORN_CMD_ARGS`` < command line; then gunicorn's default bind."""

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Set, Type, Union
 
 from ..deploy.commands import split_shell
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
+
+#: Folders of demo and documentation code (``examples/``, ``python_examples/``, ``docs/``, ``demo/``,
+#: ``tutorial/``, ``samples/``, ``snippets/``): a module there that no deployment runs is a development
+#: launcher or a snippet, not what production serves.
+DEMO_FOLDER = re.compile(r"(?i)(?:\w+_)?(?:examples?|demos?|docs?|samples?|tutorials?|snippets?)(?:_\w+)?")
 
 DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main/docs/rules/{code}.md"
 
@@ -61,6 +68,15 @@ class ModuleContext:
     def is_script_only(self) -> bool:
         """True when deployment files run this module, and every one of them runs it as a script."""
         return bool(self.launches) and all(x.runs_as_main for x in self.launches)
+
+    def is_demo_module(self) -> bool:
+        """True for a module in a demo or documentation folder of the project (:data:`DEMO_FOLDER`)
+        that no deployment runs or serves: the assumption that a WSGI server imports every module
+        does not hold for it (the precision issue's class 5)."""
+        if self.launches or not self.root or not self.path.startswith(self.root + os.sep):
+            return False
+        folders = os.path.relpath(self.path, self.root).split(os.sep)[:-1]
+        return any(DEMO_FOLDER.fullmatch(part) for part in folders)
 
     def is_side_launcher(self) -> bool:
         """True for a launcher script the deployment does not use: production launches exist and

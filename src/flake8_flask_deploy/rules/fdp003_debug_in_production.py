@@ -61,7 +61,7 @@ class DebugInProduction(Rule):
         if facts.is_test_file:
             return
         scripts = module.script_launches()
-        side_launcher = module.is_side_launcher()
+        side_launcher = module.is_side_launcher() or module.is_demo_module()
         for item in facts.debug_sets:
             if not facts.is_app(item.receiver, item.where.scope):
                 continue

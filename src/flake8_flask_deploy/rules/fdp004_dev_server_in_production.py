@@ -37,7 +37,7 @@ class DevServerInProduction(Rule):
         if facts.is_test_file:
             return
         scripts = module.script_launches()
-        side_launcher = module.is_side_launcher()
+        side_launcher = module.is_side_launcher() or module.is_demo_module()
         for run in facts.runs:
             if not facts.is_app(run.receiver, run.where.scope):
                 continue
