@@ -88,3 +88,16 @@ def test_registered_by_name_with_getattr(tmp_path: Path) -> None:
     root = project(tmp_path, {"views.py": BP, "app.py": APP + "import views\nfor name in ('bp',):\n"
                               "    app.register_blueprint(getattr(views, name))\n"})
     assert flagged(root) == []
+
+
+def test_a_registration_commented_out_is_switched_off_on_purpose(tmp_path: Path) -> None:
+    """``# app.register_blueprint(webhook)``: the author turned the blueprint off, it is not forgotten
+    (urlwatch-proxies' flaskapp.py:48-51 comments out the import and the registration together);
+    another blueprint of the module without such a comment is still reported."""
+    app = ("from flask import Flask\n\napp = Flask(__name__)\n\n# from webhook import webhook\n"
+           "#    app.register_blueprint(webhook, url_prefix='/hook')\n")
+    views = ("from flask import Blueprint\n\nwebhook = Blueprint('webhook', __name__)\n"
+             "other = Blueprint('other', __name__)\n\n\n@webhook.route('/')\ndef hook():\n    return ''\n\n\n"
+             "@other.route('/o')\ndef o():\n    return ''\n")
+    root = project(tmp_path, {"app.py": app, "webhook.py": views})
+    assert [(f.line, f.message.split("`")[1]) for f in findings(root, "FDP008")] == [(4, "other")]

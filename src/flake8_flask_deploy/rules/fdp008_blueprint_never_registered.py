@@ -8,11 +8,14 @@ loop over a list of blueprints) serves nothing: every URL of it answers 404.
 Not reported when some ``register_blueprint`` call takes an argument the index cannot follow
 (a parameter, ``getattr``, a call) and the blueprint is passed around as a value anywhere, when
 modules are loaded by name at run time, in test files, or in projects that create no app (a
-library shipping a blueprint for its users). No fix: where to register is the author's choice.
+library shipping a blueprint for its users), nor when a comment line of the project registers it
+(``# app.register_blueprint(webhook)``: switched off on purpose, not forgotten). No fix: where to
+register is the author's choice.
 """
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Iterator, Set
 
 from .. import index as idx
 from ..model import Finding
@@ -52,7 +55,7 @@ class BlueprintNeverRegistered(Rule):
             if state == "unknown" and (idx.blueprint_referenced(index, module.path, name) or index.dynamic_loading()
                                        or name in _registrations(index)[2]):
                 continue
-            if idx.string_mentions(index, module.path, name):
+            if idx.string_mentions(index, module.path, name) or name in _disabled(index):
                 continue
             if not index.has_app():
                 return
@@ -61,6 +64,21 @@ class BlueprintNeverRegistered(Rule):
             message = (f"blueprint `{name}` has {count} {noun} but no `register_blueprint` in the project "
                        f"registers it: its URLs answer 404")
             yield module.finding(self, node, message)
+
+
+#: A comment line that registers a blueprint: ``# app.register_blueprint(webhook)``.
+_COMMENTED_REGISTER = re.compile(rb"^[ \t]*#[^\n]*register_blueprint\(\s*(?:[\w.]+\.)?(\w+)", re.MULTILINE)
+
+
+def _disabled(index: idx.ProjectIndex) -> Set[str]:
+    """Names of the blueprints a comment line of the project registers (switched off on purpose);
+    computed once per index from the modules that mention ``register_blueprint``."""
+    memo = index.memo.get("fdp008.disabled")
+    if memo is None:
+        memo = index.memo["fdp008.disabled"] = {
+            match.group(1).decode("ascii", "replace") for path in index.mentioning("register_blueprint")
+            for match in _COMMENTED_REGISTER.finditer(idx.module_bytes(path))}
+    return memo  # type: ignore[return-value]
 
 
 def _registration(index: idx.ProjectIndex, path: str, name: str) -> str:
