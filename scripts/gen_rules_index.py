@@ -73,19 +73,24 @@ def render_nav() -> List[str]:
     return [NAV_BEGIN] + [f"      - {r.code} {r.name}: rules/{r.code}.md" for r in _rules()] + [NAV_END]
 
 
-def updated_mkdocs(text: str) -> str:
-    """``mkdocs.yml`` text with the generated nav block replaced.
+def _replaced(text: str, block: List[str], where: str) -> str:
+    """``text`` with the lines from ``block[0]`` to ``block[-1]`` (the markers) replaced by ``block``.
 
     Raises:
-        ValueError: the markers are missing.
+        ValueError: the markers are missing from ``text`` (``where`` names the file).
     """
     lines = text.splitlines()
     try:
-        start = lines.index(NAV_BEGIN)
-        end = lines.index(NAV_END)
+        start = lines.index(block[0])
+        end = lines.index(block[-1])
     except ValueError:
-        raise ValueError(f"{MKDOCS} has no '{NAV_BEGIN.strip()}' ... '{NAV_END.strip()}' block") from None
-    return "\n".join(lines[:start] + render_nav() + lines[end + 1:]) + "\n"
+        raise ValueError(f"{where} has no '{block[0].strip()}' ... '{block[-1].strip()}' block") from None
+    return "\n".join(lines[:start] + block + lines[end + 1:]) + "\n"
+
+
+def updated_mkdocs(text: str) -> str:
+    """``mkdocs.yml`` text with the generated nav block replaced (ValueError: no markers)."""
+    return _replaced(text, render_nav(), MKDOCS)
 
 
 def render_table() -> List[str]:
@@ -96,18 +101,8 @@ def render_table() -> List[str]:
 
 
 def updated_readme(text: str) -> str:
-    """README text with the generated rule table replaced.
-
-    Raises:
-        ValueError: the markers are missing.
-    """
-    lines = text.splitlines()
-    try:
-        start = lines.index(TABLE_BEGIN)
-        end = lines.index(TABLE_END)
-    except ValueError:
-        raise ValueError(f"{README} has no rule table markers") from None
-    return "\n".join(lines[:start] + render_table() + lines[end + 1:]) + "\n"
+    """README text with the generated rule table replaced (ValueError: no markers)."""
+    return _replaced(text, render_table(), README)
 
 
 def outputs() -> List[Tuple[str, str]]:
