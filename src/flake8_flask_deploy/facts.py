@@ -131,7 +131,7 @@ class DebugSet:
     receiver: str
     where: Where
     kind: str  # "run-keyword", "run-positional", "use_debugger", "attribute", "config-item",
-    # "config-update", "config-from-object"
+    # "config-update", "config-from-object", "config-object" (``from_object(Config)``: the value is the argument)
     value: Optional[ast.expr] = None
 
 
@@ -624,6 +624,9 @@ class _Collector:
             arg = node.args[0]
             if isinstance(arg, ast.Name) and arg.id == "__name__":
                 self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-from-object", None))
+            elif isinstance(arg, (ast.Name, ast.Attribute)) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                # a config class or module of the project, judged with the project index (FDP003)
+                self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-object", arg))
 
     # ---- resolution --------------------------------------------------------------------------
     def finish(self) -> None:

@@ -1583,3 +1583,44 @@ def iter_blueprints(scan: ModuleScan) -> Iterator[Tuple[str, ast.AST]]:
         ctx = scan.blueprint_ctx[(scope, name)]
         if scope == "" and ctx.at_import:
             yield name, node
+
+
+def config_targets(index: "ProjectIndex", path: str, arg: Optional[ast.expr], scope: str) -> List[Tuple[str, str]]:
+    """What ``config.from_object(arg)``, written in ``path`` in ``scope``, loads: ``[(path, class
+    name, or "" for a module)]``; empty when it cannot be followed. ``__name__`` is the module itself;
+    a string is a dotted module or ``module.Class``; a name or attribute is resolved through the
+    imports; ``CONFIGS[key]``/``CONFIGS.get(key)`` gives every value of the mapping.
+    https://flask.palletsprojects.com/en/stable/api/#flask.Config.from_object"""
+    if isinstance(arg, ast.Name) and arg.id == "__name__":
+        return [(path, "")]
+    text = string_constant(arg)
+    if text is not None:
+        modname, _, attr = text.replace(":", ".").rpartition(".")
+        out = []
+        found = index.resolve_module(path, modname, 0) if modname else None
+        if found:
+            out.append((found, attr))
+        whole = index.resolve_module(path, text.replace(":", "."), 0)
+        if whole:
+            out.append((whole, ""))
+        return out
+    if isinstance(arg, (ast.Name, ast.Attribute)):
+        found = index.resolve_expr(path, arg, scope)
+        return [found] if found else []
+    if isinstance(arg, ast.Subscript) or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
+                                          and arg.func.attr == "get"):
+        mapping = arg.value if isinstance(arg, ast.Subscript) else arg.func.value  # type: ignore[union-attr]
+        found = index.resolve_expr(path, mapping, scope)
+        if not found or not found[1]:
+            return []
+        other = index.scan(found[0])
+        if other is None or found[1] not in other.dicts:
+            return []
+        out = []
+        for value in other.dicts[found[1]]:
+            if isinstance(value, (ast.Name, ast.Attribute)):
+                target = index.resolve_expr(found[0], value, "")
+                if target:
+                    out.append(target)
+        return out
+    return []

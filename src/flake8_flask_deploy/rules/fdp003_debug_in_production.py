@@ -11,9 +11,12 @@ that production serves through a WSGI server is not a finding: production never 
 """
 from __future__ import annotations
 
+import ast
+import os
 from dataclasses import replace
 from typing import Iterator
 
+from .. import index as idx
 from ..facts import is_true
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch
 from . import ModuleContext, Rule, launch_finding, register
@@ -26,18 +29,19 @@ _WHAT = {
     "config-item": "`config[\"DEBUG\"] = True`",
     "config-update": "`DEBUG=True` in the config",
     "config-from-object": "module constant `DEBUG = True` loaded by `config.from_object(__name__)`",
+    "config-object": "`config.from_object(...)` of a config with `DEBUG = True`",
 }
 
 
 _RUN_KINDS = frozenset({"run-keyword", "run-positional", "use_debugger"})
 
 
-def _message(kind: str, at_import: bool, as_script: bool) -> str:
+def _message(kind: str, at_import: bool, as_script: bool, what: str = "") -> str:
     """The consequence of debug mode depends on the server: ``app.run()`` (and so ``python app.py``)
     serves the interactive debugger; a WSGI server never does, but debug mode still propagates
     errors unhandled and reloads templates (``PROPAGATE_EXCEPTIONS``, ``TEMPLATES_AUTO_RELOAD``
     default to it: https://flask.palletsprojects.com/en/stable/config/)."""
-    what = _WHAT[kind]
+    what = what or _WHAT[kind]
     if kind in _RUN_KINDS or as_script:
         return f"{what} serves the interactive Werkzeug debugger in production (remote code execution)"
     return (f"{what} turns on debug mode at import time: under a production WSGI server errors propagate "
@@ -65,8 +69,13 @@ class DebugInProduction(Rule):
         for item in facts.debug_sets:
             if not facts.is_app(item.receiver, item.where.scope):
                 continue
+            what = ""
             if item.kind == "config-from-object":
                 if not is_true(facts.constants.get("DEBUG")):
+                    continue
+            elif item.kind == "config-object":
+                what = _debug_config(module, item)
+                if not what:
                     continue
             elif not is_true(facts.constant_value(item.value)):
                 continue
@@ -78,9 +87,9 @@ class DebugInProduction(Rule):
                 # an ``app.run()`` that executes on import is FDP004's finding; its fix (the guard)
                 # leaves this flag to be judged by how the deployment runs the file
                 continue
-            yield module.finding(self, item.node, _message(item.kind, at_import, bool(scripts)),
+            yield module.finding(self, item.node, _message(item.kind, at_import, bool(scripts), what),
                                  related=scripts[0] if scripts else None,
-                                 fixable=item.kind != "config-from-object")
+                                 fixable=item.kind not in ("config-from-object", "config-object"))
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         if not launch.production or launch.server not in (FLASK_RUN, WERKZEUG_SCRIPT):
@@ -94,3 +103,33 @@ class DebugInProduction(Rule):
         elif launch.debug:
             yield launch_finding(self, launch, "`flask run --debug` serves the interactive Werkzeug debugger in "
                                  "production (remote code execution)")
+
+
+def _debug_config(module: ModuleContext, item) -> str:
+    """For ``config.from_object(X)`` (``item``, a ``config-object`` debug setting): a description of
+    X when X is a config class of the project that sets ``DEBUG = True`` itself, or a project module
+    with the constant ``DEBUG = True``, and no later config load of the same app in the same setup
+    can override it; ``""`` otherwise (also when X cannot be followed: a mapping looked up by key is
+    not, since the key chooses the class). https://flask.palletsprojects.com/en/stable/config/#DEBUG"""
+    if isinstance(item.value, ast.Subscript):
+        return ""
+    scan = idx.scan_for(module)
+    if scan is None:
+        return ""
+    line = item.node.lineno
+    if any(load.receiver == item.receiver and load.ctx.scope == item.where.scope and load.node.lineno > line
+           for load in scan.loads):
+        return ""
+    index = idx.get_index(idx.root_of(module))
+    for path, name in idx.config_targets(index, module.path, item.value, item.where.scope):
+        other = index.scan(path)
+        if other is None:
+            continue
+        rel = os.path.relpath(path, index.root).replace(os.sep, "/")
+        if name:
+            cls = other.classes.get(name)
+            if cls is not None and cls.debug:
+                return f"`from_object` of config class `{name}` ({rel}:{cls.line}, `DEBUG = True`)"
+        elif is_true(other.facts.constants.get("DEBUG")):
+            return f"`from_object` of module `{rel}` (`DEBUG = True`)"
+    return ""

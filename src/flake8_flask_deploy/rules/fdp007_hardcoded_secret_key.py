@@ -234,38 +234,4 @@ def _first_load(index: idx.ProjectIndex, loads, path: str, names: set) -> Option
 
 def _load_targets(index: idx.ProjectIndex, path: str, scan: idx.ModuleScan, load: idx.ConfigLoad):
     """What one ``from_object(arg)`` loads: ``[(path, class name or "")]``."""
-    arg = load.arg
-    scope = load.ctx.scope
-    if isinstance(arg, ast.Name) and arg.id == "__name__":
-        return [(path, "")]
-    text = idx.string_constant(arg)
-    if text is not None:
-        modname, _, attr = text.replace(":", ".").rpartition(".")
-        out = []
-        found = index.resolve_module(path, modname, 0) if modname else None
-        if found:
-            out.append((found, attr))
-        whole = index.resolve_module(path, text.replace(":", "."), 0)
-        if whole:
-            out.append((whole, ""))
-        return out
-    if isinstance(arg, (ast.Name, ast.Attribute)):
-        found = index.resolve_expr(path, arg, scope)
-        return [found] if found else []
-    if isinstance(arg, ast.Subscript) or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)
-                                          and arg.func.attr == "get"):
-        mapping = arg.value if isinstance(arg, ast.Subscript) else arg.func.value  # type: ignore[union-attr]
-        found = index.resolve_expr(path, mapping, scope)
-        if not found or not found[1]:
-            return []
-        other = index.scan(found[0])
-        if other is None or found[1] not in other.dicts:
-            return []
-        out = []
-        for value in other.dicts[found[1]]:
-            if isinstance(value, (ast.Name, ast.Attribute)):
-                target = index.resolve_expr(found[0], value, "")
-                if target:
-                    out.append(target)
-        return out
-    return []
+    return idx.config_targets(index, path, load.arg, load.ctx.scope)
