@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from . import project, sources
-from .facts import ROUTE_METHODS, ModuleFacts, collect, dotted_name, is_main_guard, is_test_path
+from .facts import ROUTE_METHODS, ModuleFacts, collect, dotted_name, is_main_guard, is_test_path, is_true
 from .inference import infer_kind
 from .model import Spot
 from .session import FILE, MODULE, PROJECT, current
@@ -263,10 +263,6 @@ def _secret_literal(expr: Optional[ast.AST]) -> Optional[str]:
         value = expr.value
         return value.decode("latin-1") if isinstance(value, bytes) else value
     return None
-
-
-def _is_true(expr: Optional[ast.AST]) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is True
 
 
 def _subscript_key(target: ast.Subscript) -> Optional[str]:
@@ -575,7 +571,7 @@ class _Scanner:
                             s.secrets.append(SecretSet(recv, value, ctx, "attribute", literal, target.value))
                         else:
                             s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
-                    elif target.attr == "testing" and _is_true(value):
+                    elif target.attr == "testing" and is_true(value):
                         s.testing_sets.append((ctx.scope, recv))
             elif isinstance(target, ast.Subscript):
                 self.exprs(target, ctx)
@@ -589,7 +585,7 @@ class _Scanner:
                             s.secrets.append(SecretSet(recv, value, ctx, "item", literal, base.value))
                         else:
                             s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
-                    elif key == "TESTING" and _is_true(value):
+                    elif key == "TESTING" and is_true(value):
                         s.testing_sets.append((ctx.scope, recv))
             else:
                 for node in ast.walk(target):
@@ -611,9 +607,9 @@ class _Scanner:
                     info.sets_secret = True
                     literal = _secret_literal(value)
                     info.secret = (value, literal) if literal is not None else None
-                elif name == "TESTING" and _is_true(value):
+                elif name == "TESTING" and is_true(value):
                     info.testing = True
-                elif name == "DEBUG" and _is_true(value):
+                elif name == "DEBUG" and is_true(value):
                     info.debug = True
         self.s.classes[stmt.name] = info
 
@@ -695,7 +691,7 @@ class _Scanner:
                     s.secrets.append(SecretSet(recv, value, ctx, "update", literal, receiver_node))
                 else:
                     s.loads.append(ConfigLoad(recv, "set", node, ctx))
-            elif key == "TESTING" and _is_true(value):
+            elif key == "TESTING" and is_true(value):
                 s.testing_sets.append((ctx.scope, recv))
             elif key is None and node.keywords:
                 s.loads.append(ConfigLoad(recv, "set", node, ctx))  # **mapping
