@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
-from .config import apply_to_check
+from .config import apply_to_check, command_line_codes
 from .engine import CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter, set_rule_filter
 from .fix import fix_safeties, mark_fixable
 from .model import Finding, Location
@@ -237,7 +237,8 @@ def _select(findings: List[Finding], select: Sequence[str], ignore: Sequence[str
 
 
 def _codes(value: str) -> List[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    """``--select``/``--ignore``: codes or prefixes of this tool's rules (exit 2 for any other)."""
+    return command_line_codes(value)
 
 
 def _jobs(value: str) -> int:
@@ -303,6 +304,10 @@ def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> Tuple[Lis
 
 def run_check(args: argparse.Namespace) -> int:
     """``check``: print findings and warnings; 1 when there are findings."""
+    for path in args.paths:
+        if not os.path.exists(path):
+            print(f"error: {path}: no such file or directory", file=sys.stderr)
+            return 2
     options = apply_to_check(args)
     for path, message in options.warnings:
         print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)

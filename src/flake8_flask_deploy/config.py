@@ -15,6 +15,7 @@ ours, as flake8 itself would do. Unreadable files become warnings; nothing here 
 """
 from __future__ import annotations
 
+import argparse
 import configparser
 import os
 import re
@@ -26,6 +27,7 @@ from . import sources
 
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
 from .engine import configure
+from .rules import all_rules
 
 PLUGIN_PREFIX = "FDP"
 
@@ -53,6 +55,23 @@ class Options:
     assume_production: bool = False
     sources: List[str] = field(default_factory=list)
     warnings: List[Tuple[str, str]] = field(default_factory=list)
+
+
+def command_line_codes(value: str) -> List[str]:
+    """``--select``/``--ignore`` of ``check`` and ``fix``: :func:`split_codes`, each a code or a prefix
+    of a code of this tool (``FDP``, ``FDP00``, ``FDP003``).
+
+    Raises:
+        argparse.ArgumentTypeError: an unknown code or prefix (argparse prints it and exits 2: a typo
+            must not make a CI stage pass silently).
+    """
+    codes = split_codes(value)
+    known = [rule.code for rule in all_rules()]
+    unknown = [c for c in codes if not any(k.startswith(c) for k in known)]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown code or prefix {', '.join(unknown)} (the codes are {known[0]}..{known[-1]})")
+    return codes
 
 
 def split_codes(value: Any) -> List[str]:

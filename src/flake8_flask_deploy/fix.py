@@ -535,7 +535,8 @@ def run_fix(args: argparse.Namespace) -> int:
 
 
 def _codes(value: str) -> List[str]:
-    return config_mod.split_codes(value)
+    """``--select``/``--ignore``: codes or prefixes of this tool's rules (exit 2 for any other)."""
+    return config_mod.command_line_codes(value)
 
 
 def register_cli(sub: "argparse._SubParsersAction") -> None:
