@@ -224,7 +224,10 @@ def test_fdp006_not_reported(tmp_path, target, files):
 def test_fdp006_uwsgi_default_callable_and_flask_app_in_flaskenv(tmp_path):
     root = make_project(tmp_path, {"wsgi.py": FLASK_APP,
                                    "uwsgi.ini": "[uwsgi]\nsocket = /tmp/app.sock\nmodule = wsgi\n"})
-    assert rel_lines(deploy_findings(root), root) == ["uwsgi.ini:3 FDP006"]
+    found = deploy_findings(root)
+    assert rel_lines(found, root) == ["uwsgi.ini:3 FDP006"]
+    # uWSGI 2.0 without need-app starts anyway: the message must not say it stops at boot
+    assert "no python application found" in found[0].message and "every request answers 500" in found[0].message
     root = make_project(tmp_path / "b", {"app.py": FLASK_APP, ".flaskenv": "FLASK_APP=ap:app\n",
                                          "Procfile": "web: flask run --host 0.0.0.0\n"})
     shown = [f"{f.code} {f.path.rsplit('/', 1)[1]}:{f.line}" for f in deploy_findings(root)]
@@ -304,3 +307,14 @@ def test_waitress_serve_on_loopback_in_a_container(tmp_path):
     ok = make_project(tmp_path / "ok", {"app.py": FLASK_APP, "wsgi.py": sample("waitress_wsgi.py"),
                                         "Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["python", "wsgi.py"]\n'})
     assert module_findings(ok, "wsgi.py") == [] and deploy_findings(ok) == []
+
+
+def test_fdp006_suggests_only_a_factory_gunicorn_can_call(tmp_path):
+    """``did you mean `app:create_app()`?`` only for a factory that takes no required argument:
+    ``create_app(config_name)`` would fail too (hack4impact/flask-base)."""
+    factory = ("from flask import Flask\n\n\ndef create_app(config_name):\n    app = Flask(__name__)\n"
+               "    app.config['NAME'] = config_name\n    return app\n")
+    root = make_project(tmp_path, {"app/__init__.py": factory, "Procfile": "web: gunicorn app:app\n"})
+    found = [f for f in deploy_findings(root) if f.code == "FDP006"]
+    assert len(found) == 1 and "did you mean" not in found[0].message
+

@@ -160,7 +160,7 @@ class WsgiTargetNotFound(Rule):
                                        f"in {rel}, which {server} does not run; the server cannot find it at boot")
             return
         hint = _hint(names, launch, module)
-        yield self._finding(where, f"`{target}`: {rel} has no module-level `{base}`; {server} fails at boot"
+        yield self._finding(where, f"`{target}`: {rel} has no module-level `{base}`; {_fails(launch.server, server)}"
                                    f"{hint}")
 
     def _where(self, launch: Launch) -> Location:
@@ -175,6 +175,16 @@ class WsgiTargetNotFound(Rule):
         return Finding(self.code, message, where.path, where.line, 0)
 
 
+def _fails(kind: str, server: str) -> str:
+    """What the server does without its app: gunicorn, waitress and ``flask run`` stop at boot; uWSGI
+    starts anyway unless ``need-app`` is set (the default from uWSGI 2.1), logs "no python application
+    found" and answers every request with 500 (https://uwsgi-docs.readthedocs.io/en/latest/Options.html#need-app)."""
+    if kind == UWSGI:
+        return ("uWSGI finds no app (\"no python application found\"): it stops at boot with `need-app`, "
+                "else every request answers 500")
+    return f"{server} fails at boot"
+
+
 def _hint(names: ModuleNames, launch: Launch, module: str) -> str:
     facts = project.facts_of_file(launch.target_path) if launch.target_path else None
     if facts is None:
@@ -182,8 +192,9 @@ def _hint(names: ModuleNames, launch: Launch, module: str) -> str:
     apps = [b.name for b in facts.app_bindings if b.scope == "" and b.name in names.at_import]
     if apps:
         return f" (did you mean `{module}:{apps[0]}`?)"
-    factories = [q for q, region in facts.function_regions.items() if region == "factory" and "." not in q]
-    if factories and launch.server == GUNICORN:
+    factories = [q for q, region in facts.function_regions.items() if region == "factory" and "." not in q
+                 and q in names.functions and _required_positional(names.functions[q]) == 0]
+    if factories and launch.server == GUNICORN:  # only a factory gunicorn can call without arguments
         return f" (did you mean `{module}:{factories[0]}()`?)"
     return ""
 
