@@ -79,3 +79,27 @@ def test_case_branches_named_for_development_are_not_production(tmp_path: Path) 
     assert [x.server for x in launches] == ["gunicorn"]
     assert "FLASK_DEBUG" not in launches[0].env
     assert check_paths([root]).findings == []
+
+
+MANAGE_SCRIPT = ("from flask_script import Manager\n\nfrom main import app\n\nmanager = Manager(app)\n\n"
+                 "if __name__ == '__main__':\n    manager.run()\n")
+MANAGE_GROUP = ("import click\nfrom flask.cli import FlaskGroup\n\nfrom main import app\n\n\n"
+                "@click.group(cls=FlaskGroup, create_app=lambda: app)\ndef cli():\n    pass\n\n\n"
+                "if __name__ == '__main__':\n    cli()\n")
+
+
+@pytest.mark.parametrize("script, command, reported", [
+    (MANAGE_SCRIPT, "python manage.py runserver -h 0.0.0.0", True),  # Flask-Script's development server
+    (MANAGE_SCRIPT, "python manage.py db upgrade", False),
+    (MANAGE_GROUP, "python manage.py run --host 0.0.0.0", True),  # a FlaskGroup's `run` is `flask run`
+    ("import sys\nprint(sys.argv)\n", "python manage.py runserver", False),  # not a Flask management script
+])
+def test_a_management_script_running_the_dev_server(script: str, command: str, reported: bool, tmp_path: Path) -> None:
+    """``manage.py runserver`` (Flask-Script) and ``manage.py run`` (click ``FlaskGroup``) start the
+    Werkzeug development server (teracyhq/flask-boilerplate's Dockerfile)."""
+    root = make_project(tmp_path, {"main.py": DEV_APP, "manage.py": script,
+                                   "Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD {command}\n"})
+    found = [f for f in deploy_findings(root) if f.code == "FDP004"]
+    assert [f.line for f in found] == ([4] if reported else [])
+    if reported:
+        assert "manage.py r" in found[0].message
