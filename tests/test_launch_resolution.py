@@ -81,25 +81,12 @@ def test_case_branches_named_for_development_are_not_production(tmp_path: Path) 
     assert check_paths([root]).findings == []
 
 
-MANAGE_SCRIPT = ("from flask_script import Manager\n\nfrom main import app\n\nmanager = Manager(app)\n\n"
-                 "if __name__ == '__main__':\n    manager.run()\n")
-MANAGE_GROUP = ("import click\nfrom flask.cli import FlaskGroup\n\nfrom main import app\n\n\n"
-                "@click.group(cls=FlaskGroup, create_app=lambda: app)\ndef cli():\n    pass\n\n\n"
-                "if __name__ == '__main__':\n    cli()\n")
-
-
-@pytest.mark.parametrize("script, command, reported", [
-    (MANAGE_SCRIPT, "python manage.py runserver -h 0.0.0.0", True),  # Flask-Script's development server
-    (MANAGE_SCRIPT, "python manage.py db upgrade", False),
-    (MANAGE_GROUP, "python manage.py run --host 0.0.0.0", True),  # a FlaskGroup's `run` is `flask run`
-    ("import sys\nprint(sys.argv)\n", "python manage.py runserver", False),  # not a Flask management script
-])
-def test_a_management_script_running_the_dev_server(script: str, command: str, reported: bool, tmp_path: Path) -> None:
-    """``manage.py runserver`` (Flask-Script) and ``manage.py run`` (click ``FlaskGroup``) start the
-    Werkzeug development server (teracyhq/flask-boilerplate's Dockerfile)."""
-    root = make_project(tmp_path, {"main.py": DEV_APP, "manage.py": script,
-                                   "Dockerfile": f"FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD {command}\n"})
-    found = [f for f in deploy_findings(root) if f.code == "FDP004"]
-    assert [f.line for f in found] == ([4] if reported else [])
-    if reported:
-        assert "manage.py r" in found[0].message
+def test_deployment_files_in_a_development_folder_are_not_production(tmp_path: Path) -> None:
+    """``supervisor/conf.d/DEVELOPMENT/app.conf`` is the development setup, as a file named
+    ``docker-compose.dev.yml`` is (ip0000h/flask-docker-compose)."""
+    root = make_project(tmp_path, {
+        "main.py": DEV_APP,
+        "supervisor/conf.d/DEVELOPMENT/app.conf": "[program:app]\ncommand=python /app/main.py\n",
+        "supervisor/conf.d/PRODUCTION/app.conf": "[program:app]\ncommand=gunicorn -b 0.0.0.0:8000 main:app\n"})
+    launches = {Path(x.source.path).parent.name: x.production for x in context(root).launches}
+    assert launches == {"DEVELOPMENT": False, "PRODUCTION": True}

@@ -14,11 +14,9 @@ production is that it is not built for security or load, and its reloader and de
 """
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
-from ..deploy.commands import split_shell
-from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch
+from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
 from . import ModuleContext, Rule, is_simple_command, launch_finding, register
 
 
@@ -65,33 +63,3 @@ class DevServerInProduction(Rule):
             yield launch_finding(self, launch, "`flask run` starts the Werkzeug development server as the "
                                  "production process; serve the app with a WSGI server such as gunicorn",
                                  fixable=is_simple_command(launch))
-        elif launch.server == WERKZEUG_SCRIPT and launch.script:
-            cli = _dev_server_command(launch)
-            if cli:
-                yield launch_finding(self, launch, f"`{cli}` starts the Werkzeug development server as the "
-                                     "production process; serve the app with a WSGI server such as gunicorn")
-
-
-#: A project management script's subcommand that starts the development server: Flask-Script's
-#: ``runserver`` (https://flask-script.readthedocs.io/en/latest/#the-server-command) and the ``run``
-#: command of a click ``FlaskGroup`` (``flask run``: https://flask.palletsprojects.com/en/stable/cli/#custom-scripts).
-_DEV_SUBCOMMANDS = ((b"flask_script", "runserver"), (b"FlaskGroup", "run"))
-
-
-def _dev_server_command(launch: Launch) -> str:
-    """``"manage.py runserver"`` when the launch runs a management script with its development
-    server subcommand (the script imports Flask-Script, or builds a ``FlaskGroup``); ``""`` otherwise."""
-    name = os.path.basename(launch.script or "")
-    words = [w for argv in split_shell(launch.command) for w in argv]
-    following = [w for i, w in enumerate(words) if i and os.path.basename(words[i - 1]) == name]
-    if not following:
-        return ""
-    try:
-        with open(launch.script, "rb") as handle:  # type: ignore[arg-type]
-            text = handle.read(1_000_000)
-    except OSError:
-        return ""
-    for marker, subcommand in _DEV_SUBCOMMANDS:
-        if following[0] == subcommand and marker in text:
-            return f"{name} {subcommand}"
-    return ""
