@@ -64,11 +64,15 @@ SERVER_PROGRAMS = ("python", "pypy", "flask", "gunicorn", "waitress", "uwsgi")
 #: Folders (relative to the project root) whose deployment files are documentation, examples or
 #: test data, not how this project runs in production.
 NON_PRODUCTION_DIRS = frozenset({"docs", "doc", "examples", "example", "tests", "test", "testing", "testdata",
-                                 "samples", "sample", "fixtures"})
+                                 "samples", "sample", "fixtures",
+                                 # named for development, as files are (``readers.DEV_WORDS``):
+                                 # ``supervisor/conf.d/DEVELOPMENT/app.conf``, ``deploy/dev/compose.yml``
+                                 "dev", "develop", "development", "local", "debug"})
 
 
 def in_non_production_dir(path: str, root: str) -> bool:
-    """True when ``path`` lies under a ``docs``/``examples``/``tests``... folder of the project ``root``."""
+    """True when ``path`` lies under a ``docs``/``examples``/``tests``/``development``... folder of the
+    project ``root`` (:data:`NON_PRODUCTION_DIRS`, compared without case)."""
     try:
         rel = os.path.relpath(path, root)
     except ValueError:
