@@ -318,3 +318,12 @@ def test_fdp006_suggests_only_a_factory_gunicorn_can_call(tmp_path):
     found = [f for f in deploy_findings(root) if f.code == "FDP006"]
     assert len(found) == 1 and "did you mean" not in found[0].message
 
+
+
+def test_fdp006_uwsgi_missing_callable_is_reported_on_its_line(tmp_path):
+    """``module = hello`` + ``callable = my_app`` where hello binds ``app``: the line to change is the
+    ``callable`` one (p0bailey/docker-flask's uwsgi.ini)."""
+    root = make_project(tmp_path, {"hello.py": FLASK_APP,
+                                   "uwsgi.ini": "[uwsgi]\nsocket = /tmp/app.sock\nmodule = hello\n"
+                                                "processes = 2\ncallable = my_app\n"})
+    assert rel_lines(deploy_findings(root), root) == ["uwsgi.ini:5 FDP006"]

@@ -601,6 +601,8 @@ class _Builder:
             launch.module, launch.attr = parsed.module, parsed.attr
             launch.options["target_line"] = str(config.lines.get("module", config.lines.get("wsgi-file", 1)))
             launch.options["target_file"] = path
+            if "callable" in config.lines:  # the attribute is named on its own line: the one to change for it
+                launch.options["attr_line"] = str(config.lines["callable"])
             chdir = config.get("chdir")
             if parsed.script:
                 folder_bases = bases

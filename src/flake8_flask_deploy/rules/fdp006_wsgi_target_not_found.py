@@ -160,6 +160,9 @@ class WsgiTargetNotFound(Rule):
                                        f"in {rel}, which {server} does not run; the server cannot find it at boot")
             return
         hint = _hint(names, launch, module)
+        if launch.options.get("attr_line") and launch.options.get("target_file"):
+            # uWSGI's ``callable = my_app`` names the missing attribute: that line is the one to change
+            where = Location(launch.options["target_file"], int(launch.options["attr_line"]))
         yield self._finding(where, f"`{target}`: {rel} has no module-level `{base}`; {_fails(launch.server, server)}"
                                    f"{hint}")
 
