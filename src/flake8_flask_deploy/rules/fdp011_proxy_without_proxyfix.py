@@ -59,21 +59,38 @@ def handles_forwarding(text: str) -> bool:
         HANDLED.search(line) for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
-def _first_handler(root: str, files: Tuple[str, ...], skip: Dict[str, str]) -> Optional[str]:
+def _first_handler(root: str, files: Tuple[str, ...], skip: Dict[str, str],
+                   reads: Optional[Dict[str, Tuple[str, int]]] = None) -> Optional[str]:
     """The first file of ``files`` (relative to ``root``) whose text on disk handles forwarded
-    headers, leaving out the absolute paths in ``skip``; None when there is none."""
+    headers, leaving out the absolute paths in ``skip``; None when there is none. With ``reads``,
+    the same pass records where the files read forwarded client information (:func:`_note_reads`),
+    so that a project without a handler is read once, not once per question."""
     for rel in files:
         path = sources.normpath(os.path.join(root, rel))
         if path in skip:
             continue
         try:
             with open(path, "rb") as handle:
-                data = handle.read(1_000_000)
+                text = handle.read(1_000_000).decode("utf-8", "replace")
         except OSError:
             continue
-        if handles_forwarding(data.decode("utf-8", "replace")):
+        if reads is not None:
+            _note_reads(reads, path, text)
+        if handles_forwarding(text):
             return path
     return None
+
+
+def _note_reads(found: Dict[str, Tuple[str, int]], path: str, text: str) -> None:
+    """Add to ``found`` the first place in ``text`` (of ``path``) of each kind of :data:`READS` it
+    does not hold yet (comment lines left out)."""
+    for kind, pattern in READS.items():
+        if kind in found or pattern.search(text) is None:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if pattern.search(line) and not line.lstrip().startswith("#"):
+                found[kind] = (path, number)
+                break
 
 
 def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
@@ -90,7 +107,11 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
         files: Optional[Tuple[str, ...]] = sources.python_files(context.root)
         if len(files) > MAX_FILES:
             files = None
-        cached = context.memo["fdp011.handler"] = (files, _first_handler(context.root, files, {}) if files is not None else None)
+        reads: Dict[str, Tuple[str, int]] = {}
+        handler = _first_handler(context.root, files, {}, reads) if files is not None else None
+        cached = context.memo["fdp011.handler"] = (files, handler)
+        if files is not None and handler is None:  # every file was read: the reads are complete
+            context.memo["fdp011.reads"] = reads
     files, handler = cached
     if files is None:
         return None
@@ -110,7 +131,8 @@ def project_reads(context: DeploymentContext) -> Optional[Dict[str, Tuple[str, i
     """Where the project's Python code reads forwarded client information, by kind of :data:`READS`:
     ``{"address": (path, line), "scheme": (path, line)}`` (the first place of each, comment lines
     left out; test files included, they show what the app relies on too); None when the project is
-    too large to search. Kept in ``context.memo``."""
+    too large to search. Kept in ``context.memo``; usually filled by the handler search of
+    :func:`project_handles_forwarding`, which reads the same files first."""
     cached = context.memo.get("fdp011.reads", False)
     if cached is not False:
         return cached
@@ -125,13 +147,7 @@ def project_reads(context: DeploymentContext) -> Optional[Dict[str, Tuple[str, i
                     text = handle.read(1_000_000).decode("utf-8", "replace")
             except OSError:
                 continue
-            for kind, pattern in READS.items():
-                if kind in found or pattern.search(text) is None:
-                    continue
-                for number, line in enumerate(text.splitlines(), 1):
-                    if pattern.search(line) and not line.lstrip().startswith("#"):
-                        found[kind] = (path, number)
-                        break
+            _note_reads(found, path, text)
             if len(found) == len(READS):
                 break
     context.memo["fdp011.reads"] = found
