@@ -1620,3 +1620,11 @@ def config_targets(index: "ProjectIndex", path: str, arg: Optional[ast.expr], sc
                     out.append(target)
         return out
     return []
+
+
+def later_config_loads(scan: ModuleScan, receiver: str, scope: str, line: int) -> List[ConfigLoad]:
+    """The config loads (``from_object``/``from_pyfile``/... and ``SECRET_KEY`` assignments) of the
+    app ``receiver`` in ``scope`` after ``line``: what may override a setting made at ``line``."""
+    return [load for load in scan.loads
+            if load.receiver == receiver and load.ctx.scope == scope and load.node.lineno > line]  # type: ignore
+

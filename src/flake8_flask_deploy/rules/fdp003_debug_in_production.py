@@ -116,9 +116,7 @@ def _debug_config(module: ModuleContext, item) -> str:
     scan = idx.scan_for(module)
     if scan is None:
         return ""
-    line = item.node.lineno
-    if any(load.receiver == item.receiver and load.ctx.scope == item.where.scope and load.node.lineno > line
-           for load in scan.loads):
+    if idx.later_config_loads(scan, item.receiver, item.where.scope, item.node.lineno):
         return ""
     index = idx.get_index(idx.root_of(module))
     for path, name in idx.config_targets(index, module.path, item.value, item.where.scope):

@@ -166,13 +166,12 @@ def _overridden(scan: idx.ModuleScan, receiver: str, scope: str, line: int,
     when X may set ``SECRET_KEY`` (:func:`_may_set_secret`): loading a config without one leaves the
     literal in force (the precision issue's class 8). ``from_pyfile``/``from_envvar``/
     ``from_prefixed_env`` and a later assignment always count."""
-    for load in scan.loads:
-        if load.receiver == receiver and load.ctx.scope == scope and load.node.lineno > line:  # type: ignore
-            if where is not None and load.method == "from_object":
-                targets = _load_targets(where[0], where[1], scan, load)
-                if targets and not any(_may_set_secret(where[0], target) for target in targets):
-                    continue
-            return True
+    for load in idx.later_config_loads(scan, receiver, scope, line):
+        if where is not None and load.method == "from_object":
+            targets = _load_targets(where[0], where[1], scan, load)
+            if targets and not any(_may_set_secret(where[0], target) for target in targets):
+                continue
+        return True
     return False
 
 
