@@ -18,9 +18,10 @@ NAME = "flake8_flask_deploy"
 LAYERS: List[Tuple[str, ...]] = [
     ("", "model", "session"),
     ("sources",),
+    ("walk",),
     ("facts",),
     ("project", "inference", "autofixers"),
-    ("index",),
+    ("scan", "index"),
     ("deploy", "deploy.*"),
     ("rules", "rules.*"),
     ("engine",),

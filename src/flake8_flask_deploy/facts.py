@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .model import Spot
+from .walk import FUNCTION, GUARD, IMPORT, Block, Recorder, Where, walk
 
 #: Decorator methods that add a URL rule (Flask 2.0+ shortcuts included).
 ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
@@ -68,28 +69,8 @@ FLASK_ONLY_ATTRS = frozenset(
 #: Factory names Flask's CLI discovers (see module docstring).
 FACTORY_NAMES = frozenset({"create_app", "make_app"})
 
-IMPORT = "import"  # runs when the module is imported (what a WSGI server does)
-GUARD = "guard"  # runs only when the module is executed as a script
-FUNCTION = "function"  # inside a function; resolved later
 UNKNOWN = "unknown"  # a function nothing in the module is seen to call at import or from the guard
 FACTORY = "factory"  # an app factory: runs in production through the server's call
-
-
-@dataclass
-class Where:
-    """Where a statement executes.
-
-    Attributes:
-        scope: ``""`` at module level, else the qualified name of the enclosing function.
-        region: ``IMPORT``, ``GUARD`` or ``FUNCTION`` (see :meth:`ModuleFacts.region_of`).
-        conditional: True under an ``if`` (other than the guard), an ``except`` or a ``match``.
-        guard: the guard ``ast.If`` when the statement is lexically under one.
-    """
-
-    scope: str = ""
-    region: str = IMPORT
-    conditional: bool = False
-    guard: Optional[ast.If] = None
 
 
 @dataclass
@@ -292,23 +273,6 @@ def string_value(expr: Optional[ast.expr]) -> Optional[str]:
     return None
 
 
-def is_main_guard(test: ast.expr) -> Optional[bool]:
-    """Classify an ``if`` test: True for ``__name__ == "__main__"`` (either operand order), False
-    for ``__name__ != "__main__"``, None for anything else."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and len(test.comparators) == 1):
-        return None
-    left, right = test.left, test.comparators[0]
-    names = [x for x in (left, right) if isinstance(x, ast.Name) and x.id == "__name__"]
-    consts = [x for x in (left, right) if isinstance(x, ast.Constant) and x.value == "__main__"]
-    if not (names and consts):
-        return None
-    if isinstance(test.ops[0], ast.Eq):
-        return True
-    if isinstance(test.ops[0], ast.NotEq):
-        return False
-    return None
-
-
 _NO_DESCENT = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SKIP = _NO_DESCENT + (ast.expr_context,)
 
@@ -346,8 +310,10 @@ def dotted_name(expr: ast.expr) -> str:
     return ""
 
 
-class _Collector:
-    """One walk over the statements of a module; fills a :class:`ModuleFacts`."""
+class _Collector(Recorder):
+    """Fills a :class:`ModuleFacts` from the walk of a module (:func:`~flake8_flask_deploy.walk.walk`)."""
+
+    enters_classes = False
 
     def __init__(self, facts: ModuleFacts) -> None:
         self.f = facts
@@ -370,73 +336,44 @@ class _Collector:
         name = func.id if isinstance(func, ast.Name) else (func.attr if isinstance(func, ast.Attribute) else "")
         return name in FACTORY_NAMES
 
-    # ---- walk --------------------------------------------------------------------------------
-    def block(self, stmts: Iterable[ast.stmt], where: Where) -> None:
-        for stmt in stmts:
-            self.stmt(stmt, where)
+    # ---- the walk's hooks (:class:`~flake8_flask_deploy.walk.Recorder`) -----------------------
+    def guard(self, stmt: ast.If, block: Block, kind: bool) -> None:
+        self.f.guards.append(stmt)
 
-    def stmt(self, stmt: ast.stmt, where: Where) -> None:  # noqa: C901 - one dispatch by node type
-        if isinstance(stmt, ast.If):
-            kind = is_main_guard(stmt.test) if where.scope == "" else None
-            if kind is not None:
-                self.f.guards.append(stmt)
-                guarded = Where(where.scope, GUARD, where.conditional, stmt)
-                imported = Where(where.scope, where.region, where.conditional, where.guard)
-                self.block(stmt.body, guarded if kind else imported)
-                self.block(stmt.orelse, imported if kind else guarded)
-                return
-            self.expr_stmt(stmt, stmt.test, where)
-            cond = Where(where.scope, where.region, True, where.guard)
-            self.block(stmt.body, cond)
-            self.block(stmt.orelse, cond)
-            return
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.decorators(stmt, where)
-            qualname = f"{where.scope}.{stmt.name}" if where.scope else stmt.name
-            info = FunctionInfo(qualname, stmt)
-            self.f.functions[qualname] = info
-            self.bind_other(where.scope, stmt.name)
-            for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
-                self.bind_other(qualname, arg.arg)
-            # a function defined under the guard is guard code; its body resolves through calls
-            self.block(stmt.body, Where(qualname, FUNCTION, False, where.guard))
-            return
-        if isinstance(stmt, ast.ClassDef):
-            self.decorators(stmt, where)
-            for base in stmt.bases:
-                if self.is_flask_ctor(base):
-                    self.flask_subclasses.add(stmt.name)
-            self.bind_other(where.scope, stmt.name)
-            qualname = f"{where.scope}.{stmt.name}" if where.scope else stmt.name
-            # Nothing in a class body or its methods runs at import or from the guard by a plain call
-            # (methods are reached through instances, which this walk does not follow), so no rule
-            # of this module's facts can fire there: the body is not walked (the largest share of
-            # most Flask code bases: views, models, forms).
-            self.f.functions.setdefault(qualname, FunctionInfo(qualname, stmt))
-            return
-        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            self.expr_stmt(stmt, stmt.iter if not isinstance(stmt, ast.While) else stmt.test, where)
-            self.block(stmt.body, where)
-            self.block(stmt.orelse, where)
-            return
-        if isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                self.expr_stmt(stmt, item.context_expr, where)
-            self.block(stmt.body, where)
-            return
-        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            self.block(stmt.body, where)
-            cond = Where(where.scope, where.region, True, where.guard)
-            for handler in stmt.handlers:
-                self.block(handler.body, cond)
-            self.block(stmt.orelse, where)
-            self.block(stmt.finalbody, where)
-            return
-        if type(stmt).__name__ == "Match":
-            cond = Where(where.scope, where.region, True, where.guard)
-            for case in stmt.cases:  # type: ignore[attr-defined]
-                self.block(case.body, cond)
-            return
+    def if_test(self, stmt: ast.If, block: Block) -> None:
+        self.expr_stmt(stmt, stmt.test, block.where)
+
+    def function(self, stmt: ast.stmt, block: Block, qualname: str) -> None:
+        assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        where = block.where
+        self.decorators(stmt, where)
+        self.f.functions[qualname] = FunctionInfo(qualname, stmt)
+        self.bind_other(where.scope, stmt.name)
+        for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
+            self.bind_other(qualname, arg.arg)
+
+    def class_def(self, stmt: ast.ClassDef, block: Block, qualname: str) -> None:
+        where = block.where
+        self.decorators(stmt, where)
+        for base in stmt.bases:
+            if self.is_flask_ctor(base):
+                self.flask_subclasses.add(stmt.name)
+        self.bind_other(where.scope, stmt.name)
+        # Nothing in a class body or its methods runs at import or from the guard by a plain call
+        # (methods are reached through instances, which this walk does not follow), so no rule
+        # of this module's facts can fire there: the body is not walked (``enters_classes``; the
+        # largest share of most Flask code bases: views, models, forms).
+        self.f.functions.setdefault(qualname, FunctionInfo(qualname, stmt))
+
+    def loop(self, stmt: ast.stmt, block: Block) -> None:
+        self.expr_stmt(stmt, stmt.test if isinstance(stmt, ast.While) else stmt.iter, block.where)  # type: ignore
+
+    def with_items(self, stmt: ast.stmt, block: Block) -> None:
+        for item in stmt.items:  # type: ignore[attr-defined]
+            self.expr_stmt(stmt, item.context_expr, block.where)
+
+    def simple(self, stmt: ast.stmt, block: Block) -> None:
+        where = block.where
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -757,7 +694,7 @@ def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
     """
     facts = ModuleFacts()
     collector = _Collector(facts)
-    collector.block(tree.body, Where())
+    walk(tree.body, [collector])
     collector.finish()
     facts.shadowing = list(_shadowing(tree, collector))
     facts.is_test_file = is_test_path(filename)

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from ..facts import is_main_guard
+from ..walk import is_main_guard
 from . import SAFE, UNSAFE, Change, FixContext
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterator, Optional, Set, Tuple
 
 from .. import project, sources
-from ..facts import is_main_guard
+from ..walk import is_main_guard
 from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location
 from ..session import FILE, current
 from . import Rule, register

@@ -21,6 +21,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from .. import index as idx
 from ..model import Finding
+from ..scan import ConfigClass, SecretSet
 from . import ModuleContext, Rule, register
 
 #: Folders of demo code: a key in a library's example app is not a deployment secret.
@@ -61,7 +62,7 @@ class HardcodedSecretKey(Rule):
             yield from self._loaded(module, scan, root)
 
     # -- app.config["SECRET_KEY"] = "...", app.secret_key = "...", config.update(SECRET_KEY="...")
-    def _direct_applies(self, scan: idx.ModuleScan, secret: idx.SecretSet, module: ModuleContext, root: str) -> bool:
+    def _direct_applies(self, scan: idx.ModuleScan, secret: SecretSet, module: ModuleContext, root: str) -> bool:
         ctx = secret.ctx
         if ctx.guard or ctx.conditional or ctx.in_class or _testish(ctx.scope):
             return False
@@ -141,7 +142,7 @@ def _testish(scope: str) -> bool:
     return any(part.startswith(("test", "_test")) or part in ("client", "app_fixture") for part in scope.split("."))
 
 
-def _non_production(cls: idx.ConfigClass) -> bool:
+def _non_production(cls: ConfigClass) -> bool:
     return cls.testing or cls.debug or bool(NON_PRODUCTION_CLASS.search(cls.name))
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 from .. import index as idx
-from ..facts import collect, is_main_guard
+from ..facts import collect
+from ..walk import is_main_guard
 from ..model import Finding, Launch
 from ..session import current
 from ..sources import LINE_BREAK, is_noqa

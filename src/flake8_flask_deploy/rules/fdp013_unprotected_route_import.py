@@ -51,14 +51,14 @@ from .. import index as idx
 from .. import project, sources
 from ..autofixers import f401_fixers
 from ..facts import FACTORY
-from ..model import Finding
+from ..model import Finding, Spot
 from ..session import current
 from ..sources import LINE_BREAK
 from . import ModuleContext, Rule, register
 from .fdp009_routes_module_never_imported import imported_route_target
 
 #: An import statement or the :class:`~flake8_flask_deploy.index.Spot` a scan keeps of it (positions only).
-Located = Union[ast.stmt, idx.Spot]
+Located = Union[ast.stmt, Spot]
 
 #: One code of a ``noqa`` list (``F401``, ``RUF100``) or a prefix of letters (``F``, ``E``).
 _CODE = r"(?:[A-Z]+[0-9]+|[A-Z]{1,3}(?![A-Za-z]))"

@@ -1,0 +1,733 @@
+"""What the project index knows about one module: its :class:`ModuleScan` (imports, blueprints,
+routes and endpoints, ``register_blueprint`` calls, secret keys, config loads and config classes, the
+names it binds and uses), recorded during the one walk of the module (:mod:`flake8_flask_deploy.walk`)
+by :func:`scan_tree`. The questions across modules are :mod:`flake8_flask_deploy.index`'s.
+
+Flask facts used here (sources):
+
+* endpoints default to the view function's ``__name__``; ``endpoint=`` and ``add_url_rule``'s
+  second argument name it: https://flask.palletsprojects.com/en/stable/api/#flask.Flask.add_url_rule
+* a decorator without ``functools.wraps`` gives every view it wraps the wrapper's ``__name__``:
+  https://docs.python.org/3/library/functools.html#functools.wraps
+* config loading (``from_object``, ``from_pyfile``, ``from_envvar``, ``from_prefixed_env``):
+  https://flask.palletsprojects.com/en/stable/config/
+"""
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+from . import project
+from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, is_test_path, is_true
+from .model import Spot
+from .walk import Block, Ctx, Recorder, walk
+
+#: Classes whose instances are blueprints: ``(module, class)``.
+BLUEPRINT_CLASSES = frozenset(
+    {("flask", "Blueprint"), ("flask.blueprints", "Blueprint"), ("flask_smorest", "Blueprint"),
+     ("apiflask", "APIBlueprint")}
+)
+#: Config loaders that replace values set before them (the dev-default pattern of Flask's tutorial).
+OVERRIDING_LOADS = frozenset({"from_pyfile", "from_envvar", "from_prefixed_env", "from_object", "from_file"})
+#: Method names that register a view function.
+ADD_URL_RULE = "add_url_rule"
+
+
+@dataclass
+class ImportRef:
+    """One imported name: ``import a.b`` (``name`` None, ``local`` = ``a``) or ``from m import name``.
+    ``node`` is where the statement is (one :class:`Spot` shared by the names of one statement)."""
+
+    local: str
+    module: str
+    name: Optional[str]
+    level: int
+    node: Spot
+    ctx: Ctx
+    asname: bool = False
+
+
+@dataclass
+class Route:
+    """A view registered on ``receiver``: a route decorator or an ``add_url_rule`` call.
+
+    ``endpoint`` is the endpoint name when it can be known statically (else None); ``identity``
+    tells two registrations of one function object apart from two different functions (None when
+    unknown); ``how`` says where the endpoint comes from (for messages); ``node`` is where the
+    decorator or call is (a :class:`Spot`)."""
+
+    receiver: str
+    node: Spot
+    ctx: Ctx
+    endpoint: Optional[str]
+    identity: Optional[tuple]
+    how: str
+    view: Optional[str] = None
+
+
+@dataclass
+class RegisterCall:
+    """``<receiver>.register_blueprint(<arg>)`` with the loop variables in force at the call."""
+
+    receiver: str
+    arg: Optional[ast.expr]
+    node: ast.Call
+    ctx: Ctx
+
+
+@dataclass
+class SecretSet:
+    """A string literal stored as ``SECRET_KEY`` on ``receiver`` (``kind``: item, attribute, update)."""
+
+    receiver: str
+    node: ast.AST
+    ctx: Ctx
+    kind: str
+    value: str
+    receiver_node: Optional[ast.AST] = None
+
+
+@dataclass
+class ConfigLoad:
+    """``<receiver>.config.<method>(...)`` or a later ``SECRET_KEY`` assignment (``method`` "set")."""
+
+    receiver: str
+    method: str
+    node: ast.AST
+    ctx: Ctx
+    arg: Optional[ast.expr] = None
+
+
+@dataclass
+class ConfigClass:
+    """A module-level class: its line, bases (simple names), its literal ``SECRET_KEY`` (node, value)
+    if any, whether it assigns ``SECRET_KEY`` at all, and whether it says ``TESTING``/``DEBUG = True``.
+
+    It keeps the line, not the ``ClassDef``: scans outlive the linted tree in the per-process cache,
+    and a class node would keep its whole body alive (half the nodes the cache held on mlflow)."""
+
+    name: str
+    line: int
+    bases: List[str]
+    secret: Optional[Tuple[ast.AST, str]] = None
+    sets_secret: bool = False
+    testing: bool = False
+    debug: bool = False
+
+
+@dataclass
+class ModuleScan:
+    """Everything the index knows about one module (computed once per file by :func:`scan_tree`)."""
+
+    path: str
+    imports: List[ImportRef] = field(default_factory=list)
+    blueprints: Dict[Tuple[str, str], ast.AST] = field(default_factory=dict)  # (scope, name) -> Assign
+    blueprint_ctx: Dict[Tuple[str, str], Ctx] = field(default_factory=dict)
+    routes: List[Route] = field(default_factory=list)
+    registers: List[RegisterCall] = field(default_factory=list)
+    register_referenced: bool = False  # ``register_blueprint`` used other than by a call
+    secrets: List[SecretSet] = field(default_factory=list)
+    loads: List[ConfigLoad] = field(default_factory=list)
+    testing_sets: List[Tuple[str, str]] = field(default_factory=list)  # (scope, receiver)
+    classes: Dict[str, ConfigClass] = field(default_factory=dict)
+    module_secret: Optional[Tuple[ast.AST, str]] = None  # module-level ``SECRET_KEY = "..."``
+    module_secret_overridden: bool = False
+    sequences: Dict[str, List[ast.expr]] = field(default_factory=dict)  # module-level lists/tuples
+    dicts: Dict[str, List[ast.expr]] = field(default_factory=dict)  # module-level dict values
+    value_names: Set[str] = field(default_factory=set)
+    value_attrs: Set[Tuple[str, str]] = field(default_factory=set)
+    strings: Set[str] = field(default_factory=set)
+    has_guard: bool = False
+    has_run: bool = False
+    #: scope -> names assigned there; after the scan, only for the scopes questions can name
+    #: (module level, and the scopes of the records with their enclosing scopes)
+    bound: Dict[str, Set[str]] = field(default_factory=dict)
+    _facts: Optional[ModuleFacts] = None
+
+    @property
+    def facts(self) -> ModuleFacts:
+        """The core :class:`ModuleFacts` of the module, computed on first use (the file is parsed
+        again: scans keep no tree) with imported apps resolved, or the ones the engine already
+        computed for the linted file (see :func:`scan_for`)."""
+        if self._facts is None:
+            shared = project.facts_of_file(self.path) or ModuleFacts()
+            facts = copy.copy(shared)  # the project cache's object stays as it is
+            facts.app_bindings = list(shared.app_bindings)
+            facts.accept_imported_apps(project.resolve_imported_apps(facts, self.path))
+            self._facts = facts
+        return self._facts
+
+    @property
+    def is_test(self) -> bool:
+        return is_test_path(self.path)
+
+    def imports_in(self, scope: str) -> Dict[str, ImportRef]:
+        """Imported names visible in ``scope``: the scope's own imports over the module's."""
+        out = {i.local: i for i in self.imports if i.ctx.scope == ""}
+        parts = scope.split(".") if scope else []
+        for n in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:n])
+            out.update({i.local: i for i in self.imports if i.ctx.scope == prefix})
+        return out
+
+    def blueprint_in(self, name: str, scope: str) -> Optional[Tuple[str, str]]:
+        """The blueprint binding ``name`` refers to in ``scope`` (its own or an enclosing scope)."""
+        parts = scope.split(".") if scope else []
+        for n in range(len(parts), -1, -1):
+            key = (".".join(parts[:n]), name)
+            if key in self.blueprints:
+                return key
+            if name in self.bound.get(key[0], set()):
+                return None
+        return None
+
+
+def string_constant(expr: Optional[ast.AST]) -> Optional[str]:
+    """The value of a string literal, or None for any other expression."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    return None
+
+
+def _secret_literal(expr: Optional[ast.AST]) -> Optional[str]:
+    """The literal of a hard-coded secret: a non-empty ``str`` or ``bytes`` constant, else None."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, (str, bytes)) and expr.value:
+        value = expr.value
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+    return None
+
+
+def _subscript_key(target: ast.Subscript) -> Optional[str]:
+    key = target.slice
+    if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
+        key = key.value  # type: ignore[attr-defined]
+    return string_constant(key)
+
+
+def import_refs(stmt: ast.stmt, ctx: Ctx) -> List[ImportRef]:
+    """The :class:`ImportRef` s of an ``import``/``from ... import`` statement (one per name, sharing
+    one :class:`Spot`), in ``ctx``; ``[]`` for any other statement."""
+    if isinstance(stmt, ast.Import):
+        spot = Spot(stmt)
+        return [ImportRef(alias.asname or alias.name.split(".")[0], alias.name, None, 0, spot, ctx, bool(alias.asname))
+                for alias in stmt.names]
+    if isinstance(stmt, ast.ImportFrom):
+        spot = Spot(stmt)
+        return [ImportRef(alias.asname or alias.name, stmt.module or "", alias.name, stmt.level, spot, ctx,
+                          bool(alias.asname)) for alias in stmt.names]
+    return []
+
+
+class ImportsRecorder(Recorder):
+    """Records only the imports of a module (any scope) into ``refs``: what the import graph needs,
+    at a fraction of a full :class:`ModuleScan` (no expression is looked at)."""
+
+    def __init__(self) -> None:
+        self.refs: List[ImportRef] = []
+
+    def simple(self, stmt: ast.stmt, block: Block) -> None:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self.refs.extend(import_refs(stmt, block.ctx))
+
+
+class _Scanner(Recorder):
+    """Fills a :class:`ModuleScan` from the walk of a module (:func:`~flake8_flask_deploy.walk.walk`)."""
+
+    def __init__(self, scan: ModuleScan) -> None:
+        self.s = scan
+        self.blueprint_classes: Set[str] = set()
+        self.flask_modules: Set[str] = set()
+        self.wrappers: Dict[str, Optional[str]] = {}
+        #: module-level ``def`` name -> its statements (decorators and view identities look them up;
+        #: the scan keeps none: a function node holds its whole body)
+        self.defs: Dict[str, List[ast.AST]] = {}
+
+    # -- names ------------------------------------------------------------------------------
+    def is_blueprint_ctor(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.blueprint_classes
+        if isinstance(func, ast.Attribute) and func.attr in ("Blueprint", "APIBlueprint"):
+            return dotted_name(func.value) in self.flask_modules
+        return False
+
+    def bind(self, scope: str, name: str) -> None:
+        self.s.bound.setdefault(scope, set()).add(name)
+
+    # -- the walk's hooks (:class:`~flake8_flask_deploy.walk.Recorder`) --------------------------
+    def guard(self, stmt: ast.If, block: Block, kind: bool) -> None:
+        self.exprs(stmt.test, block.ctx)
+        self.s.has_guard = True
+
+    def if_test(self, stmt: ast.If, block: Block) -> None:
+        self.exprs(stmt.test, block.ctx)
+
+    def class_def(self, stmt: ast.ClassDef, block: Block, qualname: str) -> None:
+        ctx = block.ctx
+        for dec in stmt.decorator_list:
+            self.exprs(dec, ctx)
+        for base in stmt.bases:
+            self.exprs(base, ctx)
+        self.bind(ctx.scope, stmt.name)
+        if ctx.scope == "":
+            self.config_class(stmt)
+
+    def loop(self, stmt: ast.stmt, block: Block) -> Optional[Dict[str, List[ast.expr]]]:
+        ctx = block.ctx
+        if isinstance(stmt, ast.While):
+            self.exprs(stmt.test, ctx)
+            return None
+        self.exprs(stmt.iter, ctx)  # type: ignore[attr-defined]
+        loops: Dict[str, List[ast.expr]] = {}
+        self.loop_targets(stmt.target, stmt.iter, ctx, loops)  # type: ignore[attr-defined]
+        return loops
+
+    def with_items(self, stmt: ast.stmt, block: Block) -> None:
+        for item in stmt.items:  # type: ignore[attr-defined]
+            self.exprs(item.context_expr, block.ctx)
+
+    def match(self, stmt: ast.stmt, block: Block) -> None:
+        self.exprs(stmt.subject, block.ctx)  # type: ignore[attr-defined]
+
+    def simple(self, stmt: ast.stmt, block: Block) -> None:
+        s, ctx = self.s, block.ctx
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.name == "flask":
+                    self.flask_modules.add(alias.asname or "flask")
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                if (stmt.module or "", alias.name) in BLUEPRINT_CLASSES:
+                    self.blueprint_classes.add(alias.asname or alias.name)
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for ref in import_refs(stmt, ctx):
+                s.imports.append(ref)
+                self.bind(ctx.scope, ref.local)
+            return
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            self.assign(stmt, ctx)
+            return
+        if isinstance(stmt, ast.Expr):
+            self.exprs(stmt.value, ctx)
+            return
+        for child in ast.iter_child_nodes(stmt):
+            if isinstance(child, ast.expr):
+                self.exprs(child, ctx)
+
+    def loop_targets(self, target: ast.expr, iterable: ast.expr, ctx: Ctx, loops: Dict[str, List[ast.expr]]) -> None:
+        """Record what a loop variable takes: the elements of a literal list/tuple (or of a module
+        constant holding one); for ``for a, b in [(x, y), ...]`` each position separately."""
+        elements = self.sequence_of(iterable, ctx)
+        if isinstance(target, ast.Name):
+            loops[target.id] = elements if elements is not None else []
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for pos, elt in enumerate(target.elts):
+                if not isinstance(elt, ast.Name):
+                    continue
+                picked: List[ast.expr] = []
+                for item in elements or []:
+                    if isinstance(item, (ast.Tuple, ast.List)) and pos < len(item.elts):
+                        picked.append(item.elts[pos])
+                loops[elt.id] = picked
+
+    def sequence_of(self, expr: ast.expr, ctx: Ctx) -> Optional[List[ast.expr]]:
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return list(expr.elts)
+        if isinstance(expr, ast.Name) and expr.id in ctx.loops:
+            return None
+        if isinstance(expr, ast.Name) and expr.id in self.s.sequences:
+            return list(self.s.sequences[expr.id])
+        wrappers = ("enumerate", "list", "tuple", "reversed", "sorted")
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in wrappers:
+            inner = self.sequence_of(expr.args[0], ctx) if expr.args else None
+            if inner is not None and expr.func.id == "enumerate":
+                return [ast.Tuple(elts=[ast.Constant(i), e], ctx=ast.Load()) for i, e in enumerate(inner)]
+            return inner
+        return None
+
+    def function(self, stmt: ast.stmt, block: Block, qualname: str) -> None:
+        assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ctx = block.ctx
+        for dec in stmt.decorator_list:
+            self.exprs(dec, ctx, decorator=True)
+        for default in stmt.args.defaults + [d for d in stmt.args.kw_defaults if d is not None]:
+            self.exprs(default, ctx)
+        self.bind(ctx.scope, stmt.name)
+        if ctx.scope == "":
+            self.defs.setdefault(stmt.name, []).append(stmt)
+        for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
+            self.bind(qualname, arg.arg)
+        for arg in (stmt.args.vararg, stmt.args.kwarg):
+            if arg is not None:
+                self.bind(qualname, arg.arg)
+        self.route_decorators(stmt, ctx)
+
+    # -- routes ------------------------------------------------------------------------------
+    def route_decorators(self, stmt: ast.stmt, ctx: Ctx) -> None:
+        decorators = stmt.decorator_list  # type: ignore[attr-defined]
+        for i, dec in enumerate(decorators):
+            call = dec.func if isinstance(dec, ast.Call) else dec
+            if not (isinstance(call, ast.Attribute) and isinstance(call.value, ast.Name)):
+                continue
+            if call.attr not in ROUTE_METHODS or not isinstance(dec, ast.Call):
+                continue
+            endpoint, how = None, "name"
+            explicit = False
+            for kw in dec.keywords:
+                if kw.arg == "endpoint":
+                    explicit = True
+                    endpoint = string_constant(kw.value)
+                    how = "endpoint="
+                elif kw.arg is None:
+                    explicit = True  # **options may hold an endpoint
+            name = stmt.name  # type: ignore[attr-defined]
+            for other in reversed(decorators[i + 1:]):
+                ocall = other.func if isinstance(other, ast.Call) else other
+                if isinstance(ocall, ast.Attribute) and ocall.attr in ROUTE_METHODS | {"errorhandler"}:
+                    continue  # route decorators return the function unchanged
+                wrapper = self.wrapper_name(other)
+                if wrapper:
+                    name = wrapper
+                    how = f"`{wrapper}`, the wrapper of @{dotted_name(ocall) or 'decorator'} (no functools.wraps)"
+            if not explicit:
+                endpoint = name
+            elif endpoint is None:
+                how = "unknown"
+            # two different ``def`` statements are two different function objects
+            self.s.routes.append(Route(call.value.id, Spot(dec), ctx, endpoint, (id(stmt),), how,
+                                       stmt.name))  # type: ignore[attr-defined]
+
+    def wrapper_name(self, decorator: ast.expr) -> Optional[str]:
+        """For a decorator defined in this module: the ``__name__`` of what it returns when it is a
+        nested function without ``functools.wraps`` (``"wrapper"``); ``""`` when it keeps the name
+        (wraps, returns its argument); None when unknown."""
+        target = decorator
+        factory = False
+        if isinstance(decorator, ast.Call):
+            target = decorator.func
+            factory = True
+        if not isinstance(target, ast.Name) or target.id not in self.defs:
+            return None
+        nodes = self.defs[target.id]
+        if len(nodes) != 1:
+            return None
+        func = nodes[0]
+        if factory:
+            inner = _returned_def(func)
+            if inner is None:
+                return None
+            func = inner
+        return _wrapper_of(func)
+
+    def add_url_rule(self, call: ast.Call, receiver: str, ctx: Ctx) -> None:
+        args = list(call.args)
+        endpoint_expr = args[1] if len(args) > 1 else None
+        view = args[2] if len(args) > 2 else None
+        explicit = len(args) > 1
+        for kw in call.keywords:
+            if kw.arg == "endpoint":
+                endpoint_expr, explicit = kw.value, True
+            elif kw.arg == "view_func":
+                view = kw.value
+            elif kw.arg is None:
+                return
+        endpoint: Optional[str] = None
+        identity: Optional[tuple] = None
+        how = "endpoint="
+        view_name = None
+        if isinstance(view, ast.Name) and view.id in self.defs and len(self.defs[view.id]) == 1:
+            identity = (id(self.defs[view.id][0]),)
+            view_name = view.id
+        elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+            identity = (id(view),)  # each as_view() call makes a new function
+            name = string_constant(view.args[0]) if view.args else None
+            view_name = name
+            if not (explicit and endpoint_expr is not None and not _is_none(endpoint_expr)):
+                endpoint, how = name, "as_view name"
+                explicit = True
+                endpoint_expr = None
+        if endpoint_expr is not None and not _is_none(endpoint_expr):
+            endpoint = string_constant(endpoint_expr)
+        elif not explicit or _is_none(endpoint_expr):
+            if isinstance(view, ast.Name):
+                endpoint, how = view.id, "name"
+        if view is None or _is_none(view):
+            identity = None
+        self.s.routes.append(Route(receiver, Spot(call), ctx, endpoint, identity, how, view_name))
+
+    # -- assignments ---------------------------------------------------------------------------
+    def assign(self, stmt: ast.stmt, ctx: Ctx) -> None:
+        s = self.s
+        value = getattr(stmt, "value", None)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
+        if value is not None:
+            self.exprs(value, ctx)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.bind(ctx.scope, target.id)
+                if isinstance(stmt, ast.AugAssign):
+                    if ctx.scope == "" and target.id in s.sequences and isinstance(value, (ast.List, ast.Tuple)):
+                        s.sequences[target.id] = s.sequences[target.id] + list(value.elts)
+                    continue
+                if isinstance(value, ast.Call) and self.is_blueprint_ctor(value.func):
+                    s.blueprints[(ctx.scope, target.id)] = stmt
+                    s.blueprint_ctx[(ctx.scope, target.id)] = ctx
+                if ctx.scope == "" and isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+                    s.sequences[target.id] = list(value.elts)
+                if ctx.scope == "" and isinstance(value, ast.Dict):
+                    s.dicts[target.id] = [v for v in value.values if v is not None]
+                if target.id == "SECRET_KEY":
+                    if ctx.in_class:
+                        pass  # handled by config_class
+                    elif ctx.scope == "":
+                        literal = _secret_literal(value)
+                        if s.module_secret is None and literal is not None and not ctx.conditional and not ctx.guard:
+                            s.module_secret = (value, literal)  # type: ignore[assignment]
+                        elif s.module_secret is not None:
+                            s.module_secret_overridden = True
+            elif isinstance(target, ast.Attribute):
+                self.exprs(target.value, ctx)
+                if isinstance(target.value, ast.Name):
+                    recv = target.value.id
+                    if target.attr == "secret_key":
+                        literal = _secret_literal(value)
+                        if literal is not None:
+                            s.secrets.append(SecretSet(recv, value, ctx, "attribute", literal, target.value))
+                        else:
+                            s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                    elif target.attr == "testing" and is_true(value):
+                        s.testing_sets.append((ctx.scope, recv))
+            elif isinstance(target, ast.Subscript):
+                self.exprs(target, ctx)
+                base = target.value
+                if isinstance(base, ast.Attribute) and base.attr == "config" and isinstance(base.value, ast.Name):
+                    recv = base.value.id
+                    key = _subscript_key(target)
+                    if key == "SECRET_KEY":
+                        literal = _secret_literal(value)
+                        if literal is not None:
+                            s.secrets.append(SecretSet(recv, value, ctx, "item", literal, base.value))
+                        else:
+                            s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                    elif key == "TESTING" and is_true(value):
+                        s.testing_sets.append((ctx.scope, recv))
+            else:
+                for node in ast.walk(target):
+                    if isinstance(node, ast.Name):
+                        self.bind(ctx.scope, node.id)
+
+    def config_class(self, stmt: ast.ClassDef) -> None:
+        info = ConfigClass(stmt.name, stmt.lineno, [dotted_name(b) for b in stmt.bases])
+        for item in stmt.body:
+            if isinstance(item, ast.Assign):
+                names = [t.id for t in item.targets if isinstance(t, ast.Name)]
+                value = item.value
+            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
+                names, value = [item.target.id], item.value
+            else:
+                continue
+            for name in names:
+                if name == "SECRET_KEY":
+                    info.sets_secret = True
+                    literal = _secret_literal(value)
+                    info.secret = (value, literal) if literal is not None else None
+                elif name == "TESTING" and is_true(value):
+                    info.testing = True
+                elif name == "DEBUG" and is_true(value):
+                    info.debug = True
+        self.s.classes[stmt.name] = info
+
+    # -- expressions ---------------------------------------------------------------------------
+    def exprs(self, root: ast.AST, ctx: Ctx, decorator: bool = False) -> None:
+        """One pass over an expression: names and attributes used as values, strings, calls."""
+        s = self.s
+        stack: List[Tuple[ast.AST, bool]] = [(root, False)]
+        Name, Attribute, Constant, Call, Load = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Load
+        while stack:
+            node, is_receiver = stack.pop()
+            kind = type(node)
+            if kind is Name:
+                if not is_receiver and type(node.ctx) is Load:  # type: ignore[attr-defined]
+                    s.value_names.add(node.id)  # type: ignore[attr-defined]
+                continue
+            if kind is Attribute:
+                if type(node.ctx) is Load:  # type: ignore[attr-defined]
+                    if not is_receiver:
+                        base = dotted_name(node.value)  # type: ignore[attr-defined]
+                        if base:
+                            s.value_attrs.add((base, node.attr))  # type: ignore[attr-defined]
+                    if node.attr == "register_blueprint" and not decorator:  # type: ignore[attr-defined]
+                        s.register_referenced = True
+                stack.append((node.value, True))  # type: ignore[attr-defined]
+                continue
+            if kind is Constant:
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is str and len(value) < 200:
+                    s.strings.add(value)
+                continue
+            if kind is Call:
+                self.call(node, ctx, decorator and node is root)  # type: ignore[arg-type]
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    stack.extend((item, False) for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append((value, False))
+
+    def call(self, node: ast.Call, ctx: Ctx, is_decorator: bool) -> None:
+        s = self.s
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        if func.attr == "run":
+            s.has_run = True
+        if isinstance(func.value, ast.Name):
+            recv = func.value.id
+            if func.attr == "register_blueprint":
+                s.registers.append(RegisterCall(recv, node.args[0] if node.args else _kw(node, "blueprint"),
+                                                node, ctx))
+            elif func.attr == ADD_URL_RULE and not is_decorator:
+                self.add_url_rule(node, recv, ctx)
+        elif isinstance(func.value, ast.Attribute) and func.value.attr == "config" \
+                and isinstance(func.value.value, ast.Name):
+            recv = func.value.value.id
+            method = func.attr
+            if method in OVERRIDING_LOADS:
+                s.loads.append(ConfigLoad(recv, method, node, ctx, node.args[0] if node.args else _kw(node, "obj")))
+            elif method in ("update", "from_mapping"):
+                self.config_update(node, recv, ctx)
+
+    def config_update(self, node: ast.Call, recv: str, ctx: Ctx) -> None:
+        s = self.s
+        pairs: List[Tuple[Optional[str], ast.expr]] = [(kw.arg, kw.value) for kw in node.keywords]
+        for arg in node.args[:1]:
+            if isinstance(arg, ast.Dict):
+                pairs += [(string_constant(k), v) for k, v in zip(arg.keys, arg.values)]
+            elif isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "dict":
+                pairs += [(kw.arg, kw.value) for kw in arg.keywords]
+            else:
+                s.loads.append(ConfigLoad(recv, "set", node, ctx))  # an unknown mapping may hold the key
+        for key, value in pairs:
+            if key == "SECRET_KEY":
+                literal = _secret_literal(value)
+                if literal is not None:
+                    receiver_node = node.func.value.value  # type: ignore[attr-defined]
+                    s.secrets.append(SecretSet(recv, value, ctx, "update", literal, receiver_node))
+                else:
+                    s.loads.append(ConfigLoad(recv, "set", node, ctx))
+            elif key == "TESTING" and is_true(value):
+                s.testing_sets.append((ctx.scope, recv))
+            elif key is None and node.keywords:
+                s.loads.append(ConfigLoad(recv, "set", node, ctx))  # **mapping
+
+
+def _kw(node: ast.Call, name: str) -> Optional[ast.expr]:
+    return next((kw.value for kw in node.keywords if kw.arg == name), None)
+
+
+def _is_none(expr: Optional[ast.AST]) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _own_returns(func: ast.AST) -> List[ast.Return]:
+    """The ``return`` statements of ``func`` itself (not of functions nested in it)."""
+    out: List[ast.Return] = []
+    todo = list(getattr(func, "body", []))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            out.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _returned_def(func: ast.AST) -> Optional[ast.AST]:
+    """The nested ``def`` a function returns by name (``return decorator``), or None."""
+    inner = {n.name: n for n in getattr(func, "body", []) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    returns = _own_returns(func)
+    names = {r.value.id for r in returns if isinstance(r.value, ast.Name)}
+    if len(names) == 1 and len(returns) == 1:
+        name = names.pop()
+        return inner.get(name)
+    return None
+
+
+def _wrapper_of(func: ast.AST) -> Optional[str]:
+    """Classify a plain decorator ``func(f)``: the name of the nested function it returns when that
+    function is not made with ``functools.wraps``/``update_wrapper`` and no ``__name__`` is copied;
+    ``""`` when it returns ``f`` itself or keeps the name; None when unknown."""
+    args = getattr(func, "args", None)
+    if args is None or len(args.args) != 1:
+        return None
+    param = args.args[0].arg
+    returns = _own_returns(func)
+    if not returns:
+        return None
+    inner = {n.name: n for n in func.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}  # type: ignore
+    result = None
+    for ret in returns:
+        if isinstance(ret.value, ast.Name) and ret.value.id == param:
+            return ""
+        if not (isinstance(ret.value, ast.Name) and ret.value.id in inner):
+            return None
+        result = ret.value.id
+    if result is None:
+        return None
+    wrapper = inner[result]
+    for dec in wrapper.decorator_list:
+        if "wraps" in dotted_name(dec.func if isinstance(dec, ast.Call) else dec):
+            return ""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and dotted_name(node.func).endswith("update_wrapper"):
+            return ""
+        if isinstance(node, ast.Attribute) and node.attr in ("__name__", "__wrapped__") and \
+                isinstance(node.ctx, ast.Store):
+            return ""
+    return wrapper.name
+
+
+def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
+    """Scan one parsed module.
+
+    Args:
+        tree: the module's ``ast``.
+        path: its absolute path (test files are told apart by it).
+    Returns:
+        ModuleScan: never None.
+    Raises:
+        RecursionError: on pathologically nested trees.
+    """
+    scan = ModuleScan(path)
+    scanner = _Scanner(scan)
+    # first pass: module-level defs, so decorators and add_url_rule can see functions defined later
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scanner.defs.setdefault(stmt.name, [])
+    walk(tree.body, [scanner])
+    _keep_asked_scopes(scan)
+    return scan
+
+
+def _keep_asked_scopes(scan: ModuleScan) -> None:
+    """Keep :attr:`ModuleScan.bound` only for the scopes a question can name: module level and
+    the scopes (with their enclosing ones) of the scan's records. Every question about bindings
+    reads a record's scope (a route's, a register call's, a secret's or config load's, an
+    import's); most functions of a module hold none, and a scan outlives its tree in the
+    per-process cache."""
+    scopes = {ctx.scope for ctx in scan.blueprint_ctx.values()}
+    for records in (scan.imports, scan.routes, scan.registers, scan.secrets, scan.loads):
+        scopes.update(record.ctx.scope for record in records)  # type: ignore[attr-defined]
+    scopes.update(scope for scope, _ in scan.blueprints)
+    scopes.update(scope for scope, _ in scan.testing_sets)
+    asked = {""}
+    for scope in scopes:
+        while scope and scope not in asked:
+            asked.add(scope)
+            scope = scope.rpartition(".")[0]
+    if len(asked) < len(scan.bound):
+        scan.bound = {scope: names for scope, names in scan.bound.items() if scope in asked}
+
+
