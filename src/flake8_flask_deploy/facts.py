@@ -310,8 +310,9 @@ def dotted_name(expr: ast.expr) -> str:
     return ""
 
 
-class _Collector(Recorder):
-    """Fills a :class:`ModuleFacts` from the walk of a module (:func:`~flake8_flask_deploy.walk.walk`)."""
+class FactsRecorder(Recorder):
+    """Fills a :class:`ModuleFacts` from the walk of a module (:func:`~flake8_flask_deploy.walk.walk`);
+    :meth:`result` completes them once the walk is over. :func:`collect` is the usual way in."""
 
     enters_classes = False
 
@@ -566,6 +567,14 @@ class _Collector(Recorder):
                 self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-object", arg))
 
     # ---- resolution --------------------------------------------------------------------------
+    def result(self, tree: ast.Module, filename: str) -> ModuleFacts:
+        """The facts, complete, once ``tree`` has been walked (arguments as :func:`collect`'s)."""
+        self.finish()
+        if any(b.kind == "flask" for b in self.f.app_bindings):  # no ``Flask(...)``: nothing rebinds one
+            self.f.shadowing = list(_shadowing(tree, self))
+        self.f.is_test_file = is_test_path(filename)
+        return self.f
+
     def finish(self) -> None:
         f = self.f
         factories = set()
@@ -692,13 +701,9 @@ def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
     Raises:
         RecursionError: on pathologically deep trees (the plugin turns it into a skip).
     """
-    facts = ModuleFacts()
-    collector = _Collector(facts)
-    walk(tree.body, [collector])
-    collector.finish()
-    facts.shadowing = list(_shadowing(tree, collector))
-    facts.is_test_file = is_test_path(filename)
-    return facts
+    recorder = FactsRecorder(ModuleFacts())
+    walk(tree.body, [recorder])
+    return recorder.result(tree, filename)
 
 
 def _bound_names(target: ast.expr) -> List[ast.Name]:
@@ -721,82 +726,98 @@ def is_test_path(filename: str) -> bool:
 
 
 # ---- FDP002: names rebound to a new Flask app, with branches taken apart -------------------------
-def _shadowing(tree: ast.Module, collector: _Collector):
-    """Yield ``(assign, name, previous_kind, previous_node)`` for each ``X = Flask(...)`` that rebinds
-    an ``X`` that was imported or already bound to a Flask app in the same scope on the same path."""
-    out: List[Tuple[ast.Assign, str, str, ast.AST]] = []
+#: The dataflow state of :class:`_Rebinds`: name -> (``"import"`` or ``"flask"``, the binding statement).
+_State = Dict[str, Tuple[str, ast.stmt]]
 
-    def flow(stmts, state):
+
+def _shadowing(tree: ast.Module, collector: FactsRecorder) -> List[Tuple[ast.Assign, str, str, ast.AST]]:
+    """``(assign, name, previous_kind, previous_node)`` for each ``X = Flask(...)`` that rebinds an
+    ``X`` that was imported or already bound to a Flask app in the same scope on the same path.
+
+    This is the one pass over statements besides :func:`~flake8_flask_deploy.walk.walk`: it follows
+    paths (what is bound after an ``if`` is what both branches agree on), which the walk's
+    statement-by-statement hooks cannot express. It runs only on modules that create an app."""
+    rebinds = _Rebinds(collector, [b.node.lineno for b in collector.f.app_bindings if b.kind == "flask"])
+    rebinds.flow(tree.body, {})
+    return rebinds.out
+
+
+class _Rebinds:
+    """The path-sensitive pass of :func:`_shadowing`; ``out`` collects what it finds."""
+
+    def __init__(self, collector: FactsRecorder, app_lines: List[int]) -> None:
+        self.collector = collector
+        self.app_lines = app_lines
+        self.out: List[Tuple[ast.Assign, str, str, ast.AST]] = []
+
+    def flow(self, stmts: Iterable[ast.stmt], state: _State) -> _State:
         for stmt in stmts:
-            state = one(stmt, state)
+            state = self.one(stmt, state)
         return state
 
-    def merge(a, b):
+    @staticmethod
+    def merge(a: _State, b: _State) -> _State:
         return {k: v for k, v in a.items() if k in b and b[k][0] == v[0]}
 
-    def one(stmt, state):
-        if isinstance(stmt, ast.Import):
+    def creates_app_within(self, stmt: ast.AST) -> bool:
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
+        return any(stmt.lineno <= line <= end for line in self.app_lines)  # type: ignore[attr-defined]
+
+    def one(self, stmt: ast.stmt, state: _State) -> _State:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            return self.binding(stmt, dict(state))
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.creates_app_within(stmt):
+            self.flow(stmt.body, {})  # only a function that creates an app can rebind one
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             state = dict(state)
+            state.pop(stmt.name, None)
+            return state
+        return self.compound(stmt, state)
+
+    def binding(self, stmt: ast.stmt, state: _State) -> _State:
+        """``state`` (a copy) after an import or assignment."""
+        if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 state.pop(alias.asname or alias.name.split(".")[0], None)
-            return state
-        if isinstance(stmt, ast.ImportFrom):
-            state = dict(state)
+        elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
                 local = alias.asname or alias.name
                 if stmt.module == "flask" and alias.name == "Flask":
                     state.pop(local, None)
                 else:
                     state[local] = ("import", stmt)
-            return state
-        if isinstance(stmt, ast.Assign):
-            state = dict(state)
-            is_app = isinstance(stmt.value, ast.Call) and collector.is_flask_ctor(stmt.value.func)
+        elif isinstance(stmt, ast.Assign):
+            is_app = isinstance(stmt.value, ast.Call) and self.collector.is_flask_ctor(stmt.value.func)
             for target in stmt.targets:
                 for name in _bound_names(target):
                     if is_app and name is target:
                         if name.id in state:
                             kind, prev = state[name.id]
-                            out.append((stmt, name.id, kind, prev))
+                            self.out.append((stmt, name.id, kind, prev))
                         state[name.id] = ("flask", stmt)
                     else:
                         state.pop(name.id, None)
-            return state
-        if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
-            state = dict(state)
-            if isinstance(stmt.target, ast.Name):
-                state.pop(stmt.target.id, None)
-            return state
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _creates_app_within(stmt):
-            flow(stmt.body, {})  # only a function that creates an app can rebind one
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            state = dict(state)
-            state.pop(stmt.name, None)
-            return state
+        elif isinstance(stmt.target, ast.Name):  # type: ignore[attr-defined]
+            state.pop(stmt.target.id, None)  # type: ignore[attr-defined]
+        return state
+
+    def compound(self, stmt: ast.stmt, state: _State) -> _State:
+        """``state`` after a statement with a body (the branches merged), or unchanged."""
         if isinstance(stmt, ast.If):
-            return merge(flow(stmt.body, dict(state)), flow(stmt.orelse, dict(state)))
+            return self.merge(self.flow(stmt.body, dict(state)), self.flow(stmt.orelse, dict(state)))
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            after = flow(stmt.orelse, flow(stmt.body, dict(state)))
-            for handler in stmt.handlers:
-                after = merge(after, flow(handler.body, dict(state)))
-            return flow(stmt.finalbody, after)
+            after = self.flow(stmt.orelse, self.flow(stmt.body, dict(state)))  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                after = self.merge(after, self.flow(handler.body, dict(state)))
+            return self.flow(stmt.finalbody, after)  # type: ignore[attr-defined]
         if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            merged = merge(state, flow(stmt.body, dict(state)))
-            return merge(merged, flow(stmt.orelse, dict(merged)))
+            merged = self.merge(state, self.flow(stmt.body, dict(state)))
+            return self.merge(merged, self.flow(stmt.orelse, dict(merged)))
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
-            return flow(stmt.body, state)
+            return self.flow(stmt.body, state)
         if type(stmt).__name__ == "Match":
             result = state
             for case in stmt.cases:  # type: ignore[attr-defined]
-                result = merge(result, flow(case.body, dict(state)))
+                result = self.merge(result, self.flow(case.body, dict(state)))
             return result
         return state
-
-    app_lines = [b.node.lineno for b in collector.f.app_bindings if b.kind == "flask"]
-
-    def _creates_app_within(stmt: ast.AST) -> bool:
-        end = getattr(stmt, "end_lineno", None) or stmt.lineno
-        return any(stmt.lineno <= line <= end for line in app_lines)
-
-    flow(tree.body, {})
-    return out

@@ -42,10 +42,10 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from . import project, sources
-from .facts import ROUTE_METHODS, ModuleFacts, collect, is_test_path
+from .facts import ROUTE_METHODS, ModuleFacts, is_test_path
 from .inference import infer_kind
-from .scan import (ConfigLoad, ImportRef, ImportsRecorder, ModuleScan, RegisterCall, Route, scan_tree,
-                   string_constant)
+from .scan import (ConfigLoad, ImportRef, ImportsRecorder, ModuleScan, RegisterCall, Route, scan_and_collect,
+                   scan_tree, string_constant)
 from .session import FILE, MODULE, PROJECT, current
 from .walk import walk
 
@@ -109,9 +109,9 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
-        result = scan_tree(tree, path)
-        # the same parse gives the module's core facts (``ModuleScan.facts`` would parse it again)
-        project.remember_facts(path, collect(tree, path), key)
+        # the same parse and walk give the module's core facts (``ModuleScan.facts`` would parse it again)
+        result, facts = scan_and_collect(tree, path)
+        project.remember_facts(path, facts, key)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         result = None
     _scans()[path] = (key, result)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import project
-from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, is_test_path, is_true
+from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_test_path, is_true
 from .model import Spot
 from .walk import Block, Ctx, Recorder, walk
 
@@ -232,17 +232,29 @@ class ImportsRecorder(Recorder):
             self.refs.extend(import_refs(stmt, block.ctx))
 
 
-class _Scanner(Recorder):
-    """Fills a :class:`ModuleScan` from the walk of a module (:func:`~flake8_flask_deploy.walk.walk`)."""
+class ScanRecorder(Recorder):
+    """Fills a :class:`ModuleScan` of ``tree`` (at ``path``) from the walk of the module
+    (:func:`~flake8_flask_deploy.walk.walk`); :meth:`result` completes it once the walk is over.
+    :func:`scan_tree` is the usual way in."""
 
-    def __init__(self, scan: ModuleScan) -> None:
-        self.s = scan
+    def __init__(self, tree: ast.Module, path: str) -> None:
+        self.s = ModuleScan(path)
         self.blueprint_classes: Set[str] = set()
         self.flask_modules: Set[str] = set()
         self.wrappers: Dict[str, Optional[str]] = {}
         #: module-level ``def`` name -> its statements (decorators and view identities look them up;
         #: the scan keeps none: a function node holds its whole body)
         self.defs: Dict[str, List[ast.AST]] = {}
+        # module-level defs are known before the walk: decorators and add_url_rule can name functions
+        # defined later
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.defs.setdefault(stmt.name, [])
+
+    def result(self) -> ModuleScan:
+        """The scan, once the walk is over (bindings kept only for the scopes questions can name)."""
+        _keep_asked_scopes(self.s)
+        return self.s
 
     # -- names ------------------------------------------------------------------------------
     def is_blueprint_ctor(self, func: ast.expr) -> bool:
@@ -700,15 +712,24 @@ def scan_tree(tree: ast.Module, path: str) -> ModuleScan:
     Raises:
         RecursionError: on pathologically nested trees.
     """
-    scan = ModuleScan(path)
-    scanner = _Scanner(scan)
-    # first pass: module-level defs, so decorators and add_url_rule can see functions defined later
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scanner.defs.setdefault(stmt.name, [])
-    walk(tree.body, [scanner])
-    _keep_asked_scopes(scan)
-    return scan
+    recorder = ScanRecorder(tree, path)
+    walk(tree.body, [recorder])
+    return recorder.result()
+
+
+def scan_and_collect(tree: ast.Module, path: str) -> Tuple[ModuleScan, ModuleFacts]:
+    """:func:`scan_tree` and :func:`~flake8_flask_deploy.facts.collect` of one module in one walk.
+
+    Args:
+        tree: the module's ``ast``; path: its absolute path.
+    Returns:
+        ``(scan, facts)``, as the two functions return them.
+    Raises:
+        RecursionError: on pathologically nested trees.
+    """
+    scanner, collector = ScanRecorder(tree, path), FactsRecorder(ModuleFacts())
+    walk(tree.body, [scanner, collector])
+    return scanner.result(), collector.result(tree, path)
 
 
 def _keep_asked_scopes(scan: ModuleScan) -> None:
@@ -729,5 +750,3 @@ def _keep_asked_scopes(scan: ModuleScan) -> None:
             scope = scope.rpartition(".")[0]
     if len(asked) < len(scan.bound):
         scan.bound = {scope: names for scope, names in scan.bound.items() if scope in asked}
-
-
