@@ -277,6 +277,21 @@ _NO_DESCENT = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SKIP = _NO_DESCENT + (ast.expr_context,)
 
 
+def mapping_key(expr: Optional[ast.expr]) -> Optional[str]:
+    """The literal key of a lookup in a mapping named by a name or attribute: ``"dev"`` for
+    ``CONFIGS["dev"]`` and ``CONFIGS.get("dev")``; None for anything else (a key read at run time)."""
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
+        key = expr.slice
+        if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
+            key = key.value  # type: ignore[attr-defined]
+        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" \
+            and isinstance(expr.func.value, (ast.Name, ast.Attribute)) and len(expr.args) == 1 and not expr.keywords:
+        key = expr.args[0]
+        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+    return None
+
+
 def _walk_expr(root: ast.AST) -> Iterator[ast.AST]:
     """Like :func:`ast.walk` (any order), but skips ``ctx`` objects and does not enter nested
     lambdas, functions or classes (their bodies are walked as statements). About twice as fast as
@@ -562,8 +577,10 @@ class FactsRecorder(Recorder):
             arg = node.args[0]
             if isinstance(arg, ast.Name) and arg.id == "__name__":
                 self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-from-object", None))
-            elif isinstance(arg, (ast.Name, ast.Attribute)) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                # a config class or module of the project, judged with the project index (FDP003)
+            elif isinstance(arg, (ast.Name, ast.Attribute)) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)) \
+                    or mapping_key(arg) is not None:
+                # a config class or module of the project (or ``CONFIGS["dev"]``: the class a literal
+                # key picks from a mapping), judged with the project index (FDP003)
                 self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-object", arg))
 
     # ---- resolution --------------------------------------------------------------------------

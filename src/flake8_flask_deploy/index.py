@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from . import project, sources
-from .facts import ROUTE_METHODS, ModuleFacts, is_test_path
+from .facts import ROUTE_METHODS, ModuleFacts, is_test_path, mapping_key
 from .inference import infer_kind
 from .scan import (ConfigLoad, ImportRef, ImportsRecorder, ModuleScan, RegisterCall, Route, scan_and_collect,
                    scan_tree, string_constant)
@@ -826,7 +826,9 @@ def config_targets(index: "ProjectIndex", path: str, arg: Optional[ast.expr], sc
     """What ``config.from_object(arg)``, written in ``path`` in ``scope``, loads: ``[(path, class
     name, or "" for a module)]``; empty when it cannot be followed. ``__name__`` is the module itself;
     a string is a dotted module or ``module.Class``; a name or attribute is resolved through the
-    imports; ``CONFIGS[key]``/``CONFIGS.get(key)`` gives every value of the mapping.
+    imports; ``CONFIGS["dev"]``/``CONFIGS.get("dev")`` gives the value under that literal key (none
+    when the literal mapping has no such key), ``CONFIGS[key]``/``CONFIGS.get(key)`` with a key read at
+    run time every value of the mapping.
     https://flask.palletsprojects.com/en/stable/api/#flask.Config.from_object"""
     if isinstance(arg, ast.Name) and arg.id == "__name__":
         return [(path, "")]
@@ -853,8 +855,12 @@ def config_targets(index: "ProjectIndex", path: str, arg: Optional[ast.expr], sc
         other = index.scan(found[0])
         if other is None or found[1] not in other.dicts:
             return []
+        key = mapping_key(arg)
+        if key is not None and key not in other.dict_items[found[1]]:
+            return []  # ``KeyError`` (or ``None`` from ``get``): nothing is loaded from the mapping
+        values = [other.dict_items[found[1]][key]] if key is not None else other.dicts[found[1]]
         out = []
-        for value in other.dicts[found[1]]:
+        for value in values:
             if isinstance(value, (ast.Name, ast.Attribute)):
                 target = index.resolve_expr(found[0], value, "")
                 if target:

@@ -129,6 +129,11 @@ class ModuleScan:
     registers: List[RegisterCall] = field(default_factory=list)
     register_referenced: bool = False  # ``register_blueprint`` used other than by a call
     secrets: List[SecretSet] = field(default_factory=list)
+    #: ``SECRET_KEY`` set from a name or attribute (``= API_SECRET_KEY``, ``= data.SECRET_KEY``):
+    #: ``value`` is "" and ``node`` the expression, resolved by FDP007 through the project index
+    secret_refs: List[SecretSet] = field(default_factory=list)
+    #: module-level names bound once, at import, to a non-empty string literal: name -> (node, value)
+    string_constants: Dict[str, Tuple[ast.AST, str]] = field(default_factory=dict)
     loads: List[ConfigLoad] = field(default_factory=list)
     testing_sets: List[Tuple[str, str]] = field(default_factory=list)  # (scope, receiver)
     classes: Dict[str, ConfigClass] = field(default_factory=dict)
@@ -136,6 +141,8 @@ class ModuleScan:
     module_secret_overridden: bool = False
     sequences: Dict[str, List[ast.expr]] = field(default_factory=dict)  # module-level lists/tuples
     dicts: Dict[str, List[ast.expr]] = field(default_factory=dict)  # module-level dict values
+    #: module-level dict -> its values under string-literal keys (``CONFIGS = {"dev": DevConfig}``)
+    dict_items: Dict[str, Dict[str, ast.expr]] = field(default_factory=dict)
     value_names: Set[str] = field(default_factory=set)
     value_attrs: Set[Tuple[str, str]] = field(default_factory=set)
     strings: Set[str] = field(default_factory=set)
@@ -245,6 +252,7 @@ class ScanRecorder(Recorder):
         #: module-level ``def`` name -> its statements (decorators and view identities look them up;
         #: the scan keeps none: a function node holds its whole body)
         self.defs: Dict[str, List[ast.AST]] = {}
+        self.module_names: Set[str] = set()  # names assigned at module level so far
         # module-level defs are known before the walk: decorators and add_url_rule can name functions
         # defined later
         for stmt in tree.body:
@@ -479,6 +487,8 @@ class ScanRecorder(Recorder):
         for target in targets:
             if isinstance(target, ast.Name):
                 self.bind(ctx.scope, target.id)
+                if ctx.scope == "":
+                    self.module_constant(target.id, stmt, ctx)
                 if isinstance(stmt, ast.AugAssign):
                     if ctx.scope == "" and target.id in s.sequences and isinstance(value, (ast.List, ast.Tuple)):
                         s.sequences[target.id] = s.sequences[target.id] + list(value.elts)
@@ -490,6 +500,13 @@ class ScanRecorder(Recorder):
                     s.sequences[target.id] = list(value.elts)
                 if ctx.scope == "" and isinstance(value, ast.Dict):
                     s.dicts[target.id] = [v for v in value.values if v is not None]
+                    s.dict_items[target.id] = {k.value: v for k, v in zip(value.keys, value.values)
+                                               if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+                elif ctx.scope == "" and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+                        and value.func.id == "dict" and not value.args and value.keywords \
+                        and all(kw.arg for kw in value.keywords):  # ``dict(dev=DevConfig, ...)``
+                    s.dicts[target.id] = [kw.value for kw in value.keywords]
+                    s.dict_items[target.id] = {kw.arg: kw.value for kw in value.keywords}  # type: ignore[misc]
                 if target.id == "SECRET_KEY":
                     if ctx.in_class:
                         pass  # handled by config_class
@@ -509,6 +526,7 @@ class ScanRecorder(Recorder):
                             s.secrets.append(SecretSet(recv, value, ctx, "attribute", literal, target.value))
                         else:
                             s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                            self.secret_ref(SecretSet(recv, value, ctx, "attribute", "", target.value))
                     elif target.attr == "testing" and is_true(value):
                         s.testing_sets.append((ctx.scope, recv))
             elif isinstance(target, ast.Subscript):
@@ -523,12 +541,34 @@ class ScanRecorder(Recorder):
                             s.secrets.append(SecretSet(recv, value, ctx, "item", literal, base.value))
                         else:
                             s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                            self.secret_ref(SecretSet(recv, value, ctx, "item", "", base.value))
                     elif key == "TESTING" and is_true(value):
                         s.testing_sets.append((ctx.scope, recv))
             else:
                 for node in ast.walk(target):
                     if isinstance(node, ast.Name):
                         self.bind(ctx.scope, node.id)
+                        if ctx.scope == "":
+                            self.module_constant(node.id, stmt, ctx.child(conditional=True))  # not a literal
+
+    def secret_ref(self, secret: SecretSet) -> None:
+        """Keep a ``SECRET_KEY`` set from a name or a dotted attribute (:attr:`ModuleScan.secret_refs`)."""
+        if isinstance(secret.node, (ast.Name, ast.Attribute)) and (
+                isinstance(secret.node, ast.Name) or dotted_name(secret.node)):
+            self.s.secret_refs.append(secret)
+
+    def module_constant(self, name: str, stmt: ast.stmt, ctx: Ctx) -> None:
+        """Track :attr:`ModuleScan.string_constants`: a module-level name bound once, at import,
+        to a non-empty string literal (a second binding anywhere at module level drops it)."""
+        s = self.s
+        if name in self.module_names:
+            s.string_constants.pop(name, None)
+            return
+        self.module_names.add(name)
+        value = getattr(stmt, "value", None)
+        literal = _secret_literal(value) if not isinstance(stmt, ast.AugAssign) else None
+        if literal is not None and ctx.at_import and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            s.string_constants[name] = (value, literal)
 
     def config_class(self, stmt: ast.ClassDef) -> None:
         info = ConfigClass(stmt.name, stmt.lineno, [dotted_name(b) for b in stmt.bases])
@@ -629,6 +669,7 @@ class ScanRecorder(Recorder):
                     s.secrets.append(SecretSet(recv, value, ctx, "update", literal, receiver_node))
                 else:
                     s.loads.append(ConfigLoad(recv, "set", node, ctx))
+                    self.secret_ref(SecretSet(recv, value, ctx, "update", "", node.func.value.value))  # type: ignore
             elif key == "TESTING" and is_true(value):
                 s.testing_sets.append((ctx.scope, recv))
             elif key is None and node.keywords:
@@ -739,7 +780,7 @@ def _keep_asked_scopes(scan: ModuleScan) -> None:
     import's); most functions of a module hold none, and a scan outlives its tree in the
     per-process cache."""
     scopes = {ctx.scope for ctx in scan.blueprint_ctx.values()}
-    for records in (scan.imports, scan.routes, scan.registers, scan.secrets, scan.loads):
+    for records in (scan.imports, scan.routes, scan.registers, scan.secrets, scan.secret_refs, scan.loads):
         scopes.update(record.ctx.scope for record in records)  # type: ignore[attr-defined]
     scopes.update(scope for scope, _ in scan.blueprints)
     scopes.update(scope for scope, _ in scan.testing_sets)

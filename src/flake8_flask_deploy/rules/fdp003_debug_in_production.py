@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from .. import index as idx
-from ..facts import is_true
+from ..facts import is_true, mapping_key
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch
 from . import ModuleContext, Rule, launch_finding, register
 
@@ -109,9 +109,10 @@ def _debug_config(module: ModuleContext, item) -> str:
     """For ``config.from_object(X)`` (``item``, a ``config-object`` debug setting): a description of
     X when X is a config class of the project that sets ``DEBUG = True`` itself, or a project module
     with the constant ``DEBUG = True``, and no later config load of the same app in the same setup
-    can override it; ``""`` otherwise (also when X cannot be followed: a mapping looked up by key is
-    not, since the key chooses the class). https://flask.palletsprojects.com/en/stable/config/#DEBUG"""
-    if isinstance(item.value, ast.Subscript):
+    can override it; ``""`` otherwise (also when X cannot be followed: a mapping looked up by a key
+    read at run time is not, since the key chooses the class; ``CONFIGS["dev"]`` is the class under
+    that literal key). https://flask.palletsprojects.com/en/stable/config/#DEBUG"""
+    if isinstance(item.value, (ast.Subscript, ast.Call)) and mapping_key(item.value) is None:
         return ""
     scan = idx.scan_for(module)
     if scan is None:

@@ -58,6 +58,10 @@ class HardcodedSecretKey(Rule):
         for secret in scan.secrets:
             if self._direct_applies(scan, secret, module, root):
                 yield module.finding(self, secret.node, _message(""), fixable=True)
+        for secret in scan.secret_refs:
+            where = _constant_literal(idx.get_index(root), module.path, secret)
+            if where and self._direct_applies(scan, secret, module, root):
+                yield module.finding(self, secret.node, _message(f"the constant {where}"))
         if scan.classes or scan.module_secret is not None:
             yield from self._loaded(module, scan, root)
 
@@ -105,6 +109,25 @@ class HardcodedSecretKey(Rule):
                 node, _ = scan.module_secret
                 where, _name = hit
                 yield module.finding(self, node, _message("this module") + f" (loaded by from_object at {where})")
+
+
+def _constant_literal(index: idx.ProjectIndex, path: str, secret: SecretSet) -> str:
+    """For ``SECRET_KEY`` set from a name or attribute (``= API_SECRET_KEY`` imported from another
+    module, ``= data.SECRET_KEY``, a constant of this module): where the string literal it names is
+    (``"`API_SECRET_KEY` (my_secrets.py:1)"``), or ``""`` when it is not a module-level name bound
+    once, at import, to a literal in a project module outside tests and demos."""
+    found = index.resolve_expr(path, secret.node, secret.ctx.scope)  # type: ignore[arg-type]
+    if not found or not found[1]:
+        return ""
+    other_path, name = found
+    rel = os.path.relpath(other_path, index.root).replace(os.sep, "/")
+    if index.is_test(other_path) or any(part.lower() in DEMO_DIRS for part in rel.split("/")[:-1]):
+        return ""
+    other = index.scan(other_path)
+    constant = other.string_constants.get(name) if other is not None else None
+    if constant is None:
+        return ""
+    return f"`{name}` ({rel}:{constant[0].lineno})"  # type: ignore[attr-defined]
 
 
 def _mentions_secret(facts) -> bool:

@@ -1,0 +1,1 @@
+API_SECRET_KEY = "ZacNat123"
