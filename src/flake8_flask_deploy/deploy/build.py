@@ -70,6 +70,25 @@ NON_PRODUCTION_DIRS = frozenset({"docs", "doc", "examples", "example", "tests", 
                                  "dev", "develop", "development", "local", "debug"})
 
 
+#: ``${FLASK_ENV:-development}``: the default of a compose/shell variable reference.
+_DEFAULT_REF = re.compile(r"^\$\{\w+:?-([^}]*)\}$")
+
+
+def declares_development(env: Dict[str, str]) -> bool:
+    """True when the environment a launch gets says it is a development environment:
+    ``FLASK_ENV=development`` (also as the default of ``${FLASK_ENV:-development}``), the variable
+    Flask before 2.3 read to turn on debug mode and the reloader
+    (https://flask.palletsprojects.com/en/2.2.x/config/#ENV). Asked only of launches that run the
+    development server (``flask run``, ``python app.py``): a stack that starts the dev server and says
+    development is a developer's stack (a compose file next to the production ones, with bind
+    mounts), not production; a WSGI server given ``FLASK_ENV=development`` stays production."""
+    value = env.get("FLASK_ENV", "").strip().strip("'\"")
+    ref = _DEFAULT_REF.match(value)
+    if ref:
+        value = ref.group(1)
+    return value.lower() in ("development", "dev")
+
+
 def in_non_production_dir(path: str, root: str) -> bool:
     """True when ``path`` lies under a ``docs``/``examples``/``tests``/``development``... folder of the
     project ``root`` (:data:`NON_PRODUCTION_DIRS`, compared without case)."""
@@ -194,6 +213,9 @@ class _Builder:
         for item in list(self.context.launches) + list(self.context.proxies):
             if item.production and in_non_production_dir(item.source.path, self.root):
                 item.production = False
+        for launch in self.context.launches:
+            if launch.production and launch.server in (FLASK_RUN, WERKZEUG_SCRIPT) and declares_development(launch.env):
+                launch.production = False
         return self.context
 
     def read(self, path: str, kind: str) -> None:
@@ -291,9 +313,12 @@ class _Builder:
                 env = dict(base.env)
                 env.update(raw.env)
                 env_lines = {k: (raw.env_lines[k] if k in raw.env else base.env_lines.get(k, base.line)) for k in env}
+                # what the Dockerfile's ENV sets is located in the Dockerfile, not in the compose file
+                env_sources = {k: Location(base.path, base.env_lines.get(k, base.line)) for k in base.env
+                               if k not in raw.env}
                 raw = RawCommand(raw.path, raw.line, base.argv, env, env_lines, base.bases, True, True,
                                  raw.production, base.entrypoint_script, kind="compose", name=raw.name,
-                                 working_dir=raw.working_dir, env_files=raw.env_files)
+                                 working_dir=raw.working_dir, env_files=raw.env_files, env_sources=env_sources)
             out.append(raw)
         return out
 

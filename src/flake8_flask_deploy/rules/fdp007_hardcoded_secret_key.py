@@ -17,12 +17,13 @@ from __future__ import annotations
 import ast
 import os
 import re
+from dataclasses import replace
 from typing import Iterator, List, Optional, Tuple
 
 from .. import index as idx
-from ..model import Finding
+from ..model import DeploymentContext, Finding, Launch, Location
 from ..scan import ConfigClass, SecretSet
-from . import ModuleContext, Rule, register
+from . import ModuleContext, Rule, launch_finding, register
 
 #: Folders of demo code: a key in a library's example app is not a deployment secret.
 DEMO_DIRS = frozenset({"examples", "example", "docs", "doc", "demo", "demos", "sample", "samples", "tutorial",
@@ -64,6 +65,25 @@ class HardcodedSecretKey(Rule):
                 yield module.finding(self, secret.node, _message(f"the constant {where}"))
         if scan.classes or scan.module_secret is not None:
             yield from self._loaded(module, scan, root)
+
+    def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
+        """A production launch whose environment sets ``SECRET_KEY`` (``FLASK_SECRET_KEY`` for
+        ``from_prefixed_env``) to a literal written in a deployment file (a Dockerfile ``ENV``, a
+        compose ``environment:``), in a project whose code reads it from the environment: the key is in
+        the repository (and in every layer of the image). Reported once per line that sets it."""
+        found = _deployment_literal(launch, context)
+        if found is None:
+            return
+        key, where = found
+        for other in context.launches:
+            if other is launch:
+                break
+            if _deployment_literal(other, context) == found:
+                return  # the same line, reported with the first launch that gets it
+        finding = launch_finding(self, launch, f"`{key}` is a literal in a deployment file: anyone who can read "
+                                 "the repository (or the image) can forge session cookies; pass it from a secret "
+                                 "store or the host's environment (`" + key + ": ${" + key + "}`)", where.line)
+        yield replace(finding, path=where.path)
 
     # -- app.config["SECRET_KEY"] = "...", app.secret_key = "...", config.update(SECRET_KEY="...")
     def _direct_applies(self, scan: idx.ModuleScan, secret: SecretSet, module: ModuleContext, root: str) -> bool:
@@ -109,6 +129,29 @@ class HardcodedSecretKey(Rule):
                 node, _ = scan.module_secret
                 where, _name = hit
                 yield module.finding(self, node, _message("this module") + f" (loaded by from_object at {where})")
+
+
+def _deployment_literal(launch: Launch, context: DeploymentContext) -> Optional[Tuple[str, Location]]:
+    """``(variable, where it is set)`` when a production ``launch`` gets ``SECRET_KEY`` (or
+    ``FLASK_SECRET_KEY``, which ``config.from_prefixed_env()`` reads) as a literal from a deployment
+    file and some non-test module of the project reads that variable from the environment
+    (``os.environ``/``os.getenv``; ``from_prefixed_env`` for the ``FLASK_`` one). A value with ``$``
+    (``${SECRET_KEY}``, interpolated from the host) or empty is no literal.
+    https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY"""
+    if not launch.production:
+        return None
+    index = None
+    for key, reader_words in (("SECRET_KEY", (("environ",), ("getenv",))), ("FLASK_SECRET_KEY", (("from_prefixed_env",),))):
+        value = launch.env.get(key, "").strip().strip("'\"")
+        if not value or "$" in value:
+            continue
+        index = index or idx.get_index(context.root)
+        readers = [p for words in reader_words for p in index.mentioning("SECRET_KEY", *words)
+                   if not index.is_test(p)] if key == "SECRET_KEY" else \
+            [p for words in reader_words for p in index.mentioning(*words) if not index.is_test(p)]
+        if readers:
+            return key, launch.env_location(key)
+    return None
 
 
 def _constant_literal(index: idx.ProjectIndex, path: str, secret: SecretSet) -> str:
