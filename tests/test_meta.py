@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_flask_deploy.rules import DOCS_HEADINGS, all_rules
+from flake8_flask_deploy.rules import DOCS_HEADINGS, TRIGGERS, Rule, all_rules
 
 DOCS = Path(__file__).parent.parent / "docs" / "rules"
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options", "References"]
@@ -43,6 +43,22 @@ def test_rule_has_docs_page_with_standard_headings(rule) -> None:
 
 def test_docs_headings_constant_is_the_standard() -> None:
     assert list(DOCS_HEADINGS) == HEADINGS
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_declares_what_its_check_needs_in_the_text(rule) -> None:
+    """A rule that reports in modules (``check``) names the words or structured triggers its facts
+    come from (the engine's text test is their union; tests/test_prefilter.py holds every finding to
+    its rule's declaration); a rule that reads only deployment files names none (its modules are let
+    through by path)."""
+    assert isinstance(rule.prefilter, tuple) and isinstance(rule.prefilter_triggers, tuple)
+    assert len(set(rule.prefilter)) == len(rule.prefilter)
+    assert all(isinstance(w, str) and w and w.isascii() for w in rule.prefilter)  # the CLI tests raw bytes
+    assert set(rule.prefilter_triggers) <= set(TRIGGERS)
+    if type(rule).check is not Rule.check:
+        assert rule.prefilter or rule.prefilter_triggers, f"{rule.code} reads modules but declares no text"
+    else:
+        assert not rule.prefilter and not rule.prefilter_triggers, f"{rule.code} has no check()"
 
 
 def test_all_rules_after_one_rule_module_was_imported_first() -> None:

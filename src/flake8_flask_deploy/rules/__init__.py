@@ -3,9 +3,10 @@
 A rule is a subclass of :class:`Rule` decorated with :func:`register`. It reads
 :class:`ModuleContext` (facts of one module plus the deployment context) in :meth:`Rule.check`, and
 the deployment context alone in :meth:`Rule.check_launch` for findings that live in a deployment file.
-A rule is in one place: besides its checks, its class holds its metadata and its documentation page
-(:attr:`Rule.docs`); the docs pages, the rules index, the mkdocs nav and README's table are derived
-from them.
+A rule is in one place: besides its checks, its class holds its metadata, its documentation page
+(:attr:`Rule.docs`) and what a module's text must hold for it to fire (:attr:`Rule.prefilter`,
+:attr:`Rule.prefilter_triggers`); the engine's text test, the docs pages, the rules index, the mkdocs
+nav and README's table are derived from them.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pkgutil
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Type, Union
+from typing import Dict, Iterator, List, Optional, Set, Tuple, Type, Union
 
 from ..deploy.commands import split_shell
 from ..facts import ModuleFacts, Where
@@ -31,6 +32,45 @@ DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main
 
 #: The headings of a rule's documentation page, in order (:attr:`Rule.docs`; ``tests/test_meta.py``).
 DOCS_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options", "References")
+
+# ---- what a module's text must hold for a rule to fire (the engine's text test) ------------------
+# A rule names, in :attr:`Rule.prefilter`, literal words and, in :attr:`Rule.prefilter_triggers`, the
+# structured patterns below: the text the facts it reads come from, so that a module it can report in
+# holds one of them. The engine's text test (``engine.TEXT_TEST``, in ``engine.might_matter`` before
+# any parse or walk) is their union over the rules: it lets a module through when it holds one of them
+# (or when a deployment file runs or serves it, so a rule that reads only deployment files names
+# nothing). Words are ASCII: the CLI tests raw bytes. ``tests/test_prefilter.py`` holds every finding of
+# the test projects to its rule's declaration.
+
+#: Structured trigger: the creation of an app: ``Flask(...)``, ``flask.Flask(...)``, ``Flask as F``,
+#: a subclass (``class App(Flask):``); the word ``Flask`` alone (``FlaskForm``) creates nothing.
+APP_CREATION = "app-creation"
+#: Structured trigger: ``name.run(`` on a plain name that may be an app (not ``subprocess``,
+#: ``asyncio``, ``self``, ``cls``; facts records a run call only on a plain name).
+RUN_CALL = "run-call"
+#: Structured trigger: a debug setting: ``.debug =``, ``"DEBUG"``/``'DEBUG'``, ``DEBUG =`` (after a
+#: character that is not part of a name).
+DEBUG_SETTING = "debug-setting"
+#: Structured trigger: a Flask 2.0 route decorator ``@x.get(`` (``post``, ``put``, ``delete``, ``patch``).
+ROUTE_DECORATOR = "route-decorator"
+#: Every structured trigger the engine implements.
+TRIGGERS = (APP_CREATION, RUN_CALL, DEBUG_SETTING, ROUTE_DECORATOR)
+
+#: Words of the facts several rules read (``facts.py`` records them in one walk):
+#: the ``__main__`` guard (``ModuleFacts.guards``);
+GUARD_WORDS = ("__main__",)
+#: an app built by a factory Flask's CLI discovers (``facts.FACTORY_NAMES``);
+FACTORY_WORDS = ("create_app", "make_app")
+#: routes added by a call (decorators: :data:`ROUTE_DECORATOR`) (registrations of kind ``route``);
+ROUTE_WORDS = (".route(", "add_url_rule")
+#: other app set-up (``facts.SETUP_METHODS``, an extension's ``init_app``, the ``app.secret_key`` and
+#: ``app.wsgi_app`` assignments: registrations of kinds ``setup``, ``extension``, ``config``);
+SETUP_WORDS = ("register_blueprint", "init_app", "errorhandler", "before_request", "after_request", "teardown_",
+               "context_processor", "secret_key", "wsgi_app")
+#: the secret key, as a config key or an app attribute;
+SECRET_WORDS = ("SECRET_KEY", "secret_key")
+#: a blueprint (``Blueprint``, ``APIBlueprint``, ``flask.Blueprint``).
+BLUEPRINT_WORDS = ("Blueprint",)
 
 
 @dataclass
@@ -124,6 +164,7 @@ class Rule:
         ``scripts/gen_rules_index.py``);
         fix_safety: ``"safe"``, ``"unsafe"``, ``"mixed"`` (per finding) or ``None`` (no fix); the
         fix itself lives in ``fixes/<code>.py`` (found by its name);
+        prefilter, prefilter_triggers: what a module's text must hold for :meth:`check` to fire;
         docs: the rule's documentation page.
     """
 
@@ -132,6 +173,13 @@ class Rule:
     summary: str = ""
     consequence: str = ""
     fix_safety: Optional[str] = None
+    #: Literal words (ASCII) a module's text holds when :meth:`check` may fire on it: the text of the
+    #: facts the rule reads (the shared groups above, or words of its own). Empty for a rule that
+    #: reports only from deployment files (:meth:`check_launch`): the engine lets the modules they
+    #: run or serve through by path.
+    prefilter: Tuple[str, ...] = ()
+    #: Structured patterns the engine tests besides the words (names from :data:`TRIGGERS`).
+    prefilter_triggers: Tuple[str, ...] = ()
     #: The documentation page below its ``# CODE name`` title, in Markdown, with the headings of
     #: :data:`DOCS_HEADINGS` (What it does, Why is this bad?, Example, Use instead, Fix safety,
     #: Options, References), written from column 0 as the page shows it (a text indented as a whole is

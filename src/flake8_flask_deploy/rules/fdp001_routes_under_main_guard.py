@@ -13,7 +13,8 @@ from typing import Dict, Iterator, List
 
 from ..facts import Registration
 from ..model import WSGI_SERVERS, Finding
-from . import ModuleContext, Rule, register
+from . import (APP_CREATION, FACTORY_WORDS, GUARD_WORDS, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule,
+               register)
 
 
 @register
@@ -27,6 +28,10 @@ class RoutesUnderMainGuard(Rule):
         "gunicorn imports the module, skips the block, every URL answers 404"
     )
     fix_safety = "mixed"
+    #: What a module's text must hold for this rule to fire: set-up on an app created, built or
+    #: imported here, written under the ``__main__`` guard.
+    prefilter = GUARD_WORDS + ROUTE_WORDS + SETUP_WORDS + FACTORY_WORDS
+    prefilter_triggers = (APP_CREATION, ROUTE_DECORATOR)
     docs = """\
 ## What it does
 Reports app set-up that exists only inside `if __name__ == "__main__":` (in any spelling: either

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .. import index as idx
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import APP_CREATION, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -28,6 +28,10 @@ class ShadowedFlaskApp(Rule):
         "is never served"
     )
     fix_safety = "mixed"
+    #: What a module's text must hold for this rule to fire: ``X = Flask(...)`` rebinding an app,
+    #: and the set-up (routes, hooks, config) made on the first one.
+    prefilter = ROUTE_WORDS + SETUP_WORDS
+    prefilter_triggers = (APP_CREATION, ROUTE_DECORATOR)
     docs = """\
 ## What it does
 Reports `X = Flask(...)` where `X` was imported into the module (`from blog import app`), or was

@@ -19,7 +19,7 @@ from typing import Iterator
 from .. import index as idx
 from ..facts import is_true
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch
-from . import ModuleContext, Rule, launch_finding, register
+from . import APP_CREATION, DEBUG_SETTING, FACTORY_WORDS, RUN_CALL, ModuleContext, Rule, launch_finding, register
 
 _WHAT = {
     "run-keyword": "`debug=True`",
@@ -59,6 +59,10 @@ class DebugInProduction(Rule):
         "runs it: the debugger is remote code execution"
     )
     fix_safety = "safe"
+    #: What a module's text must hold for this rule to fire: debug settings, ``run(debug=...)``, and
+    #: ``config.from_object(X)`` on an app created or built here.
+    prefilter = FACTORY_WORDS
+    prefilter_triggers = (DEBUG_SETTING, RUN_CALL, APP_CREATION)
     docs = """\
 ## What it does
 Reports debug mode turned on where production executes it: `app.run(debug=True)`,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
-from . import ModuleContext, Rule, is_simple_command, launch_finding, register
+from . import RUN_CALL, ModuleContext, Rule, is_simple_command, launch_finding, register
 
 
 @register
@@ -31,6 +31,8 @@ class DevServerInProduction(Rule):
         "`app.run()` executes on import"
     )
     fix_safety = "mixed"
+    #: What a module's text must hold for this rule to fire: ``app.run()``.
+    prefilter_triggers = (RUN_CALL,)
     docs = """\
 ## What it does
 Reports the Werkzeug development server used in production:

@@ -22,7 +22,7 @@ from ..deploy.matching import effective_binds, proxied_loopback
 from ..deploy.pyserve import waitress_serve
 from ..facts import string_value
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, is_loopback_host
-from . import ModuleContext, Rule, launch_finding, register
+from . import RUN_CALL, ModuleContext, Rule, launch_finding, register
 
 
 @register
@@ -36,6 +36,9 @@ class LoopbackBindUnreachable(Rule):
         '"connection refused"'
     )
     fix_safety = "unsafe"
+    #: What a module's text must hold for this rule to fire: the host of ``app.run()`` (a script a
+    #: deployment runs is let through by path).
+    prefilter_triggers = (RUN_CALL,)
     docs = """\
 ## What it does
 Reports a server that must accept connections from outside its container or host but binds only

@@ -21,7 +21,7 @@ from typing import Iterator, List, Optional, Tuple
 
 from .. import index as idx
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import SECRET_WORDS, ModuleContext, Rule, register
 
 #: Folders of demo code: a key in a library's example app is not a deployment secret.
 DEMO_DIRS = frozenset({"examples", "example", "docs", "doc", "demo", "demos", "sample", "samples", "tutorial",
@@ -40,6 +40,9 @@ class HardcodedSecretKey(Rule):
         "a string literal is the app's `SECRET_KEY`: anyone who reads the code can forge sessions"
     )
     fix_safety = "unsafe"
+    #: What a module's text must hold for this rule to fire: ``SECRET_KEY`` in the config, a config
+    #: class or a module constant, or ``app.secret_key``.
+    prefilter = SECRET_WORDS
     docs = """\
 ## What it does
 Reports a string (or bytes) literal used as the app's `SECRET_KEY`:

@@ -19,7 +19,7 @@ from typing import Iterator, Set
 
 from .. import index as idx
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import BLUEPRINT_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -32,6 +32,8 @@ class BlueprintNeverRegistered(Rule):
         "a blueprint with routes that no `register_blueprint` registers: its URLs answer 404"
     )
     fix_safety = None
+    #: What a module's text must hold for this rule to fire: the blueprints defined here.
+    prefilter = BLUEPRINT_WORDS
     docs = """\
 ## What it does
 Reports a module-level `Blueprint(...)` (`flask.Blueprint`, flask-smorest's `Blueprint`,

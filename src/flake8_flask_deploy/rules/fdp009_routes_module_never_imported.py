@@ -28,7 +28,7 @@ from ..facts import collect, is_main_guard
 from ..model import Finding, Launch
 from ..session import current
 from ..sources import LINE_BREAK, is_noqa
-from . import ModuleContext, Rule, register
+from . import ROUTE_DECORATOR, ROUTE_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -41,6 +41,10 @@ class RoutesModuleNeverImported(Rule):
         "a module adds routes to an imported app, but nothing imports it: its URLs answer 404"
     )
     fix_safety = "unsafe"
+    #: What a module's text must hold for this rule to fire: routes added to an app or blueprint
+    #: imported from another module.
+    prefilter = ROUTE_WORDS
+    prefilter_triggers = (ROUTE_DECORATOR,)
     docs = """\
 ## What it does
 Reports a module that adds routes at import time to an app or blueprint imported from another

@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from .. import index as idx
 from .. import sources
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import ROUTE_DECORATOR, ROUTE_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -35,6 +35,9 @@ class DuplicateEndpoint(Rule):
         "never boots"
     )
     fix_safety = None
+    #: What a module's text must hold for this rule to fire: routes and their endpoints.
+    prefilter = ROUTE_WORDS
+    prefilter_triggers = (ROUTE_DECORATOR,)
     docs = """\
 ## What it does
 Reports a view registration whose endpoint is already mapped to a *different* function on the same

@@ -54,7 +54,7 @@ from ..facts import FACTORY
 from ..model import Finding
 from ..session import current
 from ..sources import LINE_BREAK
-from . import ModuleContext, Rule, register
+from . import APP_CREATION, BLUEPRINT_WORDS, FACTORY_WORDS, ModuleContext, Rule, register
 from .fdp009_routes_module_never_imported import imported_route_target
 
 #: An import statement or the :class:`~flake8_flask_deploy.index.Spot` a scan keeps of it (positions only).
@@ -84,6 +84,10 @@ class UnprotectedRouteImport(Rule):
         "next F401 fix (ruff, autoflake) deletes it and its URLs answer 404"
     )
     fix_safety = "safe"
+    #: What a module's text must hold for this rule to fire: the imports of the module that creates
+    #: the app, builds it in a factory or defines a blueprint.
+    prefilter = FACTORY_WORDS + BLUEPRINT_WORDS
+    prefilter_triggers = (APP_CREATION,)
     docs = """\
 ## What it does
 Reports an import that is there only for the routes its module adds, when nothing protects it from
