@@ -98,6 +98,31 @@ def test_rule_prints_the_docs_page() -> None:
     assert cli(ROOT, "rule", "fdp003").stdout == proc.stdout
 
 
+def test_rule_prints_the_page_from_the_installed_package(tmp_path: Path) -> None:
+    """An installed wheel has the package's modules and no docs/: `rule CODE` prints the page the
+    rule holds (what docs/rules/CODE.md is generated from), not a stub."""
+    from flake8_flask_deploy.rules import get_rule
+
+    package = ROOT / "src" / "flake8_flask_deploy"
+    site = tmp_path / "site"
+    for source in package.rglob("*.py"):
+        target = site / "flake8_flask_deploy" / source.relative_to(package)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    env = dict(os.environ, PYTHONPATH=str(site))
+    code = ("import sys, flake8_flask_deploy, flake8_flask_deploy.cli as cli; print(flake8_flask_deploy.__file__, "
+            "file=sys.stderr); sys.exit(cli.main(['rule', 'FDP007']))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().startswith(str(site)), proc.stderr  # the copy, not the checkout
+    rule = get_rule("FDP007")
+    what = rule.page().split("## What it does\n", 1)[1].split("\n\n", 1)[0]
+    assert what and f"## What it does\n{what}" in proc.stdout
+    assert proc.stdout == rule.page() == (DOCS / "rules" / "FDP007.md").read_text()
+    assert "Full page:" not in proc.stdout  # not the page built from metadata
+
+
 def test_rule_all_lists_code_name_safety_summary() -> None:
     from flake8_flask_deploy.rules import all_rules
 
@@ -122,8 +147,8 @@ def test_rule_page_without_docs_falls_back_to_metadata(monkeypatch: pytest.Monke
     from flake8_flask_deploy import rule_cli
     from flake8_flask_deploy.rules import all_rules
 
-    monkeypatch.setattr(rule_cli, "docs_page_path", lambda code: None)
     for rule in all_rules():
+        monkeypatch.setattr(type(rule), "docs", "")
         page = rule_cli.rule_page(rule.code)
         assert page.startswith(f"# {rule.code} {rule.name}\n")
         assert rule.summary in page and rule.docs_url in page and "## Fix safety" in page

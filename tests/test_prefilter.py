@@ -1,19 +1,41 @@
 """The text test before any parse or walk (``engine.might_matter``) must never hide a finding.
 
 Every Python file of the test projects, fix pairs and examples is analysed without the text test;
-whenever the engine finds something there, the text test must have let the file through. The
-``str`` and ``bytes`` forms (the CLI tests raw bytes before parsing) and the documented
-``PREFILTER`` pattern must give the same answer.
+whenever the engine finds something there, the text test must have let the file through, and the
+rule that found it must have declared what let it through (its own ``prefilter`` words or
+``prefilter_triggers``), unless a deployment file runs or serves the file. The ``str`` and ``bytes``
+forms (the CLI tests raw bytes before parsing), the documented ``PREFILTER`` pattern, and the text
+test used before the rules declared it (:data:`PREVIOUS`) must give the same answer.
 """
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from flake8_flask_deploy import engine
+from flake8_flask_deploy.rules import TRIGGERS, all_rules, get_rule
+
+#: The text test as it was written by hand in engine.py before the rules declared it (ec1494a): the
+#: rules' declarations must add up to exactly this.
+PREVIOUS = re.compile(
+    r"Flask(?:\s*[(),]|\s+as\b)|(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\(|__main__|\.debug\s*="
+    r"|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint|\.route\("
+    r"|@\s*[\w.]+\.(?:get|post|put|delete|patch)\("
+    r"|add_url_rule|register_blueprint|init_app|errorhandler|before_request|after_request|teardown_"
+    r"|context_processor|wsgi_app|create_app|make_app"
+)
+#: Its literal words and (as the rules name them) its structured patterns.
+PREVIOUS_WORDS = {
+    "__main__", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule", "register_blueprint", "init_app",
+    "errorhandler", "before_request", "after_request", "teardown_", "context_processor", "wsgi_app", "create_app",
+    "make_app",
+}
+PREVIOUS_TRIGGERS = {"app-creation", "run-call", "debug-setting", "route-decorator"}
+
 
 TESTS = Path(__file__).parent
 TREES = [TESTS / "cases", TESTS / "fixes", TESTS / "projects_issue8", TESTS.parent / "examples"]
@@ -42,10 +64,18 @@ def test_text_test_lets_every_finding_through(source_root: Path, tmp_path: Path)
         by_text = engine.might_matter(text)
         assert engine.might_matter(data) == by_text, path
         assert (engine.PREFILTER.search(text) is not None) == by_text, path
+        assert (PREVIOUS.search(text) is not None) == by_text, path
         if any(not f.from_deployment for f in findings):
             assert by_text, (path, [f.text for f in findings])
         if findings:
             assert engine.might_matter(text, str(path)), (path, [f.text for f in findings])
+        served = None
+        for finding in findings:
+            if finding.from_deployment or engine.TextTest([get_rule(finding.code)])(text):
+                continue
+            if served is None:
+                served = engine.might_matter(b"", str(path))  # a launch target: let through by path
+            assert served, (path, finding.text, "not declared in the rule's prefilter")
         checked += 1
     assert checked or not list(root.rglob("*.py"))
 
@@ -79,3 +109,38 @@ def test_text_test_on_snippets(source: str, expected: bool) -> None:
     assert engine.might_matter(source) is expected
     assert engine.might_matter(source.encode()) is expected
     assert (engine.PREFILTER.search(source) is not None) is expected
+    assert (PREVIOUS.search(source) is not None) is expected
+
+
+def test_the_rules_declare_the_text_test_used_before() -> None:
+    words = [w for rule in all_rules() for w in rule.prefilter]
+    triggers = [t for rule in all_rules() for t in rule.prefilter_triggers]
+    assert set(words) == PREVIOUS_WORDS
+    assert set(triggers) == PREVIOUS_TRIGGERS == set(TRIGGERS)
+    assert set(engine.TEXT_TEST.words) == PREVIOUS_WORDS and len(engine.TEXT_TEST.words) == len(PREVIOUS_WORDS)
+    assert engine.TEXT_TEST.triggers == TRIGGERS
+
+
+def test_a_text_test_of_no_rule_lets_nothing_through() -> None:
+    empty = engine.TextTest([])
+    assert not empty("from flask import Flask\napp = Flask(__name__)\n") and empty.pattern.search("x") is None
+
+
+@pytest.mark.parametrize("code, files", [
+    # found only through the app's creation or its factory: no debug word in the module
+    ("FDP003", {"app.py": "from flask import Flask\napp = Flask(__name__)\napp.config.from_object('config.DevConfig')\n",
+                "config.py": "class DevConfig:\n    DEBUG = True\n"}),
+    ("FDP003", {"app.py": "from blog import create_app\napp = create_app()\napp.config.from_object('config.DevConfig')\n",
+                "config.py": "class DevConfig:\n    DEBUG = True\n"}),
+    # the attribute spelling only
+    ("FDP007", {"app.py": "from flask import Flask\napp = Flask(__name__)\napp.secret_key = 'k3y-l1teral-value'\n"}),
+], ids=["fdp003-created-app", "fdp003-factory-app", "fdp007-secret-key-attribute"])
+def test_rule_declares_what_lets_its_finding_through(code: str, files: dict, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    path = tmp_path / "app.py"
+    text = path.read_text()
+    findings = engine.analyze_module(ast.parse(text), str(path))
+    assert [f.code for f in findings] == [code]
+    assert engine.TextTest([get_rule(code)])(text)

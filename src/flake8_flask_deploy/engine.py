@@ -15,22 +15,8 @@ from typing import Iterable, List, Optional, Sequence, Union
 from . import project, sources
 from .deploy import get_context
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
-from .rules import ModuleContext, all_rules
+from .rules import APP_CREATION, DEBUG_SETTING, ROUTE_DECORATOR, RUN_CALL, TRIGGERS, ModuleContext, Rule, all_rules
 from .session import Options, current
-
-#: A module that matches none of these cannot hold a finding (the cheap test before any walk).
-#: What a module must contain for any rule to fire on it (launch targets are let through by path):
-#: the creation of an app (``Flask(``, an alias of the class, a subclass), a ``name.run(`` call, the
-#: ``__main__`` guard, a debug setting, a secret key, a blueprint, a route decorator or set-up call.
-#: :func:`might_matter` answers the same question faster; this pattern documents it (and tests hold
-#: the two to each other).
-PREFILTER = re.compile(
-    r"Flask(?:\s*[(),]|\s+as\b)|(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\(|__main__|\.debug\s*="
-    r"|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint|\.route\("
-    r"|@\s*[\w.]+\.(?:get|post|put|delete|patch)\("
-    r"|add_url_rule|register_blueprint|init_app|errorhandler|before_request|after_request|teardown_"
-    r"|context_processor|wsgi_app|create_app|make_app"
-)
 
 CONTEXT_AUTO = "auto"
 CONTEXT_OFF = "off"
@@ -90,15 +76,10 @@ class _AssumedProductionContext(ModuleContext):
         return bool(self.declared) and all(x.runs_as_main for x in self.declared)
 
 
-#: The literal part of :data:`PREFILTER`, tested first with ``in`` (much faster than the regex).
-_PREFILTER_WORDS = (
-    "__main__", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule",
-    "register_blueprint", "init_app", "errorhandler", "before_request", "after_request", "teardown_",
-    "context_processor", "wsgi_app", "create_app", "make_app",
-)
-#: How a module creates an app: ``Flask(...)``/``flask.Flask(...)``, ``Flask as F``, or a subclass
-#: (``class App(Flask):``). The word ``Flask`` alone (``from flask_appbuilder ...``, annotations,
-#: ``FlaskForm``) creates nothing a rule looks at.
+#: How a module creates an app (:data:`~flake8_flask_deploy.rules.APP_CREATION`):
+#: ``Flask(...)``/``flask.Flask(...)``, ``Flask as F``, or a subclass (``class App(Flask):``). The word
+#: ``Flask`` alone (``from flask_appbuilder ...``, annotations, ``FlaskForm``) creates nothing a rule
+#: looks at.
 _APP_CLASS_WORDS = ("Flask(", "Flask)", "Flask,", "Flask as")
 #: Receivers of ``.run(`` that are never a Flask app (``facts`` records a run call only on a plain
 #: name: ``subprocess.run(...)`` is such a call, ``x.y.run()`` and ``f().run()`` are not).
@@ -109,14 +90,12 @@ def _conv(text: str, kind: type):
     return text.encode("ascii") if kind is bytes else text
 
 
-#: :data:`_PREFILTER_WORDS` for ``str`` and for ``bytes`` sources.
-_WORDS = {kind: tuple(_conv(w, kind) for w in _PREFILTER_WORDS) for kind in (str, bytes)}
 _APP_WORDS = {kind: tuple(_conv(w, kind) for w in _APP_CLASS_WORDS) for kind in (str, bytes)}
 #: The same with whitespace after the class name (``Flask (__name__)``), rare enough for a regex.
 _APP_SPACED = {kind: re.compile(_conv(r"Flask\s+(?:[(),]|as\b)", kind)) for kind in (str, bytes)}
-#: The rest of :data:`PREFILTER`, split so that each regex starts with a literal (the regex engine
-#: then skips to that literal instead of trying every position): ``.debug =``, ``DEBUG =`` (after a
-#: non-word character), and ``@x.get(``-style route decorators.
+#: The debug setting and route decorator triggers, split so that each regex starts with a literal
+#: (the regex engine then skips to that literal instead of trying every position): ``.debug =``,
+#: ``DEBUG =`` (after a non-word character), and ``@x.get(``-style route decorators.
 _DEBUG_ATTR = {kind: re.compile(_conv(r"\.debug\s*=", kind)) for kind in (str, bytes)}
 _DEBUG_NAME = {kind: re.compile(_conv(r"DEBUG\s*=", kind)) for kind in (str, bytes)}
 _DECORATOR = {kind: re.compile(_conv(r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\(", kind)) for kind in (str, bytes)}
@@ -133,8 +112,9 @@ def _is_name_char(char) -> bool:
 
 
 def _has_run_call(source, kind: type) -> bool:
-    """True when some ``name.run(`` has a plain name as receiver that may be an app (whitespace,
-    line breaks included, may stand between the name and the dot: ``(app\n .run())``)."""
+    """:data:`~flake8_flask_deploy.rules.RUN_CALL`: some ``name.run(`` has a plain name as receiver
+    that may be an app (whitespace, line breaks included, may stand between the name and the dot:
+    ``(app\n .run())``)."""
     dot_run = _conv(".run(", kind)
     found = source.find(dot_run)
     while found != -1:
@@ -152,8 +132,16 @@ def _has_run_call(source, kind: type) -> bool:
     return False
 
 
+def _creates_app(source, kind: type) -> bool:
+    """:data:`~flake8_flask_deploy.rules.APP_CREATION`: ``Flask(``, ``Flask)``, ``Flask,``,
+    ``Flask as`` (whitespace may follow the name)."""
+    return _conv("Flask", kind) in source and (any(word in source for word in _APP_WORDS[kind])
+                                               or _APP_SPACED[kind].search(source) is not None)
+
+
 def _mentions_debug(source, kind: type) -> bool:
-    """``PREFILTER``'s debug alternatives: ``.debug =``, ``"DEBUG"``/``'DEBUG'``, ``DEBUG =``."""
+    """:data:`~flake8_flask_deploy.rules.DEBUG_SETTING`: ``.debug =``, ``"DEBUG"``/``'DEBUG'``,
+    ``DEBUG =``."""
     if _conv(".debug", kind) in source and _DEBUG_ATTR[kind].search(source) is not None:
         return True
     if _conv("DEBUG", kind) not in source:
@@ -167,6 +155,72 @@ def _mentions_debug(source, kind: type) -> bool:
     return False
 
 
+def _has_route_decorator(source, kind: type) -> bool:
+    """:data:`~flake8_flask_deploy.rules.ROUTE_DECORATOR`: ``@x.get(`` and the other methods."""
+    return _conv("@", kind) in source and _DECORATOR[kind].search(source) is not None
+
+
+#: Each structured trigger a rule may name (:data:`~flake8_flask_deploy.rules.TRIGGERS`): the fast
+#: test ``(source, kind) -> bool``, and the regex that states the same in :attr:`TextTest.pattern`.
+_TRIGGER_TESTS = {
+    APP_CREATION: (_creates_app, r"Flask(?:\s*[(),]|\s+as\b)"),
+    RUN_CALL: (_has_run_call, r"(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\("),
+    DEBUG_SETTING: (_mentions_debug, r"\.debug\s*=|[\"']DEBUG[\"']|\bDEBUG\s*="),
+    ROUTE_DECORATOR: (_has_route_decorator, r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\("),
+}
+
+
+class TextTest:
+    """The text test of some rules: True for a module's text (``str``, or its raw bytes) that holds
+    one of the words (:attr:`~flake8_flask_deploy.rules.Rule.prefilter`) or structured triggers
+    (:attr:`~flake8_flask_deploy.rules.Rule.prefilter_triggers`) they declare.
+
+    Attributes:
+        words: the words, each once, in the order of the rules (by code) and of their declarations.
+        triggers: the triggers, in the order of :data:`~flake8_flask_deploy.rules.TRIGGERS`.
+        pattern: one regex that matches exactly where the test is True (it documents the test; the
+            test itself is faster: ``in`` for the words, a literal first for each trigger).
+    Raises:
+        ValueError: a rule names a trigger the engine does not implement, or a word that is not ASCII.
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        words: List[str] = []
+        named = set()
+        for rule in rules:
+            for word in rule.prefilter:
+                if not word or not word.isascii():
+                    raise ValueError(f"{rule.code}: prefilter word {word!r} is not a non-empty ASCII string")
+                if word not in words:
+                    words.append(word)
+            unknown = set(rule.prefilter_triggers) - set(_TRIGGER_TESTS)
+            if unknown:
+                raise ValueError(f"{rule.code}: unknown prefilter triggers {sorted(unknown)} (known: {TRIGGERS})")
+            named.update(rule.prefilter_triggers)
+        self.words = tuple(words)
+        self.triggers = tuple(t for t in TRIGGERS if t in named)
+        self._words = {kind: tuple(_conv(w, kind) for w in self.words) for kind in (str, bytes)}
+        self._tests = tuple(_TRIGGER_TESTS[t][0] for t in self.triggers)
+        parts = [re.escape(w) for w in self.words] + [_TRIGGER_TESTS[t][1] for t in self.triggers]
+        self.pattern = re.compile("|".join(parts) if parts else r"(?!)")
+
+    def __call__(self, source: Union[str, bytes]) -> bool:
+        kind = bytes if isinstance(source, (bytes, bytearray)) else str
+        if any(word in source for word in self._words[kind]):
+            return True
+        return any(test(source, kind) for test in self._tests)
+
+
+#: The text test of every rule, built once (registering the rules) when the engine is imported. A
+#: module that passes none of it cannot hold a finding: the cheap test before any walk, unless a
+#: deployment file runs or serves the module (see :func:`might_matter`).
+TEXT_TEST = TextTest(all_rules())
+#: The same question as a regex (tests hold it and :func:`might_matter` to each other): the creation
+#: of an app, a ``name.run(`` call, the ``__main__`` guard, a debug setting, a secret key, a blueprint,
+#: a route decorator or set-up call, as the rules declare them.
+PREFILTER = TEXT_TEST.pattern
+
+
 def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode: str = CONTEXT_AUTO) -> bool:
     """The cheap test before any walk: False means no rule can fire on this module.
 
@@ -176,20 +230,10 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
         filename: its path; when given (and ``mode`` is not ``off``), a module that a deployment
             file runs or serves always matters (deployment findings are mapped onto it).
     Returns:
-        True when some rule may fire (the same answer as :data:`PREFILTER`, or an app name of the
-        options, or a launch target).
+        True when some rule may fire (:data:`TEXT_TEST`, the same answer as :data:`PREFILTER`, or an
+        app name of the options, or a launch target).
     """
-    kind = bytes if isinstance(source, (bytes, bytearray)) else str
-    if any(word in source for word in _WORDS[kind]):
-        return True
-    if _conv("Flask", kind) in source and (any(word in source for word in _APP_WORDS[kind])
-                                           or _APP_SPACED[kind].search(source) is not None):
-        return True
-    if _conv(".run(", kind) in source and _has_run_call(source, kind):
-        return True
-    if _mentions_debug(source, kind):
-        return True
-    if _conv("@", kind) in source and _DECORATOR[kind].search(source) is not None:
+    if TEXT_TEST(source):
         return True
     app_names = current().options.app_names
     if app_names:
@@ -285,7 +329,8 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     enter_project(root)
     # test-module detection looks only at the path inside the project (``/tmp/tests/proj/app.py``
     # is not a test module of ``proj``)
-    facts = project.complete_facts(tree, path, os.path.relpath(path, root) if path.startswith(root + os.sep) else filename)
+    inside = os.path.relpath(path, root) if path.startswith(root + os.sep) else filename
+    facts = project.complete_facts(tree, path, inside)
     options = current().options
     context = context_for(path, mode)
     module = ModuleContext(path, facts, context, context.launches_for(path), tree)

@@ -1,16 +1,15 @@
 """``flake8-flask-deploy rule``: print a rule's documentation page, or list every rule.
 
-``rule FDP003`` prints ``docs/rules/FDP003.md`` (the page the docs site shows), found in the package
-(``flake8_flask_deploy/docs/rules/``, when packaged there) or beside the source tree (a checkout or an
-editable install); when neither is there, it prints a page built from the rule's own metadata and
-module docstring, with the page's address. ``rule --all`` lists code, name, fix safety and summary
+``rule FDP003`` prints the page the rule holds itself (:meth:`~flake8_flask_deploy.rules.Rule.page`:
+``docs/rules/FDP003.md``, which the docs site shows, is generated from it), so an installed wheel, which
+has no ``docs/``, prints the same page as a checkout; a rule without docs gets a page built from its
+metadata, with the page's address. ``rule --all`` lists code, name, fix safety and summary
 (``--format json`` for tools). Exit status: 0, or 2 for an unknown code.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import List, Optional
 
@@ -20,23 +19,9 @@ from .rules import Rule, all_rules, get_rule
 SAFETY = {"safe": "safe", "unsafe": "unsafe", "mixed": "safe or unsafe (per finding)", None: "no fix"}
 
 
-def docs_page_path(code: str) -> Optional[str]:
-    """The file of the rule's docs page, or None when it is neither packaged nor in a checkout.
-
-    Args:
-        code: a rule code, ``"FDP003"``.
-    """
-    here = os.path.dirname(os.path.abspath(__file__))
-    for folder in (os.path.join(here, "docs", "rules"),
-                   os.path.join(os.path.dirname(os.path.dirname(here)), "docs", "rules")):
-        candidate = os.path.join(folder, f"{code}.md")
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
 def page_from_metadata(rule: Rule) -> str:
-    """A Markdown page built from the rule itself (used when the docs page is not installed)."""
+    """A Markdown page built from the rule's metadata and module docstring (for a rule without
+    :attr:`~flake8_flask_deploy.rules.Rule.docs`)."""
     module = sys.modules.get(type(rule).__module__)
     doc = (module.__doc__ or "").strip() if module is not None else ""
     body = doc.split("\n", 1)[1].strip() if "\n" in doc else ""
@@ -53,11 +38,7 @@ def rule_page(code: str) -> Optional[str]:
     rule = get_rule(code)
     if rule is None:
         return None
-    path = docs_page_path(rule.code)
-    if path is not None:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    return page_from_metadata(rule)
+    return rule.page() or page_from_metadata(rule)
 
 
 def rule_table(rules: List[Rule]) -> str:

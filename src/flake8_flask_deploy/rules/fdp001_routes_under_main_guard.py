@@ -13,7 +13,8 @@ from typing import Dict, Iterator, List
 
 from ..facts import Registration
 from ..model import WSGI_SERVERS, Finding
-from . import ModuleContext, Rule, register
+from . import (APP_CREATION, FACTORY_WORDS, GUARD_WORDS, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule,
+               register)
 
 
 @register
@@ -27,6 +28,88 @@ class RoutesUnderMainGuard(Rule):
         "gunicorn imports the module, skips the block, every URL answers 404"
     )
     fix_safety = "mixed"
+    #: What a module's text must hold for this rule to fire: set-up on an app created, built or
+    #: imported here, written under the ``__main__`` guard.
+    prefilter = GUARD_WORDS + ROUTE_WORDS + SETUP_WORDS + FACTORY_WORDS
+    prefilter_triggers = (APP_CREATION, ROUTE_DECORATOR)
+    docs = """\
+## What it does
+Reports app set-up that exists only inside `if __name__ == "__main__":` (in any spelling: either
+operand order, either quote, the `else` branch of `if __name__ != "__main__":`) in a module whose
+app exists at module level: `@app.route` / `@app.get` / ... views, `app.add_url_rule`,
+`app.register_blueprint`, `@app.errorhandler`, `@app.before_request` and the other hooks,
+`ext.init_app(app)` and `Ext(app)` of a Flask extension, `app.config[...] = ...` and
+`app.config.from_*()`. Set-up reached through a function that only the guard calls (a `main()` that
+registers the blueprints, a `load_config()` that fills `app.config`) counts too. One finding per
+guard, at the first hidden call; the message says how many calls are hidden and what they are.
+
+Development-only config keys (`DEBUG`, `TESTING`, `TEMPLATES_AUTO_RELOAD`, ...) under the guard are
+intended and not counted. An app that itself only exists under the guard (`app = create_app()`
+inside it) hides nothing from a server.
+
+## Why is this bad?
+gunicorn, uWSGI, waitress and `flask run` import the module. `__name__` is then the module's name,
+so the guarded block never runs: the served app has none of those routes, blueprints, hooks or
+settings and every URL answers 404 (seed 004: `gunicorn run:app` answered 404 while `python run.py`
+worked).
+
+When the project's deployment files run the module only as a script (`CMD ["python", "run.py"]`),
+the guard does run in production and this rule stays quiet (FDP004 reports the development server
+instead). Without deployment files, the module is assumed to be imported by a WSGI server.
+
+## Example
+```python
+from server.app import app
+
+if __name__ == "__main__":
+    site = Website(app)
+    for route in site.routes:
+        app.add_url_rule(route, view_func=site.routes[route]["function"])
+    app.run(host="127.0.0.1", port=1234)
+```
+
+## Use instead
+```python
+from server.app import app
+
+site = Website(app)
+for route in site.routes:
+    app.add_url_rule(route, view_func=site.routes[route]["function"])
+
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=1234)
+```
+
+## Fix safety
+Mixed. `flake8-flask-deploy fix` moves the statements that set the app up (route decorators,
+`add_url_rule`, `register_blueprint`, hooks, extensions, config) out of the `__main__` guard to
+module level, just before the guard, in their order and with the comments above them. Statements
+they need move with them: the assignments of names they read (seed 004's
+`config = load(open("config.json"))`, `site = Website(app)`) and the loops around `add_url_rule`.
+What serves only the development server stays in the guard: `app.run(...)`, a `print` of the port,
+anything no moved statement needs. Under `if __name__ != "__main__": ... else:` the `else` block is
+the one emptied.
+
+- **Safe** when only registrations and definitions move (`def`/`class`, imports, registration
+  calls, assignments of literals): importing the module then does what `python app.py` did before
+  `app.run`, and nothing else.
+- **Unsafe** (needs `--unsafe-fixes`) when other statements move: they now run at import, in every
+  WSGI worker and in every test that imports the module (reading a file, connecting to a service).
+  Read the diff (`fix --diff --unsafe-fixes`) before applying it.
+
+Not fixed: set-up reached through a function that also starts the server
+(`def main(): app.register_blueprint(bp); app.run()`), since moving the call would start the server
+at import: split the function by hand. Also one-line guards and `elif` chains.
+
+## Options
+`--flask-deploy-context=off` ignores deployment files (every module is assumed to be served by a
+WSGI server).
+
+## References
+- [Python: `__main__` — idiomatic usage](https://docs.python.org/3/library/__main__.html#idiomatic-usage)
+- [gunicorn: running, `APP_MODULE`](https://docs.gunicorn.org/en/stable/run.html#commands)
+- [Flask: deploying to production](https://flask.palletsprojects.com/en/stable/deploying/)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .. import index as idx
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import APP_CREATION, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -28,6 +28,74 @@ class ShadowedFlaskApp(Rule):
         "is never served"
     )
     fix_safety = "mixed"
+    #: What a module's text must hold for this rule to fire: ``X = Flask(...)`` rebinding an app,
+    #: and the set-up (routes, hooks, config) made on the first one.
+    prefilter = ROUTE_WORDS + SETUP_WORDS
+    prefilter_triggers = (APP_CREATION, ROUTE_DECORATOR)
+    docs = """\
+## What it does
+Reports `X = Flask(...)` where `X` was imported into the module (`from blog import app`), or was
+bound to another `Flask(...)` in the same scope on the same code path and set-up (routes, hooks,
+config) was already registered on that first app. `flask.Flask`,
+`import flask as f; f.Flask`, `from flask import Flask as F` and local subclasses of `Flask` are
+recognised. Not reported: the fallback `try: from local import app / except ImportError: app =
+Flask(__name__)`, one binding per branch of an `if`, two apps with different names (a
+`DispatcherMiddleware` set-up), an app created inside a factory function, a re-created app on which
+nothing had been registered yet, and test modules (which build a fresh app per test on purpose).
+
+## Why is this bad?
+When the name was imported, the served app is the imported one: every route registered after the
+rebinding attaches to the new instance, which no server ever sees, and those URLs answer 404. When
+the name held an app created earlier in the module, the server gets the last one, and every route
+registered on the first is lost. Seed 000's `routes.py` imported `app` from the package and then
+created two more, registering routes on each.
+
+## Example
+```python
+from flask import Flask, render_template
+from blog import app, db
+
+app = Flask(__name__)
+
+@app.route("/")
+def home():
+    return render_template("home.html")
+```
+
+## Use instead
+```python
+from flask import render_template
+from blog import app, db
+
+@app.route("/")
+def home():
+    return render_template("home.html")
+```
+
+## Fix safety
+Mixed. The fix deletes the shadowing `app = Flask(...)` line (comments above it stay, attached to
+the next statement).
+
+- **Safe** when the name was imported (`from blog import app` then `app = Flask(__name__)`): every
+  later route then binds to the imported app, the one the server serves.
+- **Unsafe** when the earlier app was created in the same module: the later `Flask(...)` is
+  deleted and later routes join the first app, but arguments the second call had
+  (`static_folder=`, `template_folder=`, `instance_relative_config=`) are lost; move them to the
+  first call if they matter.
+
+When that was the last use of `Flask` in the module, the fix also drops `Flask` from its
+`from flask import ...` line (the whole line when nothing else is imported on it; a line carrying a
+comment is left alone), so it does not trade this finding for an unused import (F401).
+
+Not fixed: chained or tuple targets (`app = application = Flask(...)`).
+
+## Options
+None.
+
+## References
+- [Flask: large applications as packages](https://flask.palletsprojects.com/en/stable/patterns/packages/)
+- [Flask: application factories](https://flask.palletsprojects.com/en/stable/patterns/appfactories/)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

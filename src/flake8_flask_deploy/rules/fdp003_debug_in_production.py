@@ -19,7 +19,7 @@ from typing import Iterator
 from .. import index as idx
 from ..facts import is_true, mapping_key
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch
-from . import ModuleContext, Rule, launch_finding, register
+from . import APP_CREATION, DEBUG_SETTING, FACTORY_WORDS, RUN_CALL, ModuleContext, Rule, launch_finding, register
 
 _WHAT = {
     "run-keyword": "`debug=True`",
@@ -59,6 +59,92 @@ class DebugInProduction(Rule):
         "runs it: the debugger is remote code execution"
     )
     fix_safety = "safe"
+    #: What a module's text must hold for this rule to fire: debug settings, ``run(debug=...)``, and
+    #: ``config.from_object(X)`` on an app created or built here.
+    prefilter = FACTORY_WORDS
+    prefilter_triggers = (DEBUG_SETTING, RUN_CALL, APP_CREATION)
+    docs = """\
+## What it does
+Reports debug mode turned on where production executes it: `app.run(debug=True)`,
+`use_debugger=True`, the positional `app.run("0.0.0.0", 8080, True)`, `app.debug = True`,
+`app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` / `from_mapping(DEBUG=True)` (keyword
+or dict), a module constant `DEBUG = True` passed as `debug=DEBUG` or loaded with
+`app.config.from_object(__name__)`; and in deployment files, `FLASK_DEBUG=1` or `flask run --debug`
+for a process that runs the development server.
+
+"Where production executes it" means: at import time (module level, a function the module calls
+at import, or an app factory), or anywhere in a file that a deployment file runs directly
+(`python app.py`). Receivers must be Flask apps: `job.run(debug=True)` is not reported. Statements
+under an `if` on the environment, test modules, and CLI commands are not reported.
+
+A module in a demo or documentation folder (`examples/`, `python_examples/`, `docs/`, `demo/`,
+`tutorial/`, `samples/`, `snippets/`) that no deployment runs is not judged as imported by a WSGI
+server: it is a snippet or a development launcher.
+
+Also reported: `app.config.from_object(X)` where X is a config class of the project that sets
+`DEBUG = True` itself (or a project module with the constant `DEBUG = True`), loaded unconditionally
+where production imports the app, with no later config load of the same app that may override it.
+A class chosen from a mapping by a literal key (`CONFIGS["dev"]`, `CONFIGS.get("dev")`, with
+`CONFIGS = {"dev": DevConfig}` or `dict(dev=DevConfig)`) is judged; one chosen by a key read at run
+time (`CONFIGS[os.environ["ENV"]]`) is not.
+
+## Why is this bad?
+When the development server runs with debug on (`app.run(debug=True)`, `python app.py` with
+`app.debug = True`, `flask run --debug`, `FLASK_DEBUG=1`), an unhandled exception serves the
+interactive Werkzeug debugger, which executes arbitrary Python for anyone who can reach it (remote
+code execution); the reloader also restarts the process on file changes. Under a WSGI server
+(gunicorn, uWSGI) the debugger is never served, but `DEBUG = True` still makes errors propagate
+unhandled and templates reload on every request, and it turns the debugger on for any `app.run()`.
+
+An `app.run(debug=True)` that executes on import is reported once, as FDP004; once it is under the
+`__main__` guard, its `debug=True` is judged by how the deployment runs the file. A factory that only
+the module's own `__main__` guard calls builds a development app and is judged the same way, unless
+a deployment serves it (`gunicorn "app:create_app()"`).
+
+bandit B201, ruff S201 and semgrep flag every `app.run(debug=True)`, even under the `__main__`
+guard of a module that gunicorn serves, where it never runs in production; their users silence them
+with `# nosec`. This rule reads the deployment files instead: the guarded line is reported only when
+a deployment file runs that file with `python`.
+
+## Example
+```dockerfile
+CMD ["python", "app.py"]
+```
+```python
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", debug=True)
+```
+
+## Use instead
+```python
+if __name__ == "__main__":
+    app.run(host="0.0.0.0")  # FLASK_DEBUG=1 in a developer's shell turns debug on locally
+```
+and serve production with a WSGI server (see FDP004).
+
+## Fix safety
+Safe. The fix turns debug mode off where production runs it, and nothing else:
+
+- `app.run(debug=True)` / `use_debugger=True`: the keyword is dropped; Flask then reads
+  `FLASK_DEBUG` from the environment, so `FLASK_DEBUG=1 python app.py` (or `flask run --debug`) still
+  gives the debugger in development. A positional debug argument (`app.run(host, port, True)`) is
+  dropped, or replaced by `None` when arguments follow it.
+- `app.debug = True` and `app.config["DEBUG"] = True`: the statement is deleted (in a block that
+  would be left empty, it becomes `pass`).
+- `app.config.update(DEBUG=True)` / `from_mapping({"DEBUG": True, ...})`: the `DEBUG` key is dropped.
+
+Not fixed: `app.config.from_object(__name__)` reading a module constant `DEBUG = True` (the finding
+is not marked fixable), and debug switched on by a deployment file (`FLASK_DEBUG=1`,
+`flask run --debug`): change that file.
+
+## Options
+`--flask-deploy-context=off` judges only import-time code.
+
+## References
+- [Flask: debugging application errors](https://flask.palletsprojects.com/en/stable/debugging/)
+- [Werkzeug: debugger PIN and security](https://werkzeug.palletsprojects.com/en/stable/debug/)
+- [Flask: `DEBUG` and `FLASK_DEBUG`](https://flask.palletsprojects.com/en/stable/config/#DEBUG)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import FLASK_RUN, DeploymentContext, Finding, Launch
-from . import ModuleContext, Rule, is_simple_command, launch_finding, register
+from . import RUN_CALL, ModuleContext, Rule, is_simple_command, launch_finding, register
 
 
 @register
@@ -31,6 +31,85 @@ class DevServerInProduction(Rule):
         "`app.run()` executes on import"
     )
     fix_safety = "mixed"
+    #: What a module's text must hold for this rule to fire: ``app.run()``.
+    prefilter_triggers = (RUN_CALL,)
+    docs = """\
+## What it does
+Reports the Werkzeug development server used in production:
+- `app.run(...)` that executes on import (module level, no `__main__` guard);
+- `app.run(...)` in a file that a deployment file runs with `python app.py` / `python -m pkg.app`;
+- `flask run` as the command of a Dockerfile, compose service or Procfile process.
+
+A WSGI server run with `--reload` (gunicorn's `reload = True`) is not reported: it still serves with
+its own workers and only restarts them when files change. Nor is a developer's stack: a launch of the
+development server whose environment says `FLASK_ENV=development` (also as the default of
+`${FLASK_ENV:-development}`), the usual compose file for working on the code next to the production
+Dockerfile.
+
+A module in a demo or documentation folder (`examples/`, `python_examples/`, `docs/`, `demo/`,
+`tutorial/`, `samples/`, `snippets/`) that no deployment runs is not judged as imported by a WSGI
+server: its `app.run()` on import is a development launcher's.
+
+## Why is this bad?
+Werkzeug's server is meant for development: it is not hardened and not built for load (it has
+been threaded by default since Flask 1.0, but has no worker management, timeouts or graceful
+restarts), and its reloader and debugger are not for production. An `app.run()` that
+executes on import also starts a second server inside every WSGI worker that imports the module:
+workers hang at boot or fail with "Address already in use".
+
+## Example
+```python
+app = Flask(__name__)
+
+@app.route("/")
+def index():
+    return "hi"
+
+app.run(host="0.0.0.0")
+```
+
+## Use instead
+```python
+if __name__ == "__main__":
+    app.run(host="0.0.0.0")
+```
+```dockerfile
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+```
+
+## Fix safety
+Mixed.
+
+- **Safe**: an `app.run(...)` statement that runs on import (at module level) is wrapped in
+  `if __name__ == "__main__":`. `python app.py` still starts the development server; a WSGI server
+  importing the module no longer starts a second server inside its worker.
+- **Unsafe**: a deployment file that starts the development server (`CMD ["python", "app.py"]` whose
+  module calls `app.run`, `python -m pkg.app`, `flask run` in a Dockerfile, compose `command:` or
+  Procfile) is rewritten to `gunicorn --bind 0.0.0.0:PORT module:app`, keeping the port
+  (`app.run(port=...)`, `flask run --port`/`FLASK_RUN_PORT`, else 5000; a Procfile `web` process gets
+  `$PORT`). Exec form stays exec form, shell form stays shell form. gunicorn must be installed where
+  the app runs: the fix adds `gunicorn` to `requirements.txt` when that file exists (beside the
+  deployment file, else at the project root) and says so; without one it tells you to add it. It is
+  unsafe because the process changes: what the guard did before `app.run` no longer runs (fix FDP001
+  first; `fix` does both in one run), and the development server's options (`threaded=`,
+  `ssl_context=`) do not carry over.
+
+- **Unsafe**: `app.run` inside a function called at import (`def main(): ...; app.run()` with
+  `main()` at module level): the module-level `main()` call is wrapped in the guard instead, so
+  whatever else `main()` does no longer runs at import either (move set-up out of it first).
+
+Not fixed: a function that runs `app.run` called from anywhere but a plain module-level statement,
+commands chained with `&&`/`;` or run through `sh -c`, an `ENTRYPOINT` split from its `CMD`, and apps that
+exist only under the guard (a WSGI server could not find them).
+
+## Options
+`--flask-deploy-context=off` reports only `app.run()` on import.
+
+## References
+- [Flask: deploying to production](https://flask.palletsprojects.com/en/stable/deploying/)
+- [Werkzeug: serving WSGI applications](https://werkzeug.palletsprojects.com/en/stable/serving/)
+- [gunicorn: settings (`reload`)](https://docs.gunicorn.org/en/stable/settings.html#reload)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -22,7 +22,7 @@ from ..deploy.matching import effective_binds, proxied_loopback
 from ..deploy.pyserve import waitress_serve
 from ..facts import string_value
 from ..model import FLASK_RUN, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, is_loopback_host
-from . import ModuleContext, Rule, launch_finding, register
+from . import RUN_CALL, ModuleContext, Rule, launch_finding, register
 
 
 @register
@@ -36,6 +36,81 @@ class LoopbackBindUnreachable(Rule):
         '"connection refused"'
     )
     fix_safety = "unsafe"
+    #: What a module's text must hold for this rule to fire: the host of ``app.run()`` (a script a
+    #: deployment runs is let through by path).
+    prefilter_triggers = (RUN_CALL,)
+    docs = """\
+## What it does
+Reports a server that must accept connections from outside its container or host but binds only
+loopback: `app.run()` with no `host` (Flask's default is 127.0.0.1; `host` is also the first
+positional argument) or with `127.0.0.1` / `localhost` / `::1`, in a file that a Dockerfile,
+compose service or Procfile `web` process runs; `flask run` without `--host` / `-h` or
+`FLASK_RUN_HOST`; `gunicorn -b 127.0.0.1:...` / `localhost:...` in those files. Not reported when
+the host comes from an expression we cannot evaluate or has a non-loopback default
+(`os.environ.get("HOST", "0.0.0.0")`), or when `**options` may carry it. A loopback bind is
+correct, and not reported, when a reverse proxy of the project (an nginx site) forwards to that
+address and port (seed 004: gunicorn on 127.0.0.1:4444 behind `proxy_pass http://localhost:4444`).
+A server's own default bind is not reported unless the command leaves it at loopback where it must
+be exposed (`flask run` without `--host`); `waitress.serve(app, host="127.0.0.1")` in a file a
+container runs is reported.
+
+## Why is this bad?
+Inside a container, 127.0.0.1 is the container's own loopback: Docker's port mapping forwards to
+the container's external interface, so every client gets "connection refused" (seeds 000, 001,
+002). A Heroku-style `web` process must listen on `0.0.0.0:$PORT`.
+
+## Example
+```dockerfile
+CMD ["python", "app.py"]
+```
+```python
+if __name__ == "__main__":
+    app.run(port=5000)
+```
+
+## Use instead
+```python
+import os
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("FLASK_RUN_HOST", "0.0.0.0"), port=5000)
+```
+or better, serve with `gunicorn --bind 0.0.0.0:5000 app:app`.
+
+## Fix safety
+Unsafe. The fix makes the server listen on every interface: `app.run()` gets `host="0.0.0.0"` (a
+loopback literal, also as the default of `os.environ.get("HOST", "127.0.0.1")`, becomes
+`"0.0.0.0"`); `flask run` gets `--host=0.0.0.0`; a loopback gunicorn `--bind` becomes `0.0.0.0`
+(a missing one is added as `--bind 0.0.0.0:8000`, gunicorn's default port). That is what a container
+needs (Docker forwards published ports to the container's external interface) and what a PaaS `web`
+process needs; on a bare host without a firewall it exposes the server to every network the
+machine is on, which is why the fix is never applied without `--unsafe-fixes`.
+
+bandit B104 and ruff S104 flag every `"0.0.0.0"` literal, and reading the host from the
+environment does not help (`os.environ.get("FLASK_RUN_HOST", "0.0.0.0")` still holds the literal:
+both tools flag it; we checked). So the fix writes the decision where reviewers see it, on the
+line of the literal:
+
+```python
+app.run(host="0.0.0.0", port=5000)  # container: listen on all interfaces  # noqa: S104  # nosec B104
+```
+
+ruff reads `# noqa: S104` anywhere in the comment, bandit reads `# nosec B104`; the test suite
+runs both on fixed code. semgrep's `avoid_app_run_with_bad_host` and Sonar's S8392 have their own
+suppressions (`# nosemgrep`, `# NOSONAR`); add them if you run those tools. A host held in a module
+constant assigned once (`HOST = "127.0.0.1"`) is changed where it is set (other readers of `HOST`
+see the new value too). Not fixed: a host computed at run time or set in several places.
+
+## Options
+`--flask-deploy-context=off` disables this rule (it needs to know how the app is deployed).
+
+## References
+- [Flask: `Flask.run`](https://flask.palletsprojects.com/en/stable/api/#flask.Flask.run)
+- [Flask CLI: run the development server](https://flask.palletsprojects.com/en/stable/cli/#run-the-development-server)
+- [gunicorn: `bind`](https://docs.gunicorn.org/en/stable/settings.html#bind)
+- [Docker: published ports](https://docs.docker.com/engine/network/#published-ports)
+- [Heroku: web servers bind to `$PORT`](https://devcenter.heroku.com/articles/runtime-principles#web-servers)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -119,6 +119,68 @@ class WsgiTargetNotFound(Rule):
         "uncalled factory"
     )
     fix_safety = None
+    docs = """\
+## What it does
+Checks the `module:attribute` that a deployment file tells a server to serve: gunicorn's
+`APP_MODULE` (command line or `wsgi_app` in a gunicorn config), uWSGI's `module`/`callable`
+(`--module`, `.ini`), `waitress-serve MODULE:OBJECT`, `flask --app` and `FLASK_APP` (also from
+`.flaskenv`). It reports, at the line that names the target:
+
+- a module that is not in the project (and is not an installed module);
+- an attribute that the module does not bind at import time: defined only under
+  `if __name__ == "__main__":`, or named differently (gunicorn's and uWSGI's default attribute is
+  `application`, not `app`);
+- a factory function named without a call (`blog:create_app`) for gunicorn, uWSGI, or waitress
+  without `--call`. (`flask --app blog:create_app` is fine: Flask calls it.)
+
+flake8 shows the finding on the served module's app definition; `flake8-flask-deploy check` shows it
+at the deployment file's line.
+
+The message says what the server does: gunicorn, waitress and `flask run` stop at boot; uWSGI
+starts anyway unless `need-app` is set (the default from uWSGI 2.1), logs "no python application
+found" and answers every request with 500. A factory is suggested (`did you mean
+`app:create_app()`?`) only when gunicorn can call it without arguments.
+
+## Why is this bad?
+The server imports the module and looks the name up: when it is missing, the server stops at boot
+(`Failed to find attribute 'app' in 'wsgi'`, uWSGI's `no python application found`). `python app.py`
+works, so it is only seen on the server. A factory served uncalled is worse: gunicorn boots, and every
+request calls `create_app(environ, start_response)`, which fails with a `TypeError`: every URL answers
+500.
+
+## Example
+```
+# Procfile
+web: gunicorn blog:create_app
+```
+```python
+# blog/__init__.py
+def create_app():
+    app = Flask(__name__)
+    ...
+    return app
+```
+
+## Use instead
+```
+web: gunicorn "blog:create_app()"
+```
+
+## Fix safety
+No fix: the right target (another name, a call, a `wsgi.py` module) is the developer's choice.
+
+## Options
+`--flask-deploy-context=off` disables this rule. Modules that bind names dynamically (`from x import
+*`, a module `__getattr__`, `globals()[...] =`) are not judged, nor projects without Python files
+(the code comes from an image or a package), nor targets written with `$VARIABLES`.
+
+## References
+- [gunicorn: running, `$(MODULE_NAME):$(VARIABLE_NAME)` and the call syntax](https://docs.gunicorn.org/en/stable/run.html#commands)
+- [gunicorn: `wsgi_app`](https://docs.gunicorn.org/en/stable/settings.html#wsgi-app)
+- [uWSGI: `callable`](https://uwsgi-docs.readthedocs.io/en/latest/Options.html#callable)
+- [waitress-serve: `--call`](https://docs.pylonsproject.org/projects/waitress/en/stable/runner.html)
+- [Flask: application discovery](https://flask.palletsprojects.com/en/stable/cli/#application-discovery)
+"""  # noqa: E501
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         if not launch.production or not launch.module:

@@ -23,7 +23,7 @@ from typing import Iterator, List, Optional, Tuple
 from .. import index as idx
 from ..model import DeploymentContext, Finding, Launch, Location
 from ..scan import ConfigClass, SecretSet
-from . import ModuleContext, Rule, launch_finding, register
+from . import SECRET_WORDS, ModuleContext, Rule, launch_finding, register
 
 #: Folders of demo code: a key in a library's example app is not a deployment secret.
 DEMO_DIRS = frozenset({"examples", "example", "docs", "doc", "demo", "demos", "sample", "samples", "tutorial",
@@ -42,6 +42,88 @@ class HardcodedSecretKey(Rule):
         "a string literal is the app's `SECRET_KEY`: anyone who reads the code can forge sessions"
     )
     fix_safety = "unsafe"
+    #: What a module's text must hold for this rule to fire: ``SECRET_KEY`` in the config, a config
+    #: class or a module constant, or ``app.secret_key``.
+    prefilter = SECRET_WORDS
+    docs = """\
+## What it does
+Reports a string (or bytes) literal used as the app's `SECRET_KEY`:
+`app.config["SECRET_KEY"] = "..."`, `app.secret_key = "..."`,
+`app.config.update(SECRET_KEY="...")` / `update({"SECRET_KEY": ...})` / `from_mapping(...)`, a
+`SECRET_KEY = "..."` attribute of a config class that `app.config.from_object(...)` loads anywhere
+in the project (by name, by `"module.Class"` string, or through a `{"production": ProdConfig}`
+mapping; subclasses that inherit the attribute count), and a module constant loaded with
+`from_object(__name__)`; also a name or attribute (`= API_SECRET_KEY` imported from another module,
+`= settings.SECRET_KEY`, a constant of the same module) that names a module-level constant bound
+once, at import, to a string literal in a project module. The receiver must be a Flask app: by the
+`ast` facts (`Flask(...)`, any alias, an imported app, an app factory), else by astroid inference
+(an app returned by a factory of any name in another module).
+
+In deployment files: `SECRET_KEY` (or `FLASK_SECRET_KEY`, read by `config.from_prefixed_env()`) set
+to a literal for a production launch, by a Dockerfile `ENV` or a compose `environment:` entry, when
+the project's code reads that variable from the environment. The finding is on that line (and a
+copy on the served module, for flake8). `${SECRET_KEY}` (passed from the host) is not a literal;
+files named for development and a developer's stack (the development server with
+`FLASK_ENV=development`) are not production.
+
+Not reported:
+- test files (`test_*.py`, `*_test.py`, `conftest.py`, files under `tests/`) and demo code (files
+  under `examples/`, `docs/`, `demo/`, `tutorial/` folders of the project), test functions, and
+  an app on which the same setup sets `TESTING = True`;
+- config classes named for tests or development, or with `TESTING = True` / `DEBUG = True`;
+- a development default that a later `from_pyfile`, `from_envvar`, `from_prefixed_env`,
+  `from_file` or `SECRET_KEY` assignment in the same setup overrides (the pattern of Flask's own
+  tutorial: `from_mapping(SECRET_KEY="dev")` then `from_pyfile("config.py", silent=True)`), or a
+  later `from_object(X)` where X may set `SECRET_KEY` (a class or module of the project that assigns
+  it, or one the index cannot see into); a `from_object` of a config without a `SECRET_KEY` leaves
+  the literal in force, and it is reported;
+- code under `if __name__ == "__main__":` or another condition;
+- `os.environ.get("SECRET_KEY", "fallback")`: not a literal (a fallback is a weaker smell, left
+  to security linters).
+
+## Why is this bad?
+Flask signs the session cookie with `SECRET_KEY` (and Flask-Login signs its remember-me cookie,
+Flask-WTF its CSRF tokens). A key in the source is in every clone, fork, container image layer and
+CI log: anyone who has seen it can forge a session that says they are logged in as an admin. The
+key works the same in development and production, so nothing fails until someone uses it.
+
+## Example
+```python
+from flask import Flask
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = "be35984218226b31d6ca0bf1ccefdaf78e47c9181177a41a"
+```
+
+## Use instead
+```python
+import os
+
+from flask import Flask
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+```
+or keep a development default and load the real key afterwards:
+```python
+app.config.from_mapping(SECRET_KEY="dev")
+app.config.from_prefixed_env()  # FLASK_SECRET_KEY from the environment wins
+```
+
+## Fix safety
+Unsafe (`flake8-flask-deploy fix --unsafe-fixes`): the fix replaces the literal with `os.environ["SECRET_KEY"]` and adds
+`import os` when missing. The app then fails at start-up until the deployment sets `SECRET_KEY`,
+and every existing session cookie becomes invalid once a new key is used: users are logged out.
+
+## Options
+None.
+
+## References
+- [Flask: `SECRET_KEY`](https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY)
+- [Flask: configuring from environment variables](https://flask.palletsprojects.com/en/stable/config/#configuring-from-environment-variables)
+- [Flask tutorial: the application factory (dev default overridden by instance config)](https://flask.palletsprojects.com/en/stable/tutorial/factory/)
+- [Flask tutorial: deploy to production, configure the secret key](https://flask.palletsprojects.com/en/stable/tutorial/deploy/#configure-the-secret-key)
+"""  # noqa: E501
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -19,7 +19,7 @@ from typing import Iterator, Set
 
 from .. import index as idx
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import BLUEPRINT_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -32,6 +32,77 @@ class BlueprintNeverRegistered(Rule):
         "a blueprint with routes that no `register_blueprint` registers: its URLs answer 404"
     )
     fix_safety = None
+    #: What a module's text must hold for this rule to fire: the blueprints defined here.
+    prefilter = BLUEPRINT_WORDS
+    docs = """\
+## What it does
+Reports a module-level `Blueprint(...)` (`flask.Blueprint`, flask-smorest's `Blueprint`,
+APIFlask's `APIBlueprint`) that has routes — in its own module or in a module that imports it
+(`from app.main import bp` + `@bp.route`) — when no `register_blueprint` call in the project
+registers it. The project index follows:
+- `app.register_blueprint(bp)`, `register_blueprint(blueprint=...)`, aliases
+  (`from .views import bp as views_bp`), module attributes (`views.bp`, `import pkg.views`);
+- calls inside app factories and with function-level imports;
+- loops over a literal list or tuple, or over a module constant holding one
+  (`for bp in BLUEPRINTS:`, `for bp, prefix in [(a, "/a")]:`, `for m in (views, api): ...(m.bp)`);
+- nested blueprints (`parent.register_blueprint(child)`).
+
+Not reported when some `register_blueprint` call takes an argument the index cannot follow (a
+parameter of a helper, `getattr(...)`, a call) and the blueprint is used as a value somewhere
+(passed, listed, returned); when a module loads modules by name (`importlib`, `import_string`,
+`find_modules`) or a string names the blueprint; in test files; for a blueprint without routes
+(templates or static files only); and in projects that create no Flask app (a library that ships a
+blueprint for its users to register).
+
+Not reported either when a comment line of the project registers the blueprint
+(`# app.register_blueprint(webhook)`): it was switched off on purpose, not forgotten.
+
+## Why is this bad?
+A blueprint only records routes. They are added to an app when `register_blueprint` runs; until
+then the app has no such URL rule and every URL of the blueprint answers 404 — in development and
+in production, with no error or warning at start-up.
+
+## Example
+```python
+# app/admin.py
+from flask import Blueprint
+
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+@admin_bp.route("/")
+def dashboard(): ...
+
+# app/__init__.py
+def create_app():
+    app = Flask(__name__)
+    from app.main import bp as main_bp
+    app.register_blueprint(main_bp)   # admin_bp is forgotten
+    return app
+```
+
+## Use instead
+```python
+def create_app():
+    app = Flask(__name__)
+    from app.main import bp as main_bp
+    from app.admin import admin_bp
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
+    return app
+```
+
+## Fix safety
+No fix. Where the blueprint belongs (which app or parent blueprint, which URL prefix, before or
+after which extensions) is the author's decision.
+
+## Options
+None.
+
+## References
+- [Flask: registering blueprints](https://flask.palletsprojects.com/en/stable/blueprints/#registering-blueprints)
+- [Flask: nesting blueprints](https://flask.palletsprojects.com/en/stable/blueprints/#nesting-blueprints)
+- [Flask API: `Flask.register_blueprint`](https://flask.palletsprojects.com/en/stable/api/#flask.Flask.register_blueprint)
+"""  # noqa: E501
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -29,7 +29,7 @@ from ..walk import is_main_guard
 from ..model import Finding, Launch
 from ..session import current
 from ..sources import LINE_BREAK, is_noqa
-from . import ModuleContext, Rule, register
+from . import ROUTE_DECORATOR, ROUTE_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -42,6 +42,126 @@ class RoutesModuleNeverImported(Rule):
         "a module adds routes to an imported app, but nothing imports it: its URLs answer 404"
     )
     fix_safety = "unsafe"
+    #: What a module's text must hold for this rule to fire: routes added to an app or blueprint
+    #: imported from another module.
+    prefilter = ROUTE_WORDS
+    prefilter_triggers = (ROUTE_DECORATOR,)
+    docs = """\
+## What it does
+Reports a module that adds routes at import time to an app or blueprint imported from another
+project module (`from blog import app` + `@app.route(...)`), when no module of the project imports
+it (imports inside functions and from any module count; imports from test files do not). The
+finding is on the line that imports the app.
+
+Not reported for test files; scripts (a `__main__` guard or a `run()` call); files named like
+entry points (`wsgi.py`, `app.py`, `run.py`, `manage.py`, ...); modules a deployment file starts;
+modules named in a non-Python project file (Dockerfile, Procfile, `.flaskenv`, Makefile, shell
+scripts, `setup.cfg`, tox.ini) or in a string of the code; modules that a loader by name
+(`import_module`, `import_string`, `find_modules`, `walk_packages`) in their package, or naming it,
+may load; and receivers the index cannot prove to be a
+Flask app or blueprint (astroid is asked when the `ast` cannot tell).
+
+## Why is this bad?
+Route decorators run when their module is imported. A WSGI server (and `flask run`) imports the
+module that holds the app — `blog/__init__.py` — and nothing more. If nothing imports
+`blog/routes.py`, its `@app.route` lines never run and every one of its URLs answers 404. This is
+seed 000's "routes not loaded into the app instance". Flask's pattern for larger applications puts
+`import blog.views` at the *end* of the package `__init__.py`, after `app` exists, so that the
+circular import works.
+
+That import is a side effect: pyflakes and ruff report it as unused (`F401`), and ruff's *safe*
+fix for F401 deletes `import views` in a plain module (in an `__init__.py` it is unsafe or a
+re-export suggestion, depending on the version) — which recreates exactly this bug. Keep such
+imports with `# noqa: E402,F401`, or better, turn the module into a blueprint that the app
+registers explicitly. A side-effect route import that is still there but has no `noqa` is reported
+by [FDP013](FDP013.md) (unprotected-route-import) before the next `ruff check --fix` deletes it;
+its safe fix adds the comment.
+
+## Example
+```python
+# blog/__init__.py
+from flask import Flask
+
+app = Flask(__name__)
+
+# blog/routes.py
+from blog import app
+
+@app.route("/")
+def home(): ...
+```
+
+## Use instead
+```python
+# blog/__init__.py
+from flask import Flask
+
+app = Flask(__name__)
+
+from blog import routes  # noqa: E402,F401  (registers the routes; do not remove)
+```
+
+## Fix safety
+Unsafe: applied by `flake8-flask-deploy fix --unsafe-fixes` only, and `check --show-fixes` (and the
+`fixable` field of `--format json`) marks the finding as fixable only with `--unsafe-fixes`. The
+finding is in the routes module; the fix edits **another file**, the module that defines the app
+or blueprint the routes go to (the one named in the message), as Flask's pattern for packages
+does. It adds, as the last statement of that module's top-level code (before a trailing
+`if __name__ == "__main__":` block):
+```python
+from . import routes  # noqa: E402,F401
+```
+- relative (`from . import routes`) when both modules sit in one package; otherwise absolute,
+  `from <package> import <module>` (`import routes` for a top-level module), with the module's
+  dotted name in the project (`src/` left out); absolute also when the defining module has a
+  `__main__` guard, since `python pkg/app.py` has no parent package for a relative import;
+- one blank line before it (two after a `def` or `class`, none right after another import line);
+  everything else in the file keeps its bytes, encoding, newlines and permissions;
+- the report shows it on the finding's line: `blog/routes.py:1: FDP009 [unsafe] import this module
+  at the end of blog/__init__.py (...)`; `fix --diff` shows the defining module's diff (with that
+  file's own fixes of the same run in one diff), and the edited file counts in "in N files". It may
+  lie outside the paths given to `fix` (a pre-commit hook run on `blog/routes.py` edits
+  `blog/__init__.py`).
+
+It is unsafe because:
+- importing the module runs all of its import-time code, and what it imports, wherever the package
+  is imported: workers, `flask` CLI commands, tests, scripts; database connections or other side
+  effects at import start happening there too;
+- it makes a circular import (the routes module imports the app from the module that now imports
+  it). At the end of the module the app exists, so the pattern works, but import-order problems
+  that stayed hidden while nothing imported the module can now surface (a name the routes module
+  imports from a package that is still half initialised);
+- the `# noqa: E402,F401` is what keeps it: without it pyflakes and ruff report the import as unused
+  and their F401 fixes delete it, which brings the 404s back ([FDP013](FDP013.md) reports such an
+  import without the comment).
+
+No fix when the defining module:
+- is run as a script by a deployment file (`python app.py`, `python -m blog.app`, production or
+  development): the routes module's `from app import app` would then import it a second time, as
+  module `app`, and the routes would go to that second app, not the one the script serves. Serve
+  the app with a WSGI server, or import the routes in the script yourself;
+- is not the module the routes module imports the app from (`from blog import app` where
+  `blog/__init__.py` re-exports the app of `blog/core.py`): an import at the end of `core.py`
+  would run while `blog` is half initialised, and `from blog import app` would fail;
+- already imports the routes module, or already binds its name (`routes = ...`; for
+  `from pkg import routes`, also in `pkg/__init__.py`: the import would return that attribute);
+- calls `run()` at import (the import would come after the server stops), or, for a blueprint,
+  registers a blueprint at import (a route added to a registered blueprint raises
+  `AssertionError` in Flask 2.3 and later);
+- is a test file, does not parse (`ast` and libcst), or has `# noqa` (bare, or naming FDP009) on
+  the last line before the insertion point or on the trailing guard's line.
+
+A module in the middle of such a cycle, or a deployment the fix cannot see, is yours to check:
+after `fix`, import the app once (`python -c "import wsgi"`) and list its `app.url_map`.
+
+## Options
+None.
+
+## References
+- [Flask: large applications as packages](https://flask.palletsprojects.com/en/stable/patterns/packages/)
+- [ruff: unused-import (F401) and its fix safety](https://docs.astral.sh/ruff/rules/unused-import/)
+- [pyflakes](https://github.com/PyCQA/pyflakes)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from .. import index as idx
 from .. import sources
 from ..model import Finding
-from . import ModuleContext, Rule, register
+from . import ROUTE_DECORATOR, ROUTE_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -35,6 +35,69 @@ class DuplicateEndpoint(Rule):
         "never boots"
     )
     fix_safety = None
+    #: What a module's text must hold for this rule to fire: routes and their endpoints.
+    prefilter = ROUTE_WORDS
+    prefilter_triggers = (ROUTE_DECORATOR,)
+    docs = """\
+## What it does
+Reports a view registration whose endpoint is already mapped to a *different* function on the same
+app or blueprint: two route decorators on two `def`s with the same name, two `endpoint=` arguments
+with one value, two `add_url_rule` calls with one endpoint (`MethodView.as_view("items")` twice),
+and views wrapped by a decorator defined in the project that returns an inner function without
+`functools.wraps` (every view is then called `wrapper`). Works in one module and for routes added
+from another module to an imported app or blueprint.
+
+Not reported: the same function under several routes (stacked `@app.route`), views on different
+apps or blueprints, one of them behind an `if`/`try` handler, registrations the index cannot
+resolve (`**options`, a variable holding the view), decorators from libraries (assumed to use
+`functools.wraps`), and test files.
+
+## Why is this bad?
+`add_url_rule` maps the endpoint to the view function; when the endpoint already maps to another
+function it raises `AssertionError: View function mapping is overwriting an existing endpoint
+function: <endpoint>`. The routes are registered at import, so the WSGI server fails to load the
+app and never boots (`gunicorn` exits with "Worker failed to boot").
+
+## Example
+```python
+def log_call(view):
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+    return wrapper
+
+@bp.route("/about")
+@log_call
+def about(): ...
+
+@bp.route("/contact")
+@log_call
+def contact(): ...      # endpoint "wrapper" again
+```
+
+## Use instead
+```python
+import functools
+
+def log_call(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        return view(*args, **kwargs)
+    return wrapper
+```
+or give each view a unique `endpoint=`.
+
+## Fix safety
+No fix. Renaming a view changes its endpoint, and every `url_for("...")` that names it.
+
+## Options
+None.
+
+## References
+- [Flask API: `add_url_rule` and endpoints](https://flask.palletsprojects.com/en/stable/api/#flask.Flask.add_url_rule)
+- [Flask source: the endpoint assertion in `add_url_rule`](https://github.com/pallets/flask/blob/main/src/flask/sansio/app.py)
+- [Flask: view decorators must use `functools.wraps`](https://flask.palletsprojects.com/en/stable/patterns/viewdecorators/)
+- [Python: `functools.wraps`](https://docs.python.org/3/library/functools.html#functools.wraps)
+"""  # noqa: E501
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts

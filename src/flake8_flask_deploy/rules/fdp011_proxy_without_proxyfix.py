@@ -206,6 +206,99 @@ class ProxyWithoutProxyFix(Rule):
     )
     fix_safety = "unsafe"  # fixes/fdp011.py wraps app.wsgi_app in ProxyFix (docs page: Fix safety)
     fixes_mapped_copy = True  # the module fix answers the finding located in the nginx file too
+    docs = """\
+## What it does
+Reports an nginx `proxy_pass` of the project that forwards to one of the project's servers (matched
+by address and port, see `docs/deployment-context.md`) and sets `X-Forwarded-For`,
+`X-Forwarded-Proto`, `X-Real-IP` or `Forwarded` for the app, when no Python file of the project
+uses Werkzeug's `ProxyFix` or reads those headers itself (`request.access_route`, `X-Real-IP`,
+`X-Forwarded-For`, outside comments), and only when the app reads what the proxy's address or
+scheme makes wrong: the client's address (`request.remote_addr`, `request.access_route`,
+Flask-Limiter's `get_remote_address`, Flask-Login's `session_protection = "strong"`) for
+`X-Forwarded-For`/`X-Real-IP`/`Forwarded`, or the scheme (`url_for(..., _external=True)`,
+`request.scheme`, `is_secure`, `host_url`, `url_root`, Flask-Talisman) for `X-Forwarded-Proto` when
+the server is not gunicorn (gunicorn trusts `X-Forwarded-Proto` from 127.0.0.1 itself). An app that
+reads neither is not harmed by seeing the proxy's address. The finding is at the first forwarded header's line of the
+nginx file (CLI) and on the served module's app definition (flake8). When the proxy sends only
+`X-Real-IP` (seed 004), the message says so: `ProxyFix` reads `X-Forwarded-*` only, so the proxy must
+also set `X-Forwarded-For` (or the app must read `X-Real-IP` itself).
+
+## Why is this bad?
+Behind the proxy, the WSGI server's peer is nginx: `request.remote_addr` is `127.0.0.1` for every
+request, so rate limits, audit logs and IP allow-lists all see a single client. Unless the server
+trusts `X-Forwarded-Proto` (gunicorn does, from 127.0.0.1 only), `url_for(..., _external=True)` and
+redirects build `http://` URLs behind HTTPS. The proxy already sends the right values; the app
+ignores them.
+
+## Example
+```nginx
+location / {
+    proxy_pass http://localhost:4444;
+    proxy_set_header X-Real-IP $remote_addr;
+}
+```
+```python
+app = Flask(__name__)
+
+@app.route("/")
+def index():
+    return f"hello {request.remote_addr}"
+```
+
+## Use instead
+```python
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+app = Flask(__name__)
+app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+```
+Set each count to the number of proxies that set that header (one nginx: `1`); never trust more
+hops than you have, or clients can forge their address.
+
+## Fix safety
+Unsafe: applied by `flake8-flask-deploy fix --unsafe-fixes` only, and `check --show-fixes` marks
+both places of the finding (the nginx line and the app definition) as fixable only with
+`--unsafe-fixes`. The fix inserts, right after the statement that binds the served app in the
+served module (after `app = Flask(...)`; after the run of imports holding `from pkg import app`;
+in an app factory such as `gunicorn "pkg:create_app()"`, after the factory's `app = Flask(...)`,
+before its `return`):
+```python
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+```
+with the app's own variable name, and one count per `X-Forwarded-*` header the proxy sets: `x_for`
+(`X-Forwarded-For`), `x_proto` (`X-Forwarded-Proto`), `x_host` (`X-Forwarded-Host`), `x_port`
+(`X-Forwarded-Port`), `x_prefix` (`X-Forwarded-Prefix`), `1` for one nginx hop. `x_for` and
+`x_proto` default to `1` in `ProxyFix`, so they are written as `0` when the proxy does not set that
+header: a header the proxy does not set comes straight from the client.
+
+It is unsafe because:
+- it changes what `request.remote_addr`, `request.scheme`, `request.host` (and, with `x_prefix`,
+  the URL root) mean for the whole app: rate limits, logs, allow-lists, cookies marked `Secure`,
+  redirects and `url_for(_external=True)` all follow the headers from then on;
+- the counts must equal the real number of proxies that set each header. The fix sees one nginx;
+  a load balancer or CDN in front of it needs higher counts;
+- trusting more hops than there are lets a client forge its address: it sends its own
+  `X-Forwarded-For`, and `ProxyFix` takes it for the proxy's. So does a server port reachable
+  without going through the proxy (bind it to loopback or a socket).
+
+No fix when: the proxy sends only `X-Real-IP` or `Forwarded` (`ProxyFix` reads neither: have nginx
+set `X-Forwarded-For`); the module already mentions `ProxyFix`; several proxies reaching the app set
+different headers; the app is not bound in one plain place (bound twice, under `if`/`try`/`with`,
+rebound later, two apps in the factory); or the binding carries `# noqa`. `uwsgi_pass` is not
+concerned: `uwsgi_params` passes the client address as `REMOTE_ADDR`.
+
+## Options
+`--flask-deploy-context=off` disables this rule. Projects of more than 3000 Python files are not
+searched (not judged).
+
+## References
+- [Flask: tell Flask it is behind a proxy](https://flask.palletsprojects.com/en/stable/deploying/proxy_fix/)
+- [Werkzeug: `ProxyFix`](https://werkzeug.palletsprojects.com/en/stable/middleware/proxy_fix/)
+- [nginx: `proxy_set_header`](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header)
+- [gunicorn: `forwarded_allow_ips`](https://docs.gunicorn.org/en/stable/settings.html#forwarded-allow-ips)
+"""
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         matched = forwarding_proxies(launch, context)

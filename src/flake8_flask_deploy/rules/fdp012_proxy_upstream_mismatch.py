@@ -93,6 +93,50 @@ class ProxyUpstreamMismatch(Rule):
         "nginx forwards to a host:port no process of the project binds: 502"
     )
     fix_safety = None
+    docs = """\
+## What it does
+Reports an nginx `proxy_pass` / `uwsgi_pass` (an `upstream` block's servers included) that forwards
+to an address where no process of the project listens: a loopback address, a unix socket or a
+compose service name whose port (or socket file) matches none of the binds of the project's launches
+(gunicorn `--bind` / config `bind`, uWSGI `http`/`socket`, waitress, `flask run`, `app.run()`). It
+judges an nginx file only when every forward in it points into the project, none of them reaches a
+launch, and every production launch's address is known.
+
+## Why is this bad?
+nginx answers `502 Bad Gateway` to every request ("connect() failed (111: Connection refused) while
+connecting to upstream"). The app works with `curl 127.0.0.1:4444` on the server, the site does not:
+seed 004's nginx and gunicorn must agree on 4444.
+
+## Example
+```nginx
+location / { proxy_pass http://localhost:4445; }
+```
+```ini
+# blog.service
+ExecStart=/var/www/blog/venv/bin/gunicorn -b 127.0.0.1:4444 run:app
+```
+
+## Use instead
+```nginx
+location / { proxy_pass http://localhost:4444; }
+```
+
+## Fix safety
+No fix: which of the two sides is right is the developer's decision.
+
+## Options
+`--flask-deploy-context=off` disables this rule. Not judged: forwards to remote hosts or
+`$variables`; a file where one forward reaches the app (other locations may serve other services);
+projects where some launch binds `$PORT` or reads a config file outside the project; a gunicorn
+launch in a container or Procfile without `--bind` (the platform's `PORT` decides). Unix sockets
+match by file name (containers often mount the same socket at different paths).
+
+## References
+- [nginx: `proxy_pass`](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass)
+- [nginx: `upstream`](https://nginx.org/en/docs/http/ngx_http_upstream_module.html#upstream)
+- [gunicorn: `bind`](https://docs.gunicorn.org/en/stable/settings.html#bind)
+- [gunicorn: deploying behind nginx](https://docs.gunicorn.org/en/stable/deploy.html)
+"""
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         if not _served(launch) or not _known(launch):

@@ -54,7 +54,7 @@ from ..facts import FACTORY
 from ..model import Finding, Spot
 from ..session import current
 from ..sources import LINE_BREAK
-from . import ModuleContext, Rule, register
+from . import APP_CREATION, BLUEPRINT_WORDS, FACTORY_WORDS, ModuleContext, Rule, register
 from .fdp009_routes_module_never_imported import imported_route_target
 
 #: An import statement or the :class:`~flake8_flask_deploy.index.Spot` a scan keeps of it (positions only).
@@ -84,6 +84,123 @@ class UnprotectedRouteImport(Rule):
         "next F401 fix (ruff, autoflake) deletes it and its URLs answer 404"
     )
     fix_safety = "safe"
+    #: What a module's text must hold for this rule to fire: the imports of the module that creates
+    #: the app, builds it in a factory or defines a blueprint.
+    prefilter = FACTORY_WORDS + BLUEPRINT_WORDS
+    prefilter_triggers = (APP_CREATION,)
+    docs = """\
+## What it does
+Reports an import that is there only for the routes its module adds, when nothing protects it from
+the tools that delete unused imports: `from blog import routes` or `import blog.views` whose bound
+name the module never uses, on a line with no `# noqa` covering F401.
+
+It is reported only where a tool of the project would delete the import: the project runs an F401
+autofixer (in `.pre-commit-config.yaml`, a GitHub or GitLab CI workflow, a `Makefile`, `tox.ini` or
+`noxfile.py`, with the tools' own settings from `pyproject.toml`, `ruff.toml` or `setup.cfg`):
+
+- ruff with fixes on (`--fix`/`--fix-only`, or `fix = true`) and F401 selected, not ignored and not
+  `unfixable`: in modules other than `__init__.py` (ruff does not apply the F401 fix there);
+- autoflake with `--remove-all-unused-imports` (or the same setting in its config): everywhere
+  unless `--ignore-init-module-imports`, and not on a line that carries a comment (autoflake leaves
+  such a line alone);
+- pycln with `--all` (or `all = true`): everywhere (without it, pycln keeps imports that may have
+  side effects, as a routes module does).
+
+The message names the tool and the line that runs it. Without such evidence nothing is reported:
+a project that only reports F401 (flake8, `ruff check` without fixes) shows the import to a person,
+who can see it registers routes.
+
+And then, for a name of the import statement:
+
+- the statement runs whenever the module is imported: at module level (also in a `with` or `try`
+  body; not under an `if`, a loop, an `except`/`else` branch or the `__main__` guard), or in an app
+  factory (a function that returns the app it
+  creates, or one a deployment file calls: `gunicorn 'blog:create_app()'`);
+- the name binds a module of the project that adds at least one route at import time (a route
+  decorator or `add_url_rule`, at module level) to an app or blueprint it imports from another
+  module (`from blog import app` + `@app.route(...)`; the same test as
+  [FDP009](FDP009.md));
+- nothing else would load that module if this import went away: no other import of it in the
+  project (tests aside), no string naming it, no loader by name (`import_module`, `import_string`,
+  ...) near it;
+- the module never uses the name: no read of it or of an attribute of it (annotations, `del`,
+  `global` and f-strings count), it is not in `__all__` (nor in any string that is just the name),
+  and it is not a redundant alias (`import views as views`, `from . import views as views`), which
+  ruff treats as an explicit re-export;
+- no line of the statement carries `# noqa`, `# noqa: F401` or a code list with F401 or a prefix of
+  it (`F4`, `F`), and the file has no `# flake8: noqa` or `# ruff: noqa` (for all codes or F401).
+
+A project whose lint configuration ignores F401 for the file (`per-file-ignores`) is reported
+too when autoflake or pycln runs: the `noqa` also keeps the import from the tools that do not read
+that configuration and from the next change of it.
+
+Not reported in test files, or whenever the project index cannot answer (the module or the
+imported one does not parse, the file on disk is not the text flake8 checks, the app comes from a
+library: `from flask import current_app as app`).
+
+## Why is this bad?
+Route decorators run when their module is imported, so Flask's pattern for larger applications
+imports the views module at the end of the package `__init__.py`, only for that side effect. The
+import looks unused: pyflakes (flake8) and ruff report it as `F401`, and the tools that fix `F401`
+delete it: `ruff check --fix` in a plain module (in an `__init__.py` recent versions report it
+without a fix), autoflake with `--remove-all-unused-imports` (it leaves lines that carry a comment
+alone) and pycln. The app still starts, and every URL of the views module answers 404: the bug
+[FDP009](FDP009.md) reports once the import is gone.
+
+Note that pyflakes, and so autoflake, also reports a redundant alias (`from . import views as
+views`); only ruff reads it as a re-export. This rule follows ruff there and stays quiet.
+
+## Example
+```python
+# blog/__init__.py
+from flask import Flask
+
+app = Flask(__name__)
+
+from blog import routes
+
+# blog/routes.py
+from blog import app
+
+@app.route("/")
+def home(): ...
+```
+
+## Use instead
+```python
+# blog/__init__.py
+from flask import Flask
+
+app = Flask(__name__)
+
+from blog import routes  # noqa: E402,F401
+```
+
+Or turn the views module into a blueprint that the app registers explicitly
+(`app.register_blueprint(routes.bp)`): the import is then used, and nothing can delete it.
+
+## Fix safety
+Safe. The fix appends `  # noqa: F401` to the import's line, or `  # noqa: E402,F401` when
+module-level code other than imports, the docstring and dunder assignments (`__all__ = ...`)
+precedes it (pycodestyle's and ruff's E402 "module level import not at top of file" fires there too).
+Nothing else changes: the code runs exactly as before.
+
+Not fixed (the finding is reported, not marked fixable): an import that spans several lines (ruff
+reads the `noqa` on the line of each name), a line that already has a comment (the fixer does not
+rewrite a comment that may say why the import is there; add the `noqa` by hand), and an import
+followed by another statement on its line.
+
+## Options
+None.
+
+## References
+- [Flask: large applications as packages](https://flask.palletsprojects.com/en/stable/patterns/packages/)
+- [ruff: unused-import (F401) and its fix safety](https://docs.astral.sh/ruff/rules/unused-import/)
+- [ruff: error suppression with `noqa`](https://docs.astral.sh/ruff/linter/#error-suppression)
+- [flake8: selecting and ignoring violations (`# noqa`)](https://flake8.pycqa.org/en/latest/user/violations.html)
+- [pycodestyle E402](https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes)
+- [autoflake](https://github.com/PyCQA/autoflake)
+"""
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
