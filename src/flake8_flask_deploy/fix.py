@@ -31,7 +31,7 @@ import difflib
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from . import config as config_mod
 from . import project, sources
@@ -39,7 +39,8 @@ from .engine import CONTEXT_AUTO, clear_caches, forget_derived, might_matter
 from .fixable import Applied, current_text, fixable_findings, is_selected  # noqa: F401 - the fixer's API
 from .model import Finding
 from .session import current
-from .sources import Source, decode, encode, iter_python_files, relative_path, write_atomic  # noqa: F401 - the fixer's API
+from .sources import (  # noqa: F401 - the fixer's API
+    Source, decode, encode, iter_python_files, relative_path, write_atomic)
 
 #: Most fix rounds on one file (each round applies one fix and re-analyses).
 MAX_PASSES = 50
@@ -105,15 +106,15 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
 def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[str], ignore: Sequence[str],
               others: Optional[Dict[str, str]], saved: Dict[str, Optional[str]], disk_text: Optional[str] = None
               ) -> Tuple[str, List[Applied], int, List[str]]:
+    """The rounds of :func:`fix_text` (same arguments and result); ``saved``: normalised path -> what
+    ``Session.overrides`` held for each other file an applied fix edited, before this call."""
     import libcst as cst
-
-    from .fixes import FixContext, module_fix
 
     applied: List[Applied] = []
     problems: List[str] = []
     unsafe_available = 0
     norm = sources.normpath(path)
-    refused = set()
+    refused: Set[tuple] = set()
     for _ in range(MAX_PASSES):
         on_disk = text == disk_text and norm not in current().overrides
         findings = fixable_findings(text, path, mode, select, ignore, on_disk)
@@ -126,59 +127,87 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
             break
         tree = ast.parse(text, filename=path)
         facts = project.complete_facts(tree, path)
-        ctx: Optional[FixContext] = None
-        unsafe_available = 0
-        done = False
-        for finding in findings:
-            fixer = module_fix(finding.code)
-            if fixer is None:
-                continue
-            if ctx is None:
-                ctx = FixContext(norm, text, module, tree, facts, finding)
-            ctx.finding = finding
-            key = (finding.code, finding.line, finding.col, text)
-            if key in refused:
-                continue
-            try:
-                change = fixer(ctx)
-            except Exception as exc:  # a bug in one fix must not stop the others (please report it)
-                refused.add(key)
-                problems.append(f"internal error in the {finding.code} fix at line {finding.line} "
-                                f"({type(exc).__name__}: {exc}); skipped")
-                continue
-            if change is None:
-                continue
-            edits = _edits(change)
-            if change.edits and others is None:
-                continue  # it needs another file, and this caller rewrites one module only
-            if change.safety != SAFE and not unsafe:
-                unsafe_available += 1
-                continue
-            new_text = change.module.code
-            if new_text == text and not edits:
-                continue
-            bad = _unparsable(new_text, path, edits)
-            if bad is not None:
-                refused.add(key)
-                where = "" if bad == path else " in " + os.path.relpath(bad, sources.find_root(os.path.dirname(norm)))
-                problems.append(f"{finding.code} fix at line {finding.line} gave code that does not parse{where}; "
-                                f"skipped")
-                continue
-            applied.append(Applied(norm, finding.code, change.safety, change.description, finding.line,
-                                   tuple(edits)))
-            if edits:
-                assert others is not None
-                for other, other_text in edits.items():
-                    saved.setdefault(other, current().overrides.get(other))
-                    current().overrides[other] = other_text
-                    others[other] = other_text
-                forget_derived(edits)  # the index and the facts of other modules see the edited files
-            text = new_text
-            done = True
+        found, unsafe_available = _first_fix(text, path, (module, tree, facts), findings, unsafe, others, refused,
+                                             problems)
+        if found is None:
             break
-        if not done:
-            break
+        text, item, edits = found
+        applied.append(item)
+        if edits:
+            assert others is not None
+            _hold_edits(edits, others, saved)
     return text, applied, unsafe_available, problems
+
+
+def _first_fix(text: str, path: str, parsed: tuple, findings: List[Finding], unsafe: bool,
+               others: Optional[Dict[str, str]], refused: Set[tuple], problems: List[str]
+               ) -> Tuple[Optional[Tuple[str, Applied, Dict[str, str]]], int]:
+    """Offer ``findings`` of the module ``text`` (``path``) to their rules' fixes, in order, until one
+    applies (see :func:`fix_text` for ``unsafe`` and ``others``).
+
+    Args:
+        parsed: ``(libcst module, ast tree, complete facts)`` of ``text``.
+        refused: ``(code, line, col, text)`` of the fixes not to try again: a fix that raises or gives
+            code that does not parse is added, with a line in ``problems``.
+    Returns:
+        ``(applied, unsafe_available)``: ``applied`` is ``(new text, Applied, edits of other files)``
+        of the first fix that applies, or None; ``unsafe_available`` counts the unsafe fixes skipped
+        before it.
+    """
+    from .fixes import FixContext, module_fix
+
+    norm = sources.normpath(path)
+    ctx: Optional[FixContext] = None
+    unsafe_available = 0
+    for finding in findings:
+        fixer = module_fix(finding.code)
+        if fixer is None:
+            continue
+        if ctx is None:
+            ctx = FixContext(norm, text, *parsed, finding)
+        ctx.finding = finding
+        key = (finding.code, finding.line, finding.col, text)
+        if key in refused:
+            continue
+        try:
+            change = fixer(ctx)
+        except Exception as exc:  # a bug in one fix must not stop the others (please report it)
+            refused.add(key)
+            problems.append(f"internal error in the {finding.code} fix at line {finding.line} "
+                            f"({type(exc).__name__}: {exc}); skipped")
+            continue
+        if change is None:
+            continue
+        edits = _edits(change)
+        if change.edits and others is None:
+            continue  # it needs another file, and this caller rewrites one module only
+        if change.safety != SAFE and not unsafe:
+            unsafe_available += 1
+            continue
+        new_text = change.module.code
+        if new_text == text and not edits:
+            continue
+        bad = _unparsable(new_text, path, edits)
+        if bad is not None:
+            refused.add(key)
+            where = "" if bad == path else " in " + os.path.relpath(bad, sources.find_root(os.path.dirname(norm)))
+            problems.append(f"{finding.code} fix at line {finding.line} gave code that does not parse{where}; "
+                            f"skipped")
+            continue
+        item = Applied(norm, finding.code, change.safety, change.description, finding.line, tuple(edits))
+        return (new_text, item, edits), unsafe_available
+    return None, unsafe_available
+
+
+def _hold_edits(edits: Dict[str, str], others: Dict[str, str], saved: Dict[str, Optional[str]]) -> None:
+    """Let the new texts ``edits`` (normalised path -> text) of other files stand for them in
+    ``Session.overrides`` (what each entry held first goes to ``saved``) and in ``others``; the index
+    and the facts of other modules then see the edited files."""
+    for other, other_text in edits.items():
+        saved.setdefault(other, current().overrides.get(other))
+        current().overrides[other] = other_text
+        others[other] = other_text
+    forget_derived(edits)
 
 
 def _edits(change) -> Dict[str, str]:
@@ -201,6 +230,10 @@ def _unparsable(text: str, path: str, edits: Dict[str, str]) -> Optional[str]:
     return None
 
 
+#: ``(normalised path, code, line)`` of a finding -> ``"safe"``/``"unsafe"``.
+_Safeties = Dict[Tuple[str, str, int], str]
+
+
 def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
                  ignore: Sequence[str] = ()) -> Dict[Tuple[str, str, int], str]:
     """What ``fix`` has a rewrite for, and the safest one: ``{(path, code, line): "safe"|"unsafe"}``.
@@ -211,62 +244,81 @@ def fix_safeties(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequenc
     fixed safely in its module counts as safe. A deployment-file finding whose mapped copy a module
     fix rewrites (FDP011: the nginx line, through the copy's ``related``) gets that fix's safety.
     """
+    safeties: _Safeties = {}
+    deployment_sites: Set[Tuple[str, str, int]] = set()
+    clear_caches()
+    if mode != "off":
+        deployment_sites = _deployment_safeties(paths, select, ignore, safeties)
+    for path in iter_python_files(paths):
+        _python_safeties(path, mode, select, ignore, deployment_sites, safeties)
+    return safeties
+
+
+def _note(safeties: _Safeties, key: Tuple[str, str, int], safety: str) -> None:
+    """Record ``safety`` for ``key`` in ``safeties`` unless it is already safe (the safest wins)."""
+    if safeties.get(key) != SAFE:
+        safeties[key] = safety
+
+
+def _deployment_safeties(paths: Sequence[str], select: Sequence[str], ignore: Sequence[str],
+                         safeties: _Safeties) -> Set[Tuple[str, str, int]]:
+    """Note as unsafe in ``safeties`` the deployment findings that the deployment-file rewrites of the
+    projects of ``paths`` fix or settle (computed, not written); return their keys."""
+    from .fixes import deployment
+
+    report = FixReport()
+    deployment_sites = set()
+    deployment.fix_deployments(paths, report, True, select, ignore, write=False)
+    done = [(item.path, item.code, item.line) for item in report.applied] + report.covered
+    for path, code, line in done:
+        key = (sources.normpath(path), code, line)
+        _note(safeties, key, UNSAFE)
+        deployment_sites.add(key)
+    return deployment_sites
+
+
+def _python_safeties(path: str, mode: str, select: Sequence[str], ignore: Sequence[str],
+                     deployment_sites: Set[Tuple[str, str, int]], safeties: _Safeties) -> None:
+    """Note in ``safeties`` the safety of the fix of each finding of the Python file ``path`` that
+    its rule's fix rewrites, and unsafe for each one a deployment rewrite covers (its ``related``
+    line is in ``deployment_sites``). A file that cannot be read or parsed is skipped."""
     import libcst as cst
 
     from .fixes import FixContext, module_fix
 
-    safeties: Dict[Tuple[str, str, int], str] = {}
-
-    def note(key: Tuple[str, str, int], safety: str) -> None:
-        if safeties.get(key) != SAFE:
-            safeties[key] = safety
-
-    report = FixReport()
-    deployment_sites = set()
-    clear_caches()
-    if mode != "off":
-        from .fixes import deployment
-
-        deployment.fix_deployments(paths, report, True, select, ignore, write=False)
-        done = [(item.path, item.code, item.line) for item in report.applied] + report.covered
-        for path, code, line in done:
-            key = (sources.normpath(path), code, line)
-            note(key, UNSAFE)
-            deployment_sites.add(key)
-    for path in iter_python_files(paths):
-        try:
-            with open(path, "rb") as handle:
-                text = decode(handle.read()).text
-            findings = fixable_findings(text, path, mode, select, ignore)
-            if not findings:
-                continue
-            module = cst.parse_module(text)
-            tree = ast.parse(text)
-        except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, cst.ParserSyntaxError,
-                RecursionError):
+    try:
+        with open(path, "rb") as handle:
+            text = decode(handle.read()).text
+        findings = fixable_findings(text, path, mode, select, ignore)
+        if not findings:
+            return
+        module = cst.parse_module(text)
+        tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, LookupError, cst.ParserSyntaxError,
+            RecursionError):
+        return
+    norm = sources.normpath(path)
+    facts = project.complete_facts(tree, path)
+    ctx = FixContext(norm, text, module, tree, facts, findings[0])
+    for finding in findings:
+        key = (norm, finding.code, finding.line)
+        if finding.related is not None and (sources.normpath(finding.related.path), finding.code,
+                                            finding.related.line) in deployment_sites:
+            _note(safeties, key, UNSAFE)
+        fixer = module_fix(finding.code)
+        if fixer is None:
             continue
-        norm = sources.normpath(path)
-        facts = project.complete_facts(tree, path)
-        ctx = FixContext(norm, text, module, tree, facts, findings[0])
-        for finding in findings:
-            key = (norm, finding.code, finding.line)
-            if finding.related is not None and (sources.normpath(finding.related.path), finding.code,
-                                                finding.related.line) in deployment_sites:
-                note(key, UNSAFE)
-            fixer = module_fix(finding.code)
-            if fixer is None:
-                continue
-            ctx.finding = finding
-            try:
-                change = fixer(ctx)
-            except Exception:  # pragma: no cover - a fixer bug must not break check
-                change = None
-            if change is not None and (change.module.code != text or _edits(change)):
-                note(key, change.safety)
-                if finding.from_deployment and finding.related is not None:
-                    # the deployment-file line the mapped copy stands for is fixed by the same rewrite
-                    note((sources.normpath(finding.related.path), finding.code, finding.related.line), change.safety)
-    return safeties
+        ctx.finding = finding
+        try:
+            change = fixer(ctx)
+        except Exception:  # pragma: no cover - a fixer bug must not break check
+            change = None
+        if change is not None and (change.module.code != text or _edits(change)):
+            _note(safeties, key, change.safety)
+            if finding.from_deployment and finding.related is not None:
+                # the deployment-file line the mapped copy stands for is fixed by the same rewrite
+                _note(safeties, (sources.normpath(finding.related.path), finding.code, finding.related.line),
+                      change.safety)
 
 
 def available_fixes(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = True,
@@ -313,39 +365,20 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
     """
     norm = sources.normpath(path)
     key = report.keys.get(norm, path)
-    from_disk = key not in report.changed
-    if not from_disk:
-        original, data = report.changed[key]
-    else:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            report.warnings.append((path, f"cannot be read ({exc.strerror or exc}); left untouched"))
-            return []
-        original = data
-        if not might_matter(data, path, mode):
-            return []  # no rule can fire on it: neither decoded nor parsed (as in ``check``)
+    read = _file_bytes(path, key, report, mode)
+    if read is None:
+        return []
+    original, data, from_disk = read
     try:
         source = decode(data)
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         report.warnings.append((path, f"cannot be decoded ({exc}); left untouched"))
         return []
     others: Dict[str, str] = {}
-    try:
-        new_text, applied, unsafe_available, problems = fix_text(source.text, path, mode, unsafe, select, ignore,
-                                                                 others, source.text if from_disk else None)
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", None)
-        report.warnings.append((path, f"does not parse ({getattr(exc, 'msg', exc)}"
-                                      f"{', line %s' % line if line else ''}); left untouched"))
+    result = _fix_source(path, source, report, mode, unsafe, select, ignore, others, from_disk)
+    if result is None:
         return []
-    except RecursionError:
-        report.warnings.append((path, "is nested too deeply to analyse; left untouched"))
-        return []
-    except Exception as exc:  # a bug of ours: report it, keep going with the other files
-        report.errors.append((path, f"internal error ({type(exc).__name__}: {exc}); left untouched"))
-        return []
+    new_text, applied, unsafe_available, problems = result
     report.unsafe_available += unsafe_available
     report.warnings.extend((path, p) for p in problems)
     changed: List[str] = []
@@ -367,6 +400,46 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
             changed.append(other_key)
     report.applied.extend(applied)
     return changed
+
+
+def _file_bytes(path: str, key: str, report: FixReport, mode: str) -> Optional[Tuple[bytes, bytes, bool]]:
+    """``(original, data, from_disk)`` of the Python file ``path`` (``key``: its key in
+    ``report.changed``): its bytes before the run, and the bytes to fix: its new bytes when the run
+    has changed it (``from_disk`` False), else the file's. None when it cannot be read (a warning in
+    ``report``) or no rule can fire on it."""
+    if key in report.changed:
+        original, data = report.changed[key]
+        return original, data, False
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        report.warnings.append((path, f"cannot be read ({exc.strerror or exc}); left untouched"))
+        return None
+    if not might_matter(data, path, mode):
+        return None  # no rule can fire on it: neither decoded nor parsed (as in ``check``)
+    return data, data, True
+
+
+def _fix_source(path: str, source: Source, report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
+                ignore: Sequence[str], others: Dict[str, str], from_disk: bool
+                ) -> Optional[Tuple[str, List[Applied], int, List[str]]]:
+    """:func:`fix_text` on the decoded ``source`` of ``path`` (``from_disk``: it is the file's text);
+    None when it could not be fixed: it does not parse or is nested too deeply (a warning in
+    ``report``), or a bug of ours (an error)."""
+    try:
+        return fix_text(source.text, path, mode, unsafe, select, ignore, others, source.text if from_disk else None)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        report.warnings.append((path, f"does not parse ({getattr(exc, 'msg', exc)}"
+                                      f"{', line %s' % line if line else ''}); left untouched"))
+        return None
+    except RecursionError:
+        report.warnings.append((path, "is nested too deeply to analyse; left untouched"))
+        return None
+    except Exception as exc:  # a bug of ours: report it, keep going with the other files
+        report.errors.append((path, f"internal error ({type(exc).__name__}: {exc}); left untouched"))
+        return None
 
 
 def _record_edit(report: FixReport, path: str, text: str) -> Optional[str]:
