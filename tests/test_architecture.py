@@ -28,8 +28,9 @@ LAYERS: List[Tuple[str, ...]] = [
     ("fixable",),
     ("fixes", "fixes.*"),
     ("fix",),
+    ("fix_run", "fix_safety"),
     ("output",),
-    ("cli", "rule_cli", "plugin"),
+    ("cli", "rule_cli", "fix_cli", "plugin"),
 ]
 #: Third-party libraries that cost real time to import: imported only where used.
 HEAVY_LIBRARIES = {"libcst", "astroid", "yaml", "crossplane", "bashlex", "dockerfile_parse", "dotenv"}
