@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from flake8_flask_deploy.cli import check_paths, main
-from flake8_flask_deploy.fix import fix_paths, fix_text
+from flake8_flask_deploy.fix import fix_text
+from flake8_flask_deploy.fix_run import fix_paths
 from flake8_flask_deploy.fixes.fdp009 import append_statement
 from flake8_flask_deploy.session import current
 from issue8_helpers import clear, findings, project

@@ -11,7 +11,8 @@ import pytest
 
 from flake8_flask_deploy.cli import check_paths, main
 from flake8_flask_deploy.engine import clear_caches, context_for
-from flake8_flask_deploy.fix import fix_paths, fix_text, fixable_findings
+from flake8_flask_deploy.fix import fix_text, fixable_findings
+from flake8_flask_deploy.fix_run import fix_paths
 from flake8_flask_deploy.rules import all_rules
 from flake8_flask_deploy.session import current
 
@@ -190,7 +191,7 @@ def test_example_readme_shows_the_fix_it_makes(tmp_path):
     import re
     import shutil
 
-    from flake8_flask_deploy.fix import unified_diff
+    from flake8_flask_deploy.fix_cli import unified_diff
 
     example = Path(__file__).resolve().parent.parent / "examples" / "systemd_nginx_blog"
     shown = re.search(r"```diff\n(.*?)```", (example / "README.md").read_text(), re.S).group(1).splitlines()

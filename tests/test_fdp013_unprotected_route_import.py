@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flake8_flask_deploy import index as idx
-from flake8_flask_deploy.fix import fix_paths
+from flake8_flask_deploy.fix_run import fix_paths
 from flake8_flask_deploy.rules.fdp013_unprotected_route_import import noqa_comment
 from issue8_helpers import findings, project
 

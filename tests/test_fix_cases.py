@@ -24,7 +24,7 @@ import pytest
 
 from flake8_flask_deploy.cli import check_paths
 from flake8_flask_deploy.engine import analyze_module, clear_caches
-from flake8_flask_deploy.fix import fix_paths
+from flake8_flask_deploy.fix_run import fix_paths
 
 CASES = Path(__file__).parent / "fixes"
 MARKER = "pyproject.toml"

@@ -1,6 +1,6 @@
 """``Finding.fixable`` against what ``fix`` really does.
 
-* :func:`flake8_flask_deploy.fix.mark_fixable` marks a finding fixable only when ``fix`` (with the
+* :func:`flake8_flask_deploy.fix_safety.mark_fixable` marks a finding fixable only when ``fix`` (with the
   same safety) then removes it.
 * The flags the rules (and ``check``'s deployment-line mirrors) set should equal the fixer's; the
   cases where they still differ are listed in ``RULE_FLAGS_DIFFER`` (strict xfail: when the rules
@@ -16,7 +16,8 @@ import pytest
 
 from flake8_flask_deploy.cli import check_paths
 from flake8_flask_deploy.engine import clear_caches
-from flake8_flask_deploy.fix import fix_paths, mark_fixable
+from flake8_flask_deploy.fix_run import fix_paths
+from flake8_flask_deploy.fix_safety import mark_fixable
 
 CASES = Path(__file__).parent / "fixes"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_flask_deploy import config, fix
+from flake8_flask_deploy import config, fix, fix_run
 
 
 def test_atomic_write_failure_leaves_the_original_and_no_temp_file(tmp_path, monkeypatch):
@@ -59,7 +59,7 @@ def test_mixed_and_cr_newlines_survive_a_fix(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")
     data = b"from flask import Flask\r\napp = Flask(__name__)\rapp.debug = True\nx = 1\r\n"
     (tmp_path / "app.py").write_bytes(data)
-    report = fix.fix_paths([str(tmp_path)])
+    report = fix_run.fix_paths([str(tmp_path)])
     assert report.applied and not report.errors
     assert (tmp_path / "app.py").read_bytes() == b"from flask import Flask\r\napp = Flask(__name__)\rx = 1\r\n"
 
@@ -113,7 +113,7 @@ def test_a_failing_fix_does_not_stop_the_others(tmp_path, monkeypatch):
         raise KeyError("bug")
 
     monkeypatch.setattr(fdp003, "fix", broken)
-    report = fix.fix_paths([str(tmp_path)])
+    report = fix_run.fix_paths([str(tmp_path)])
     assert sorted(os.path.basename(p) for p in report.changed) == ["a.py", "b.py"]
     assert all("internal error in the FDP003 fix" in m for _, m in report.warnings)
     wrapped = source.replace("app.run()\n", 'if __name__ == "__main__":\n    app.run()\n')

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from flake8_flask_deploy import engine
-from flake8_flask_deploy.fix import fix_paths
+from flake8_flask_deploy.fix_run import fix_paths
 from issue8_helpers import project
 
 DEBUG_APP = 'from flask import Flask\n\napp = Flask(__name__)\napp.debug = True\n'

@@ -18,7 +18,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from . import __version__
 from .config import apply_to_check, command_line_codes
 from .engine import CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter, set_rule_filter
-from .fix import fix_safeties, mark_fixable
+from .fix_safety import fix_safeties, mark_fixable
 from .model import Finding, Location
 from .output import FORMATS, Report
 from .session import new_session
@@ -279,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Other subcommands: ``"module:function"``; the function gets argparse's subparsers object and adds
 #: its parser with ``set_defaults(func=callable(args) -> exit status)``.
 SUBCOMMANDS: List[str] = [
-    "flake8_flask_deploy.fix:register_cli",
+    "flake8_flask_deploy.fix_cli:register_cli",
     "flake8_flask_deploy.rule_cli:register_cli",
     "flake8_flask_deploy.deploy.show:register_cli",
 ]

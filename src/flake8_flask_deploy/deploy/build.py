@@ -538,20 +538,7 @@ class _Builder:
 
     def apply_gunicorn(self, launch: Launch, bases: Tuple[str, ...]) -> None:
         """Config file < ``GUNICORN_CMD_ARGS`` < command line; then gunicorn's default bind."""
-        written = launch.options.get("config")
-        config_path = None
-        unknown_config = False
-        if written:
-            spec = written[len("python:"):] if written.startswith("python:") else written
-            config_path = self.find_file(spec, bases) if not written.startswith("python:") else \
-                project.dotted_to_file(self.root, spec, bases)
-            unknown_config = config_path is None
-        else:
-            for base in bases[:1] + (self.root,):
-                candidate = os.path.normpath(os.path.join(base, "gunicorn.conf.py"))
-                if os.path.isfile(candidate):
-                    config_path = candidate
-                    break
+        config_path, unknown_config = self.gunicorn_config_path(launch, bases)
         config = self.gunicorn_config(config_path) if config_path else None
         if config_path:
             self.used.add(config_path)
@@ -562,25 +549,7 @@ class _Builder:
         cli_binds = list(launch.binds)
         binds: List[Bind] = []
         if config is not None:
-            known = {k: v for k, v in launch.env.items() if "$" not in v}
-            binds = [parse_bind(expand(b, known)) for b in config.binds]
-            if config.reload and "reload" not in launch.options:
-                launch.options["reload"] = "true"
-                launch.options["reload_line"] = str(config.lines.get("reload", 1))
-                launch.options["reload_file"] = config_path or ""
-            if config.workers and "workers" not in launch.options:
-                launch.options["workers"] = config.workers
-            for item in config.raw_env:
-                key, _, value = item.partition("=")
-                if key and key not in launch.env:
-                    launch.env[key] = value
-                    launch.env_sources[key] = Location(config_path or "", config.lines.get("raw_env", 1))
-            if config.wsgi_app and not launch.module:
-                module, attr = split_target(config.wsgi_app)
-                if module:
-                    launch.module, launch.attr = module, attr or "application"
-                    launch.options["target_line"] = str(config.lines.get("wsgi_app", 1))
-                    launch.options["target_file"] = config_path or ""
+            binds = _apply_gunicorn_config(launch, config, config_path)
         cmd_args = launch.env.get("GUNICORN_CMD_ARGS")
         if cmd_args:
             try:
@@ -601,6 +570,26 @@ class _Builder:
             launch.bind_default = True
         launch.binds = tuple(binds)
         launch.host_given = bool(cli_binds) or launch.host_given or (bool(binds) and not launch.bind_default)
+
+    def gunicorn_config_path(self, launch: Launch, bases: Tuple[str, ...]) -> Tuple[Optional[str], bool]:
+        """``(path, unknown)``: the gunicorn config file ``launch`` reads (``-c FILE`` or
+        ``-c python:module`` found against ``bases``; without ``-c``, ``gunicorn.conf.py`` in the first
+        base or the root), or None; ``unknown`` is True when ``-c`` names a file that is not found."""
+        written = launch.options.get("config")
+        config_path = None
+        unknown_config = False
+        if written:
+            spec = written[len("python:"):] if written.startswith("python:") else written
+            config_path = self.find_file(spec, bases) if not written.startswith("python:") else \
+                project.dotted_to_file(self.root, spec, bases)
+            unknown_config = config_path is None
+        else:
+            for base in bases[:1] + (self.root,):
+                candidate = os.path.normpath(os.path.join(base, "gunicorn.conf.py"))
+                if os.path.isfile(candidate):
+                    config_path = candidate
+                    break
+        return config_path, unknown_config
 
     def apply_uwsgi(self, launch: Launch, bases: Tuple[str, ...]) -> None:
         """``uwsgi --ini FILE``: the ini's options where the command line sets none."""
@@ -769,6 +758,32 @@ def _server_command(script: ShellScript, env: Dict[str, str]) -> Optional[Tuple[
         if parsed.server != WERKZEUG_SCRIPT or (argv and argv[0] == "exec") or final:
             best = (argv, line)
     return best
+
+
+def _apply_gunicorn_config(launch: Launch, config: GunicornConfig, config_path: Optional[str]) -> List[Bind]:
+    """Set on ``launch`` what its gunicorn ``config`` (read from ``config_path``) sets and the command
+    line does not: ``reload``, ``workers``, ``raw_env`` variables, ``wsgi_app``; return the config's
+    binds (variables of ``launch.env`` whose values hold no ``$`` expanded)."""
+    known = {k: v for k, v in launch.env.items() if "$" not in v}
+    binds = [parse_bind(expand(b, known)) for b in config.binds]
+    if config.reload and "reload" not in launch.options:
+        launch.options["reload"] = "true"
+        launch.options["reload_line"] = str(config.lines.get("reload", 1))
+        launch.options["reload_file"] = config_path or ""
+    if config.workers and "workers" not in launch.options:
+        launch.options["workers"] = config.workers
+    for item in config.raw_env:
+        key, _, value = item.partition("=")
+        if key and key not in launch.env:
+            launch.env[key] = value
+            launch.env_sources[key] = Location(config_path or "", config.lines.get("raw_env", 1))
+    if config.wsgi_app and not launch.module:
+        module, attr = split_target(config.wsgi_app)
+        if module:
+            launch.module, launch.attr = module, attr or "application"
+            launch.options["target_line"] = str(config.lines.get("wsgi_app", 1))
+            launch.options["target_file"] = config_path or ""
+    return binds
 
 
 def _location(raw: RawCommand) -> Location:

@@ -121,7 +121,6 @@ def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[Raw
         DeployFileError: the file cannot be read or parsed.
     """
     from dockerfile_parse import DockerfileParser
-    from dockerfile_parse.util import extract_key_values
 
     text = read_text(path)
     try:
@@ -136,12 +135,40 @@ def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[Raw
                                 f"(docker build rejects it); the rest of the file is read")
     last_from = max((i for i, item in enumerate(structure) if item["instruction"] == "FROM"), default=0)
     folder = os.path.dirname(os.path.abspath(path))
-    env: Dict[str, str] = {}
-    env_lines: Dict[str, int] = {}
-    workdir = "/"
-    copies: List[Tuple[str, str]] = []
-    cmd = entrypoint = None
-    for item in structure[last_from:]:
+    stage = _read_stage(structure[last_from:])
+    bases = _docker_bases(folder, stage.workdir, stage.copies)
+    argv, line, wrapper = _combine(stage.entrypoint, stage.cmd)
+    if not argv:
+        return []
+    return [RawCommand(path, line, argv, stage.env, stage.env_lines, bases, container=True, exposed=True,
+                       production=is_production_file(path), entrypoint_script=wrapper, kind="dockerfile")]
+
+
+@dataclass
+class _Stage:
+    """What the instructions of a Dockerfile's final stage set up for its command.
+
+    Attributes:
+        env: ``ENV`` name -> value; env_lines: name -> line of the ``ENV`` that set it last.
+        workdir: the last ``WORKDIR`` (absolute, joined onto the previous ones; ``/`` without one).
+        copies: ``(source, destination)`` of each ``COPY``/``ADD``, in order.
+        cmd, entrypoint: ``(argv, line)`` of the ``CMD``/``ENTRYPOINT`` in force, or None.
+    """
+
+    env: Dict[str, str] = field(default_factory=dict)
+    env_lines: Dict[str, int] = field(default_factory=dict)
+    workdir: str = "/"
+    copies: List[Tuple[str, str]] = field(default_factory=list)
+    cmd: Optional[Tuple[List[str], int]] = None
+    entrypoint: Optional[Tuple[List[str], int]] = None
+
+
+def _read_stage(items: List[dict]) -> _Stage:
+    """The :class:`_Stage` set up by ``items`` (dockerfile-parse ``structure`` entries, in order)."""
+    from dockerfile_parse.util import extract_key_values
+
+    stage = _Stage()
+    for item in items:
         instruction, value, line = item["instruction"], item["value"], item["startline"] + 1
         if instruction == "ENV":
             try:
@@ -149,27 +176,22 @@ def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[Raw
             except Exception:  # malformed ENV: keep going, it only loses that line
                 pairs = []
             for key, val in pairs:
-                env[key] = val
-                env_lines[key] = line
+                stage.env[key] = val
+                stage.env_lines[key] = line
         elif instruction == "WORKDIR":
-            workdir = value if value.startswith("/") else os.path.join(workdir, value)
+            stage.workdir = value if value.startswith("/") else os.path.join(stage.workdir, value)
         elif instruction in ("COPY", "ADD"):
             parts = [p for p in _exec_or_shell(value) if not p.startswith("--")]
             if len(parts) >= 2:
                 dest = parts[-1]
                 for src in parts[:-1]:
-                    copies.append((src, dest))
+                    stage.copies.append((src, dest))
         elif instruction == "CMD":
-            cmd = (_exec_or_shell(value), line)
+            stage.cmd = (_exec_or_shell(value), line)
         elif instruction == "ENTRYPOINT":
-            entrypoint = (_exec_or_shell(value), line)
-            cmd = None  # an ENTRYPOINT resets an inherited CMD
-    bases = _docker_bases(folder, workdir, copies)
-    argv, line, wrapper = _combine(entrypoint, cmd)
-    if not argv:
-        return []
-    return [RawCommand(path, line, argv, env, env_lines, bases, container=True, exposed=True,
-                       production=is_production_file(path), entrypoint_script=wrapper, kind="dockerfile")]
+            stage.entrypoint = (_exec_or_shell(value), line)
+            stage.cmd = None  # an ENTRYPOINT resets an inherited CMD
+    return stage
 
 
 def _exec_or_shell(value: str) -> List[str]:
@@ -246,39 +268,53 @@ def read_compose(path: str) -> List[RawCommand]:
     for name, service in services.items():
         if not isinstance(service, dict):
             continue
-        env = _compose_env(service.get("environment"))
-        build = service.get("build")
-        context = build.get("context") if isinstance(build, dict) else build
-        bases: List[str] = []
-        if isinstance(context, str) and "://" not in context:
-            bases.append(os.path.normpath(os.path.join(folder, context)))
-        bases.append(folder)
-        workdir_rel = service.get("working_dir")
-        argv: List[str] = []
-        line_key = None
-        for key in ("entrypoint", "command"):
-            value = service.get(key)
-            if isinstance(value, str):
-                argv += [value]
-                line_key = line_key or key
-            elif isinstance(value, list):
-                argv += [str(x) for x in value]
-                line_key = line_key or key
-        if len(argv) > 1 and any(" " in a for a in argv[:1]) and service.get("entrypoint") and service.get("command"):
-            argv = [" ".join(argv)]
-        line = _yaml_line(node, ["services", name, line_key] if "services" in data else [name, line_key]) \
-            if line_key else _yaml_line(node, ["services", name] if "services" in data else [name])
-        env_lines = {k: _yaml_line(node, (["services", name] if "services" in data else [name]) + ["environment", k])
-                     for k in env}
-        out.append(RawCommand(
-            path, line, argv, env, env_lines, tuple(bases), container=True, exposed=True,
-            production=is_production_file(path),
-            compose_build=os.path.normpath(os.path.join(folder, context)) if isinstance(context, str) else None,
-            compose_dockerfile=build.get("dockerfile") if isinstance(build, dict) else None,
-            working_dir=workdir_rel if isinstance(workdir_rel, str) else None,
-            kind="compose", name=str(name), env_files=_compose_env_files(service.get("env_file"), node, data, name),
-        ))
+        out.append(_compose_service(path, folder, name, service, node, data))
     return out
+
+
+def _compose_service(path: str, folder: str, name, service: dict, node, data: dict) -> RawCommand:
+    """The :class:`RawCommand` of the service ``name`` (its mapping ``service``) of the compose file
+    ``path`` (in ``folder``); ``node``/``data``: the file's ``yaml.compose`` node and loaded mapping."""
+    env = _compose_env(service.get("environment"))
+    build = service.get("build")
+    context = build.get("context") if isinstance(build, dict) else build
+    bases: List[str] = []
+    if isinstance(context, str) and "://" not in context:
+        bases.append(os.path.normpath(os.path.join(folder, context)))
+    bases.append(folder)
+    workdir_rel = service.get("working_dir")
+    argv, line_key = _compose_argv(service)
+    line = _yaml_line(node, ["services", name, line_key] if "services" in data else [name, line_key]) \
+        if line_key else _yaml_line(node, ["services", name] if "services" in data else [name])
+    env_lines = {k: _yaml_line(node, (["services", name] if "services" in data else [name]) + ["environment", k])
+                 for k in env}
+    return RawCommand(
+        path, line, argv, env, env_lines, tuple(bases), container=True, exposed=True,
+        production=is_production_file(path),
+        compose_build=os.path.normpath(os.path.join(folder, context)) if isinstance(context, str) else None,
+        compose_dockerfile=build.get("dockerfile") if isinstance(build, dict) else None,
+        working_dir=workdir_rel if isinstance(workdir_rel, str) else None,
+        kind="compose", name=str(name), env_files=_compose_env_files(service.get("env_file"), node, data, name),
+    )
+
+
+def _compose_argv(service: dict) -> Tuple[List[str], Optional[str]]:
+    """``(argv, key)``: the service's ``entrypoint`` then ``command`` (each a string or a list) as one
+    argv (joined into one shell string when both are set and the first word holds a space), and the
+    first of the two keys that is set (None when neither is)."""
+    argv: List[str] = []
+    line_key = None
+    for key in ("entrypoint", "command"):
+        value = service.get(key)
+        if isinstance(value, str):
+            argv += [value]
+            line_key = line_key or key
+        elif isinstance(value, list):
+            argv += [str(x) for x in value]
+            line_key = line_key or key
+    if len(argv) > 1 and any(" " in a for a in argv[:1]) and service.get("entrypoint") and service.get("command"):
+        argv = [" ".join(argv)]
+    return argv, line_key
 
 
 def _compose_env_files(value, node, data, name) -> Tuple[Tuple[str, int], ...]:

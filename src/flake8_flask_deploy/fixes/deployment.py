@@ -273,7 +273,6 @@ def _script_target(launch: Launch, site_argv: List[str], run_receiver: str, port
 def _port_of_run(run, facts, launch: Launch, procfile: bool) -> Optional[str]:
     import ast
 
-
     if procfile:
         return "$PORT"
     expr = facts.constant_value(run.port)
@@ -425,30 +424,8 @@ def _apply_file(path, plans, script_runs, report, unsafe, write, Applied, write_
         site = command_site(path, "".join(lines), plan.line)
         if site is None:
             continue
-        launch = plan.launch
-        new_argv = None
-        if plan.kind == "gunicorn":
-            if launch.server == FLASK_RUN:
-                target = _flask_target(launch)
-                port = _flask_port(launch, site.argv, site.shell, procfile)
-                chdir = None
-            else:
-                run, facts = script_runs[(plan.path, plan.line)]
-                port = _port_of_run(run, facts, launch, procfile)
-                if port is not None and "$" in port and not site.shell:
-                    port = None
-                found = _script_target(launch, site.argv, run.receiver, port or "")
-                target, chdir = found if found else (None, None)
-            if target and port:
-                new_argv = gunicorn_argv(site.argv, target, port, chdir)
-                plan.description = f"start {target} with gunicorn on {ALL}:{port} instead of the development server"
-                needs_gunicorn = True
-        elif launch.server == FLASK_RUN:
-            new_argv = flask_host_argv(site.argv)
-            plan.description = f"make `flask run` listen on {ALL} (all interfaces)"
-        else:
-            new_argv = gunicorn_bind_argv(site.argv)
-            plan.description = f"make gunicorn bind {ALL} (all interfaces)"
+        new_argv, gunicorn = _new_argv(plan, site, script_runs, procfile)
+        needs_gunicorn = needs_gunicorn or gunicorn
         if new_argv is None or new_argv == site.argv:
             continue
         if not unsafe:
@@ -469,6 +446,40 @@ def _apply_file(path, plans, script_runs, report, unsafe, write, Applied, write_
     report.applied.extend(reversed(applied))
     if needs_gunicorn:
         _require_gunicorn(path, report, write, write_atomic)
+
+
+def _new_argv(plan: DeployFix, site: CommandSite, script_runs: Dict[Tuple[str, int], tuple], procfile: bool
+              ) -> Tuple[Optional[List[str]], bool]:
+    """``(argv, gunicorn)``: the rewritten argv of the command ``site`` for ``plan`` (None when there
+    is none), setting ``plan.description``; ``gunicorn`` is True when it starts gunicorn instead of the
+    development server. ``script_runs``: ``(path, line)`` -> ``(run, facts)`` of the ``python app.py``
+    launches; procfile: the file is a Procfile (the port is ``$PORT``)."""
+    launch = plan.launch
+    new_argv = None
+    needs_gunicorn = False
+    if plan.kind == "gunicorn":
+        if launch.server == FLASK_RUN:
+            target = _flask_target(launch)
+            port = _flask_port(launch, site.argv, site.shell, procfile)
+            chdir = None
+        else:
+            run, facts = script_runs[(plan.path, plan.line)]
+            port = _port_of_run(run, facts, launch, procfile)
+            if port is not None and "$" in port and not site.shell:
+                port = None
+            found = _script_target(launch, site.argv, run.receiver, port or "")
+            target, chdir = found if found else (None, None)
+        if target and port:
+            new_argv = gunicorn_argv(site.argv, target, port, chdir)
+            plan.description = f"start {target} with gunicorn on {ALL}:{port} instead of the development server"
+            needs_gunicorn = True
+    elif launch.server == FLASK_RUN:
+        new_argv = flask_host_argv(site.argv)
+        plan.description = f"make `flask run` listen on {ALL} (all interfaces)"
+    else:
+        new_argv = gunicorn_bind_argv(site.argv)
+        plan.description = f"make gunicorn bind {ALL} (all interfaces)"
+    return new_argv, needs_gunicorn
 
 
 _GUNICORN_REQ = re.compile(r"^\s*gunicorn\b", re.IGNORECASE | re.MULTILINE)

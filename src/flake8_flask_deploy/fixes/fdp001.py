@@ -17,7 +17,7 @@ app.run()``), one-line guards (``if __name__ == "__main__": app.run()``), ``elif
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -73,34 +73,19 @@ def _names(stmt: ast.stmt):
 
 def _move(ctx: FixContext, guard: ast.If, ablock: List[ast.stmt], cguard: cst.If, cblock: cst.IndentedBlock,
           is_eq: bool) -> Optional[Change]:
+    """The rewrite that moves the setup statements of the guarded block out of the guard, or None.
+
+    Args:
+        guard, ablock: the ``__main__`` guard and its guarded block (ast); cguard, cblock: the same
+            in libcst; is_eq: the guarded block is the body (``==``), not the ``else`` (``!=``).
+    """
     facts = ctx.facts
     cstmts = list(cblock.body)
-    spans = [ctx.span(c) for c in cstmts]
-
-    def owner(a: ast.stmt) -> Optional[int]:
-        for j, (start, end) in enumerate(spans):
-            if start <= a.lineno <= end:
-                return j
+    groups = _groups(ablock, [ctx.span(c) for c in cstmts])
+    if groups is None:
         return None
-
-    groups: Dict[int, List[ast.stmt]] = {}
-    for a in ablock:
-        j = owner(a)
-        if j is None:
-            return None
-        groups.setdefault(j, []).append(a)
     n = len(cstmts)
-    nodes = [set() for _ in range(n)]
-    reads = [set() for _ in range(n)]
-    binds = [set() for _ in range(n)]
-    calls = [set() for _ in range(n)]
-    for j, stmts in groups.items():
-        for a in stmts:
-            nodes[j].update(ast.walk(a))
-            r, b, c = _names(a)
-            reads[j] |= r
-            binds[j] |= b
-            calls[j] |= c
+    nodes, reads, binds, calls = _group_names(groups, n)
     module_apps = {b.name for b in facts.module_app_bindings()}
     regs = [r for r in facts.registrations if r.receiver in module_apps and facts.is_guarded(r.where)]
     reg_funcs = {r.where.scope.split(".")[0] for r in regs if r.where.scope}
@@ -114,6 +99,61 @@ def _move(ctx: FixContext, guard: ast.If, ablock: List[ast.stmt], cguard: cst.If
             must.add(j)
     if not must:
         return None
+    moved = _with_dependencies(must, reads, binds)
+    for j in moved:
+        ids = {id(x) for x in nodes[j]}
+        if ids & run_stmts or calls[j] & run_funcs:
+            return None  # moving it would start the server at import
+    safe = all(_is_definition(cstmts[j], groups.get(j, []), reg_stmts) for j in moved)
+    out = [cstmts[j] for j in range(n) if j in moved]
+    stay = [cstmts[j] for j in range(n) if j not in moved]
+    module = _replace_guard(ctx, cguard, cblock, out, stay, is_eq)
+    count = len(out)
+    what = f"move {count} statement{'s' if count != 1 else ''} of app setup out of the `__main__` guard"
+    if not safe:
+        what += " (some run code at import now)"
+    return Change(module, SAFE if safe else UNSAFE, what)
+
+
+def _groups(ablock: List[ast.stmt], spans: List[Tuple[int, int]]) -> Optional[Dict[int, List[ast.stmt]]]:
+    """The ast statements of ``ablock`` grouped by the index of the libcst statement whose line span
+    (``spans``: ``(first, last)`` line of each) holds their first line; None when one lies in none."""
+    def owner(a: ast.stmt) -> Optional[int]:
+        for j, (start, end) in enumerate(spans):
+            if start <= a.lineno <= end:
+                return j
+        return None
+
+    groups: Dict[int, List[ast.stmt]] = {}
+    for a in ablock:
+        j = owner(a)
+        if j is None:
+            return None
+        groups.setdefault(j, []).append(a)
+    return groups
+
+
+def _group_names(groups: Dict[int, List[ast.stmt]], n: int
+                 ) -> Tuple[List[Set[ast.AST]], List[Set[str]], List[Set[str]], List[Set[str]]]:
+    """``(nodes, reads, binds, calls)``, one set for each of the ``n`` libcst statements: the ast
+    nodes of its group, and the names they read, bind and call (:func:`_names`)."""
+    nodes: List[Set[ast.AST]] = [set() for _ in range(n)]
+    reads: List[Set[str]] = [set() for _ in range(n)]
+    binds: List[Set[str]] = [set() for _ in range(n)]
+    calls: List[Set[str]] = [set() for _ in range(n)]
+    for j, stmts in groups.items():
+        for a in stmts:
+            nodes[j].update(ast.walk(a))
+            r, b, c = _names(a)
+            reads[j] |= r
+            binds[j] |= b
+            calls[j] |= c
+    return nodes, reads, binds, calls
+
+
+def _with_dependencies(must: Set[int], reads: List[Set[str]], binds: List[Set[str]]) -> Set[int]:
+    """The statements ``must`` (indexes) and, transitively, each earlier statement that binds a name
+    one of them reads."""
     moved = set(must)
     work = sorted(must)
     while work:
@@ -122,13 +162,15 @@ def _move(ctx: FixContext, guard: ast.If, ablock: List[ast.stmt], cguard: cst.If
             if k not in moved and binds[k] & reads[j]:
                 moved.add(k)
                 work.append(k)
-    for j in moved:
-        ids = {id(x) for x in nodes[j]}
-        if ids & run_stmts or calls[j] & run_funcs:
-            return None  # moving it would start the server at import
-    safe = all(_is_definition(cstmts[j], groups.get(j, []), reg_stmts) for j in moved)
-    out = [cstmts[j] for j in range(n) if j in moved]
-    stay = [cstmts[j] for j in range(n) if j not in moved]
+    return moved
+
+
+def _replace_guard(ctx: FixContext, cguard: cst.If, cblock: cst.IndentedBlock, out: List[cst.BaseStatement],
+                   stay: List[cst.BaseStatement], is_eq: bool) -> cst.Module:
+    """The module with the statements ``out`` (non-empty) placed before the guard ``cguard`` (which
+    gives its leading lines to the first) and its guarded block ``cblock`` reduced to ``stay`` (``pass``
+    when empty; an ``==`` guard left empty and without ``else`` is dropped)."""
+    out = list(out)
     out[0] = out[0].with_changes(leading_lines=list(cguard.leading_lines) + list(out[0].leading_lines))
     blank = [cst.EmptyLine()] * (2 if isinstance(out[-1], (cst.FunctionDef, cst.ClassDef)) else 1)
     replacement: List[cst.BaseStatement] = list(out)
@@ -144,12 +186,7 @@ def _move(ctx: FixContext, guard: ast.If, ablock: List[ast.stmt], cguard: cst.If
         new_guard = cguard.with_changes(orelse=cguard.orelse.with_changes(body=new_block), leading_lines=blank)
     if new_guard is not None:
         replacement.append(new_guard)
-    module = ctx.replace_many({cguard: replacement})
-    count = len(out)
-    what = f"move {count} statement{'s' if count != 1 else ''} of app setup out of the `__main__` guard"
-    if not safe:
-        what += " (some run code at import now)"
-    return Change(module, SAFE if safe else UNSAFE, what)
+    return ctx.replace_many({cguard: replacement})
 
 
 def _is_definition(cstmt: cst.BaseStatement, stmts: List[ast.stmt], reg_stmts: Set[int]) -> bool:

@@ -297,14 +297,9 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
         return None
     if index.resolve_module(path, ref.module, ref.level) != origin:
         return None
+    text = _origin_text(origin, text)
     if text is None:
-        text = current().overrides.get(origin)
-    if text is None:
-        try:
-            with open(origin, "rb") as handle:
-                text = handle.read()
-        except OSError:
-            return None
+        return None
     try:
         tree = ast.parse(text, filename=origin)
         scan = idx.scan_tree(tree, origin)
@@ -317,15 +312,48 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
         return None
     if what == "the blueprint" and any(r.ctx.at_import for r in scan.registers):
         return None
+    if not _can_insert(tree, text):
+        return None
+    found = _import_statement(index, path, origin, scan)
+    if found is None:
+        return None
+    name, statement = found
+    return RouteImport(origin, name, f"{statement}  {NOQA_COMMENT}")
+
+
+def _origin_text(origin: str, text: Union[str, bytes, None]) -> Union[str, bytes, None]:
+    """``text`` when given, else ``origin``'s source as the fixer holds it (``Session.overrides``),
+    else the file's bytes; None when the file cannot be read."""
+    if text is None:
+        text = current().overrides.get(origin)
+    if text is None:
+        try:
+            with open(origin, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+    return text
+
+
+def _can_insert(tree: ast.Module, text: Union[str, bytes]) -> bool:
+    """True when the module (``tree`` parsed from ``text``) has code before the insertion point (the
+    end, or the trailing ``__main__`` guard) and no ``# noqa`` for FDP009 on the last line of that
+    code or on the guard's line."""
     body = tree.body
     guard = bool(body) and isinstance(body[-1], ast.If) and is_main_guard(body[-1].test) is True
     before = body[:-1] if guard else body
     if not before:
-        return None
+        return False
     lines = LINE_BREAK.split(text if isinstance(text, str) else text.decode("utf-8", "replace"))
     marked = [getattr(before[-1], "end_lineno", None) or before[-1].lineno] + ([body[-1].lineno] if guard else [])
-    if any(0 < n <= len(lines) and is_noqa(lines[n - 1], "FDP009") for n in marked):
-        return None
+    return not any(0 < n <= len(lines) and is_noqa(lines[n - 1], "FDP009") for n in marked)
+
+
+def _import_statement(index: idx.ProjectIndex, path: str, origin: str, scan: idx.ModuleScan
+                      ) -> Optional[Tuple[str, str]]:
+    """``(name, statement)``: the import of module ``path`` to add to ``origin`` (``scan``: its scan)
+    and the name it binds there (see :func:`route_import`), without the comment; None when no form
+    resolves back to ``path`` or the name is already bound in ``origin`` or its package ``__init__``."""
     parts = index.modules[path].dotted.split(".")
     if parts[-1] == "__init__":
         parts = parts[:-1]
@@ -347,4 +375,4 @@ def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: s
         other = index.scan(init)
         if other is None or name in other.bound.get("", set()):
             return None
-    return RouteImport(origin, name, f"{statement}  {NOQA_COMMENT}")
+    return name, statement

@@ -49,7 +49,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from .. import index as idx
 from .. import project, sources
-from ..autofixers import f401_fixers
+from ..autofixers import F401Fixer, f401_fixers
 from ..facts import FACTORY
 from ..model import Finding, Spot
 from ..session import current
@@ -248,21 +248,33 @@ None.
             if id(stmt) in done or ref.local in used:
                 continue
             done.add(id(stmt))
-            path, (receiver, what, _origin, count) = target
-            rel = os.path.relpath(path, index.root).replace(os.sep, "/")
-            noun = "route" if count == 1 else "routes"
-            to = f"`{receiver.local}`" if what == "the app" else f"blueprint `{receiver.local}`"
-            comment = noqa_comment(tree if tree is not None else _parse(lines), stmt)
             fixable = _fixable(lines, stmt)
-            # autoflake leaves an import line that carries a comment alone; ruff and pycln do not
-            deleting = [f for f in fixers if not (f.keeps_commented and _has_comment(lines, stmt))]
-            if not deleting:
+            message = _message(ref, target, index.root, root, fixers, lines, tree)
+            if message is None:
                 continue
-            who = deleting[0].describe(root) + (f" and {len(deleting) - 1} more" if len(deleting) > 1 else "")
-            message = (f"`{_statement_text(ref)}` only registers routes ({rel} adds {count} {noun} to {to}) "
-                       f"and looks unused: the project's F401 fix, {who}, deletes it and its URLs answer "
-                       f"404; mark it `{comment}`")
             yield module.finding(self, stmt, message, fixable=fixable)
+
+
+def _message(ref: idx.ImportRef, target, index_root: str, root: str, fixers: Sequence[F401Fixer],
+             lines: Sequence[str], tree: Optional[ast.Module]) -> Optional[str]:
+    """The finding's message for the import ``ref`` and its :func:`_route_module` answer ``target``
+    (``index_root``: the project index's root, for the routes module's relative path), naming the
+    first of the project's F401 ``fixers`` (``root``: the module's project root) that deletes the
+    statement and the comment that keeps it; None when none of them deletes it."""
+    stmt = ref.node
+    path, (receiver, what, _origin, count) = target
+    rel = os.path.relpath(path, index_root).replace(os.sep, "/")
+    noun = "route" if count == 1 else "routes"
+    to = f"`{receiver.local}`" if what == "the app" else f"blueprint `{receiver.local}`"
+    comment = noqa_comment(tree if tree is not None else _parse(lines), stmt)
+    # autoflake leaves an import line that carries a comment alone; ruff and pycln do not
+    deleting = [f for f in fixers if not (f.keeps_commented and _has_comment(lines, stmt))]
+    if not deleting:
+        return None
+    who = deleting[0].describe(root) + (f" and {len(deleting) - 1} more" if len(deleting) > 1 else "")
+    return (f"`{_statement_text(ref)}` only registers routes ({rel} adds {count} {noun} to {to}) "
+            f"and looks unused: the project's F401 fix, {who}, deletes it and its URLs answer "
+            f"404; mark it `{comment}`")
 
 
 # ---- the cheap part: import statements of files that exist ---------------------------------------
