@@ -191,9 +191,6 @@ def test_the_layers_are_documented() -> None:
 
 #: Longest function (``def`` line to last line, docstring included) without a reason beside it.
 MAX_FUNCTION_LINES = 60
-#: Long functions another change is replacing (the statement walks of facts.py and index.py are being
-#: rewritten): remove each entry when its function goes or shrinks.
-LONG_BEING_REPLACED = {("facts", "_Collector.stmt"), ("facts", "_shadowing"), ("index", "_Scanner.stmt")}
 #: The reason a long function may give on the line of its ``def``.
 LONG_REASON = re.compile(r"#\s*long:\s*\S")
 
@@ -214,12 +211,12 @@ def _functions(tree: ast.AST, prefix: str = "") -> List[Tuple[str, ast.AST]]:
 
 def _long_functions(text: str, module: str = "") -> List[str]:
     """``"name (N lines, line L)"`` of each function of ``text`` over :data:`MAX_FUNCTION_LINES` lines
-    whose ``def`` line has no ``# long: <reason>`` (and that :data:`LONG_BEING_REPLACED` does not name)."""
+    whose ``def`` line has no ``# long: <reason>``."""
     lines = text.splitlines()
     long = []
     for name, node in _functions(ast.parse(text)):
         length = node.end_lineno - node.lineno + 1
-        if length <= MAX_FUNCTION_LINES or (module, name) in LONG_BEING_REPLACED:
+        if length <= MAX_FUNCTION_LINES:
             continue
         if not LONG_REASON.search(lines[node.lineno - 1]):
             long.append(f"{name} ({length} lines, line {node.lineno})")

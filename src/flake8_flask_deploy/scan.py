@@ -479,77 +479,81 @@ class ScanRecorder(Recorder):
 
     # -- assignments ---------------------------------------------------------------------------
     def assign(self, stmt: ast.stmt, ctx: Ctx) -> None:
-        s = self.s
         value = getattr(stmt, "value", None)
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
         if value is not None:
             self.exprs(value, ctx)
         for target in targets:
             if isinstance(target, ast.Name):
-                self.bind(ctx.scope, target.id)
-                if ctx.scope == "":
-                    self.module_constant(target.id, stmt, ctx)
-                if isinstance(stmt, ast.AugAssign):
-                    if ctx.scope == "" and target.id in s.sequences and isinstance(value, (ast.List, ast.Tuple)):
-                        s.sequences[target.id] = s.sequences[target.id] + list(value.elts)
-                    continue
-                if isinstance(value, ast.Call) and self.is_blueprint_ctor(value.func):
-                    s.blueprints[(ctx.scope, target.id)] = stmt
-                    s.blueprint_ctx[(ctx.scope, target.id)] = ctx
-                if ctx.scope == "" and isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-                    s.sequences[target.id] = list(value.elts)
-                if ctx.scope == "" and isinstance(value, ast.Dict):
-                    s.dicts[target.id] = [v for v in value.values if v is not None]
-                    s.dict_items[target.id] = {k.value: v for k, v in zip(value.keys, value.values)
-                                               if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-                elif ctx.scope == "" and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
-                        and value.func.id == "dict" and not value.args and value.keywords \
-                        and all(kw.arg for kw in value.keywords):  # ``dict(dev=DevConfig, ...)``
-                    s.dicts[target.id] = [kw.value for kw in value.keywords]
-                    s.dict_items[target.id] = {kw.arg: kw.value for kw in value.keywords}  # type: ignore[misc]
-                if target.id == "SECRET_KEY":
-                    if ctx.in_class:
-                        pass  # handled by config_class
-                    elif ctx.scope == "":
-                        literal = _secret_literal(value)
-                        if s.module_secret is None and literal is not None and not ctx.conditional and not ctx.guard:
-                            s.module_secret = (value, literal)  # type: ignore[assignment]
-                        elif s.module_secret is not None:
-                            s.module_secret_overridden = True
+                self.assign_name(target.id, stmt, value, ctx)
             elif isinstance(target, ast.Attribute):
                 self.exprs(target.value, ctx)
                 if isinstance(target.value, ast.Name):
-                    recv = target.value.id
-                    if target.attr == "secret_key":
-                        literal = _secret_literal(value)
-                        if literal is not None:
-                            s.secrets.append(SecretSet(recv, value, ctx, "attribute", literal, target.value))
-                        else:
-                            s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
-                            self.secret_ref(SecretSet(recv, value, ctx, "attribute", "", target.value))
-                    elif target.attr == "testing" and is_true(value):
-                        s.testing_sets.append((ctx.scope, recv))
+                    self.config_setting(target.value.id, target.attr, "attribute", stmt, value, ctx, target.value)
             elif isinstance(target, ast.Subscript):
                 self.exprs(target, ctx)
                 base = target.value
                 if isinstance(base, ast.Attribute) and base.attr == "config" and isinstance(base.value, ast.Name):
-                    recv = base.value.id
-                    key = _subscript_key(target)
-                    if key == "SECRET_KEY":
-                        literal = _secret_literal(value)
-                        if literal is not None:
-                            s.secrets.append(SecretSet(recv, value, ctx, "item", literal, base.value))
-                        else:
-                            s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
-                            self.secret_ref(SecretSet(recv, value, ctx, "item", "", base.value))
-                    elif key == "TESTING" and is_true(value):
-                        s.testing_sets.append((ctx.scope, recv))
+                    self.config_setting(base.value.id, _subscript_key(target), "item", stmt, value, ctx, base.value)
             else:
                 for node in ast.walk(target):
                     if isinstance(node, ast.Name):
                         self.bind(ctx.scope, node.id)
                         if ctx.scope == "":
                             self.module_constant(node.id, stmt, ctx.child(conditional=True))  # not a literal
+
+    def assign_name(self, name: str, stmt: ast.stmt, value: Optional[ast.expr], ctx: Ctx) -> None:
+        """``name = value`` (or ``name += value``): bindings, blueprints, module-level sequences,
+        mappings and constants, and a module-level ``SECRET_KEY``."""
+        s = self.s
+        self.bind(ctx.scope, name)
+        if ctx.scope == "":
+            self.module_constant(name, stmt, ctx)
+        if isinstance(stmt, ast.AugAssign):
+            if ctx.scope == "" and name in s.sequences and isinstance(value, (ast.List, ast.Tuple)):
+                s.sequences[name] = s.sequences[name] + list(value.elts)
+            return
+        if isinstance(value, ast.Call) and self.is_blueprint_ctor(value.func):
+            s.blueprints[(ctx.scope, name)] = stmt
+            s.blueprint_ctx[(ctx.scope, name)] = ctx
+        if ctx.scope == "":
+            self.module_collection(name, value)
+        if name == "SECRET_KEY" and ctx.scope == "" and not ctx.in_class:  # a class's: config_class
+            literal = _secret_literal(value)
+            if s.module_secret is None and literal is not None and not ctx.conditional and not ctx.guard:
+                s.module_secret = (value, literal)  # type: ignore[assignment]
+            elif s.module_secret is not None:
+                s.module_secret_overridden = True
+
+    def module_collection(self, name: str, value: Optional[ast.expr]) -> None:
+        """A module-level list/tuple/set (:attr:`ModuleScan.sequences`) or mapping (``dicts``,
+        ``dict_items``: a dict literal or ``dict(dev=DevConfig, ...)``) bound to ``name``."""
+        s = self.s
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            s.sequences[name] = list(value.elts)
+        if isinstance(value, ast.Dict):
+            s.dicts[name] = [v for v in value.values if v is not None]
+            s.dict_items[name] = {k.value: v for k, v in zip(value.keys, value.values)
+                                  if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" \
+                and not value.args and value.keywords and all(kw.arg for kw in value.keywords):
+            s.dicts[name] = [kw.value for kw in value.keywords]
+            s.dict_items[name] = {kw.arg: kw.value for kw in value.keywords}  # type: ignore[misc]
+
+    def config_setting(self, recv: str, key: Optional[str], kind: str, stmt: ast.stmt, value: Optional[ast.expr],
+                       ctx: Ctx, receiver_node: ast.expr) -> None:
+        """``recv.secret_key = value`` / ``recv.testing = ...`` (``kind`` "attribute", ``key`` the
+        attribute) or ``recv.config[key] = value`` (``kind`` "item")."""
+        s = self.s
+        if key == ("secret_key" if kind == "attribute" else "SECRET_KEY"):
+            literal = _secret_literal(value)
+            if literal is not None:
+                s.secrets.append(SecretSet(recv, value, ctx, kind, literal, receiver_node))  # type: ignore[arg-type]
+            else:
+                s.loads.append(ConfigLoad(recv, "set", stmt, ctx))
+                self.secret_ref(SecretSet(recv, value, ctx, kind, "", receiver_node))  # type: ignore[arg-type]
+        elif key == ("testing" if kind == "attribute" else "TESTING") and is_true(value):
+            s.testing_sets.append((ctx.scope, recv))
 
     def secret_ref(self, secret: SecretSet) -> None:
         """Keep a ``SECRET_KEY`` set from a name or a dotted attribute (:attr:`ModuleScan.secret_refs`)."""
