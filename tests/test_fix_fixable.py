@@ -75,3 +75,26 @@ def test_rule_fixable_flags_match_the_fixer(case: str, tmp_path: Path) -> None:
     fixer = mark_fixable(findings, [str(root)], unsafe=True)
     differ = [(f.code, Path(f.path).name, f.line, f.fixable) for f, g in zip(findings, fixer) if f.fixable != g.fixable]
     assert differ == []
+
+
+def test_check_states_fixability_only_from_the_fixer(tmp_path: Path) -> None:
+    """The plain text report gives no fixable count of its own (one from the rules' flags said "1
+    fixable" where ``fix`` rewrites nothing: the case of ``RULE_FLAGS_DIFFER``); with ``--show-fixes``
+    the count is the fixer's, and ``fix`` then changes exactly that many findings (here none)."""
+    import subprocess
+    import sys
+
+    root = _copy("noop_fdp011_factory_two_apps", tmp_path)
+
+    def run(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", *args, str(root)],
+                              capture_output=True, text=True)
+        return (proc.stdout.splitlines() or [""])[-1]
+
+    plain = run("check")
+    assert "FDP011" not in plain and plain.startswith("Found 2 findings") and "fixable with" not in plain
+    assert "`--show-fixes` marks the ones `flake8-flask-deploy fix` rewrites" in plain
+    assert "(0 fixable with `flake8-flask-deploy fix`)." in run("check", "--show-fixes")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    run("fix", "--unsafe-fixes")
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

@@ -48,17 +48,25 @@ def format_text(report: Report, show_fixes: bool = False) -> str:
     for f in report.findings:
         mark = "[*] " if show_fixes and f.fixable else ""
         lines.append(f"{relative_path(f.path)}:{f.line}:{f.col + 1}: {f.code} {mark}{f.message}")
-    fixable = sum(1 for f in report.findings if f.fixable)
     if report.findings:
         tail = f"Found {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
-        hidden = getattr(report, "hidden_fixes", 0)
-        if not show_fixes and fixable:
-            tail += f" ({fixable} fixable with `flake8-flask-deploy fix`, some only with `--unsafe-fixes`)"
-        elif show_fixes or hidden:
+        if show_fixes:
+            # the marks come from the fixer's own dry run (cli: ``fix_safety``): what ``fix`` rewrites
+            fixable = sum(1 for f in report.findings if f.fixable)
+            hidden = getattr(report, "hidden_fixes", 0)
             tail += f" ({fixable} fixable with `flake8-flask-deploy fix`"
             tail += f", {hidden} more with `--unsafe-fixes`)" if hidden else ")"
+        elif any(_has_fix(f.code) for f in report.findings):
+            # no count without the fixer's dry run: a count from anything else could disagree with ``fix``
+            tail += " (`--show-fixes` marks the ones `flake8-flask-deploy fix` rewrites)"
         lines.append(tail + ".")
     return "\n".join(lines)
+
+
+def _has_fix(code: str) -> bool:
+    """True when the rule ``code`` has a fix at all (``Rule.fix_safety``)."""
+    rule = get_rule(code)
+    return rule is not None and rule.fix_safety is not None
 
 
 def format_json(report: Report, show_fixes: bool = False) -> str:
