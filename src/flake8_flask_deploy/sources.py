@@ -17,7 +17,7 @@ import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Sequence, Tuple
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .session import LAYOUT, current
 
@@ -57,15 +57,51 @@ def find_root(directory: str) -> str:
     return found
 
 
+#: Files that start a project from the folder they are in (a container build context, a Procfile
+#: platform): a folder holding one owns the sub-projects below it that have none (see :func:`_find_root`).
+LAUNCHING_FILES = re.compile(r"^(Dockerfile(\..*)?|.*\.[Dd]ockerfile|(docker-)?compose.*\.ya?ml|Procfile)$")
+
+
 def _find_root(directory: str) -> str:
+    """The nearest folder with a root marker, unless that folder launches nothing itself (no
+    :data:`LAUNCHING_FILES`, no ``.git``) and a folder above it, inside the same repository, does:
+    then that folder (``backend/pyproject.toml`` built by the repository's ``Dockerfile`` with
+    ``COPY backend /app`` belongs to the repository's project, whose deployment files run it)."""
     folder = directory
     while True:
         if any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
-            return folder
+            return _launching_ancestor(folder) or folder
         parent = os.path.dirname(folder)
         if parent == folder:
             return directory
         folder = parent
+
+
+def _launches(folder: str) -> bool:
+    try:
+        return any(LAUNCHING_FILES.match(name) for name in os.listdir(folder))
+    except OSError:
+        return False
+
+
+def _launching_ancestor(folder: str) -> Optional[str]:
+    """For a marker folder that neither launches anything nor is a repository: the nearest root
+    above it (a folder with a root marker), up to the repository root (the nearest ``.git``), that
+    holds :data:`LAUNCHING_FILES`; None when there is none (or no repository above)."""
+    if os.path.exists(os.path.join(folder, ".git")) or _launches(folder):
+        return None
+    candidates = []
+    current_dir = os.path.dirname(folder)
+    while True:
+        candidates.append(current_dir)
+        if os.path.exists(os.path.join(current_dir, ".git")):
+            break
+        parent = os.path.dirname(current_dir)
+        if parent == current_dir:
+            return None  # no repository above: do not wander up the file system
+        current_dir = parent
+    return next((c for c in candidates if _launches(c) and any(os.path.exists(os.path.join(c, marker))
+                                                            for marker in ROOT_MARKERS)), None)
 
 
 def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[str]]]:
@@ -114,8 +150,10 @@ def _links_out(path: str, real_root: str) -> bool:
 
 
 def _is_nested_root(folder: str) -> bool:
-    """A sub-folder with a root marker of its own is another project (its deployment files are its own)."""
-    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS)
+    """A sub-folder with a root marker of its own is another project (its deployment files are its
+    own), unless a folder above it launches it (:func:`_launching_ancestor`)."""
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in ROOT_MARKERS) \
+        and _launching_ancestor(folder) is None
 
 
 def python_files(root: str) -> Tuple[str, ...]:

@@ -95,6 +95,11 @@ def parse_command(argv: Sequence[str], env: Optional[Dict[str, str]] = None) -> 
 
 
 def _simple_commands(argv: List[str]) -> List[List[str]]:
+    head = 0
+    while head < len(argv) - 1 and os.path.basename(argv[head]) in _WRAPPERS:
+        head += 1  # ``dumb-init -- sh -c "..."``, ``tini -- ...``, ``exec ...``: the wrapper runs the rest
+    if head:
+        return _simple_commands(argv[head:])
     if len(argv) == 1 and (" " in argv[0] or any(op in argv[0] for op in ("&&", ";"))):
         return [c for sub in split_shell(argv[0]) for c in _simple_commands(sub)]
     if len(argv) >= 3 and os.path.basename(argv[0]) in _SHELLS and argv[1] in ("-c", "-ec", "-ce", "-lc", "-xc"):
