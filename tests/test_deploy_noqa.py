@@ -233,3 +233,49 @@ def test_inline_semicolon_in_uwsgi_ini_is_part_of_the_value(tmp_path, monkeypatc
 ])
 def test_format_of(path, text, expected):
     assert format_of(path, text) is FORMATS[expected]
+
+
+def test_the_comment_at_the_end_of_the_previous_line_does_not_apply(tmp_path, monkeypatch, capsys):
+    root = Path(make_project(tmp_path, {"app.py": FLASK_APP, "docker-compose.yml":
+                                        "services:\n  web:\n    build: .  # noqa: FDP004\n    command: flask run "
+                                        "--host 0.0.0.0\n"}))
+    assert "docker-compose.yml:4 FDP004" in check(root, monkeypatch, capsys)
+
+
+def test_fix_does_not_rewrite_a_silenced_deployment_line(tmp_path, monkeypatch, capsys):
+    case = CASES["procfile"]
+    for codes, rewritten in (("FDP004", False), ("FDP003", True)):
+        root = build(tmp_path / codes, case, "", spell(case.inline, codes))
+        monkeypatch.chdir(root)
+        capsys.readouterr()
+        cli.main(["fix", "--unsafe-fixes", "--diff", "."])
+        assert ("+++ b/Procfile" in capsys.readouterr().out) is rewritten
+
+
+def test_a_module_findings_copy_at_the_deployment_line_follows_that_files_comment(tmp_path, monkeypatch, capsys):
+    """``app.run(debug=True)`` under the guard of a file the Dockerfile runs: reported in app.py (a
+    Python finding, silenced there) and, by ``check``, at the CMD line, silenced by the Dockerfile."""
+    app = FLASK_APP + '\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", debug=True)\n'
+    docker = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\n# noqa: FDP003\nCMD ["python", "app.py"]\n'
+    root = Path(make_project(tmp_path, {"app.py": app, "Dockerfile": docker}))
+    found = check(root, monkeypatch, capsys)
+    assert "Dockerfile:5 FDP003" not in found and "Dockerfile:5 FDP004" in found
+    assert "app.py:11 FDP003" in found
+
+
+#: The first words of each row of docs/suppression.md's table -> the format it states.
+DOC_ROWS = {"Dockerfile": "dockerfile", "compose file": "yaml", "Procfile": "shell", "shell start script": "shell",
+            "`.flaskenv`": "dotenv", "nginx site": "nginx", "uWSGI": "ini", "supervisor": "ini",
+            "systemd unit": "ini", "gunicorn config": "python", "another file": "ini"}
+
+
+def test_the_docs_table_states_what_the_formats_do():
+    """docs/suppression.md: "no" in a column exactly where the format does not read that comment."""
+    text = (Path(__file__).parent.parent / "docs" / "suppression.md").read_text(encoding="utf-8")
+    rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == len(DOC_ROWS)
+    for cells in rows:
+        label = cells[0].lstrip("| ")
+        fmt = FORMATS[next(v for k, v in DOC_ROWS.items() if label.startswith(k))]
+        assert cells[1].startswith("no") is not fmt.inline, label
+        assert cells[2].startswith("no") is not fmt.above, label
