@@ -26,6 +26,7 @@ LAYERS: List[Tuple[str, ...]] = [
     ("project", "inference", "autofixers"),
     ("scan", "index"),
     ("deploy", "deploy.*"),
+    ("suppress",),
     ("rules", "rules.*"),
     ("engine",),
     ("config",),

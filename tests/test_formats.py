@@ -109,6 +109,33 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/svc/")
 
 
+def test_sarif_rules_carry_their_page_and_the_security_rules_a_severity(project: Path) -> None:
+    """``help`` is the rule's documentation page (Markdown, shown beside each alert by code scanning);
+    the security rules (FDP003 debug in production, FDP007 hardcoded secret key) carry GitHub's
+    ``security-severity`` (a score from 0.1 to 10.0, as a string) and the ``security`` tag, the others
+    neither (they are correctness issues)."""
+    from flake8_flask_deploy.rules import get_rule
+
+    log = json.loads(cli(project, "check", "--format", "sarif", ".").stdout)
+    assert_valid(log)
+    descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
+    for code, descriptor in descriptors.items():
+        page = get_rule(code).page()
+        assert descriptor["help"]["markdown"].startswith(page), code
+        assert descriptor["help"]["markdown"].endswith(f"[Rule documentation]({get_rule(code).docs_url})\n")
+        assert descriptor["help"]["text"].startswith(page) and "## What it does" in descriptor["help"]["text"]
+        security = code in ("FDP003", "FDP007")
+        assert ("security-severity" in descriptor["properties"]) is security, code
+        assert ("security" in descriptor["properties"]["tags"]) is security, code
+    assert descriptors["FDP003"]["properties"]["security-severity"] == "7.5"
+    assert "external/cwe/cwe-215" in descriptors["FDP003"]["properties"]["tags"]
+    assert descriptors["FDP007"]["properties"]["security-severity"] == "7.5"
+    assert "external/cwe/cwe-798" in descriptors["FDP007"]["properties"]["tags"]
+    for descriptor in descriptors.values():
+        if "security-severity" in descriptor["properties"]:
+            assert 0.0 < float(descriptor["properties"]["security-severity"]) <= 10.0
+
+
 def test_sarif_columns_count_utf16_units_not_bytes(tmp_path: Path) -> None:
     root = tmp_path / "uni"
     root.mkdir()

@@ -23,6 +23,7 @@ from .model import Finding, Location
 from .output import FORMATS, Report
 from .session import new_session
 from .sources import is_noqa, iter_python_files, relative_path  # noqa: F401 - is_noqa: the CLI's API
+from .suppress import unsuppressed
 
 
 def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
@@ -206,7 +207,8 @@ def _check_into(report: Report, files: List[str], mode: str, select: Sequence[st
             mirror = finding.moved(finding.related.path, finding.related.line, 0,
                                    related=Location(finding.path, finding.line))
             deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})"))
-    report.findings = _select(_unique(module_findings + deploy), select, ignore)
+    # a copy at a deployment line is silenced by that file's comments, as its own findings are
+    report.findings = _select(_unique(module_findings + unsuppressed(deploy)), select, ignore)
     report.warnings = sorted(set(report.warnings))
 
 

@@ -17,6 +17,7 @@ from .deploy import get_context
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .rules import APP_CREATION, DEBUG_SETTING, ROUTE_DECORATOR, RUN_CALL, TRIGGERS, ModuleContext, Rule, all_rules
 from .session import Options, current
+from .suppress import Suppressions
 
 CONTEXT_AUTO = "auto"
 CONTEXT_OFF = "off"
@@ -385,7 +386,9 @@ def active_rules():
 
 
 def launch_findings(context: DeploymentContext):
-    """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, kept in
+    """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, without the
+    findings a comment in their file silences (:mod:`~flake8_flask_deploy.suppress`: so neither
+    ``check``, nor the copies flake8 shows on the module, nor the fixer see them), kept in
     ``context.memo`` per rule filter (not while the fixer holds a file's text, ``Session.overrides``:
     FDP011 reads the project's sources)."""
     session = current()
@@ -394,10 +397,12 @@ def launch_findings(context: DeploymentContext):
     if cached is not None and not session.overrides:
         return cached
     out = []
+    suppressions = Suppressions()
     for launch in context.launches:
         for rule in active_rules():
             for finding in rule.check_launch(launch, context):
-                out.append((finding, launch))
+                if not suppressions.silenced(finding):
+                    out.append((finding, launch))
     if not session.overrides:
         context.memo[key] = out
     return out

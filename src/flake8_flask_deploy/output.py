@@ -192,6 +192,35 @@ def _sarif_fixes(finding: Finding) -> List[Dict[str, Any]]:
     }]
 
 
+def _descriptor(rule) -> Dict[str, Any]:
+    """The SARIF ``reportingDescriptor`` of ``rule``.
+
+    ``help``: the rule's documentation page (:meth:`~flake8_flask_deploy.rules.Rule.page`, Markdown;
+    code scanning shows ``help.markdown`` beside each alert, ``help.text`` where Markdown is not read),
+    ending with a link to it. A security rule (``security_severity`` set) also gets
+    ``properties.security-severity`` and the ``security`` and ``external/cwe/cwe-NNN`` tags, which is
+    what makes code scanning file its results as security alerts ranked critical/high/medium/low
+    (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
+    """
+    page = rule.page() or f"{rule.summary}\n"
+    tags = ["flask", "deployment"]
+    properties: Dict[str, Any] = {"tags": tags, "fixSafety": rule.fix_safety or "none"}
+    if rule.security_severity:
+        tags += ["security"] + [f"external/cwe/{cwe.lower()}" for cwe in rule.cwe]
+        properties["security-severity"] = rule.security_severity
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary or rule.name},
+        "fullDescription": {"text": rule.summary or rule.name},
+        "helpUri": rule.docs_url,
+        "help": {"text": f"{page}\nDocumentation: {rule.docs_url}\n",
+                 "markdown": f"{page}\n[Rule documentation]({rule.docs_url})\n"},
+        "defaultConfiguration": {"level": "error"},
+        "properties": properties,
+    }
+
+
 def sarif_log(report: Report) -> Dict[str, Any]:
     """The SARIF 2.1.0 log of a report, as a JSON-ready dict.
 
@@ -202,19 +231,7 @@ def sarif_log(report: Report) -> Dict[str, Any]:
     """
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
-    descriptors = []
-    for rule in rules:
-        descriptors.append({
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary or rule.name},
-            "fullDescription": {"text": rule.summary or rule.name},
-            "helpUri": rule.docs_url,
-            "help": {"text": f"{rule.summary}. Documentation: {rule.docs_url}",
-                     "markdown": f"{rule.summary}. [Rule documentation]({rule.docs_url})"},
-            "defaultConfiguration": {"level": "error"},
-            "properties": {"tags": ["flask", "deployment"], "fixSafety": rule.fix_safety or "none"},
-        })
+    descriptors = [_descriptor(rule) for rule in rules]
     results = []
     for f in report.findings:
         result: Dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""A small blog, the way seeds 000 and 004 wrote it: works with `python run.py`, breaks when deployed."""
+"""A small blog that works with `python run.py` and breaks when deployed (see the findings of `check`)."""
 from flask import Flask
 
 app = Flask(__name__)

@@ -88,8 +88,8 @@ def proxies_to(launch: Launch, context: DeploymentContext) -> List[Tuple[Proxy, 
 
 
 def proxied_loopback(bind: Bind, context: DeploymentContext) -> Optional[Proxy]:
-    """A production proxy on the same host that forwards to the loopback ``bind`` (seed 004: gunicorn
-    on ``127.0.0.1:4444`` behind ``proxy_pass http://localhost:4444``), or None."""
+    """A production proxy on the same host that forwards to the loopback ``bind`` (gunicorn on
+    ``127.0.0.1:4444`` behind ``proxy_pass http://localhost:4444``), or None."""
     for proxy in context.proxies:
         if not proxy.production:
             continue

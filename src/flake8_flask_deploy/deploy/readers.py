@@ -133,6 +133,7 @@ def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[Raw
             if item["instruction"] not in DOCKERFILE_INSTRUCTIONS:
                 warnings.append(f"line {item['startline'] + 1}: unknown instruction {item['instruction']} "
                                 f"(docker build rejects it); the rest of the file is read")
+    structure = [_without_inline_noqa(item, warnings) for item in structure]
     last_from = max((i for i, item in enumerate(structure) if item["instruction"] == "FROM"), default=0)
     folder = os.path.dirname(os.path.abspath(path))
     stage = _read_stage(structure[last_from:])
@@ -142,6 +143,38 @@ def read_dockerfile(path: str, warnings: Optional[List[str]] = None) -> List[Raw
         return []
     return [RawCommand(path, line, argv, stage.env, stage.env_lines, bases, container=True, exposed=True,
                        production=is_production_file(path), entrypoint_script=wrapper, kind="dockerfile")]
+
+
+#: ``# noqa`` (with its codes) after an instruction, where Docker reads it as part of the instruction.
+_INLINE_NOQA = re.compile(r"\s+(#\s*noqa\b.*)$", re.IGNORECASE)
+
+
+def _without_inline_noqa(item: dict, warnings: Optional[List[str]]) -> dict:
+    """The dockerfile-parse ``item`` with a ``# noqa`` written after its instruction taken out of its
+    ``value``, and a warning for it in ``warnings`` (when given).
+
+    Docker reads a ``#`` that does not start a line as part of the instruction
+    (https://docs.docker.com/reference/dockerfile/#format): ``CMD ["flask", "run"]  # noqa`` is no
+    longer JSON, so Docker runs the whole text with ``/bin/sh -c`` and the container's command fails.
+    Such a ``noqa`` silences nothing (only a comment line directly above the instruction does, see
+    :mod:`flake8_flask_deploy.suppress`); the command is read as its author meant it, so that its
+    findings are still reported, and the warning says what Docker will do with it.
+    """
+    value = item.get("value", "")
+    match = _INLINE_NOQA.search(value) if item.get("instruction") != "COMMENT" else None
+    if match is None:
+        return item
+    kept = value[:match.start()]
+    line, instruction, comment = item["startline"] + 1, item["instruction"], match.group(1).strip()
+    if warnings is not None:
+        if value.lstrip().startswith("[") and _exec_or_shell(kept) != [kept.strip()]:
+            what = ("Docker reads it as part of the instruction: the JSON array no longer parses, so "
+                    "Docker runs the whole text with /bin/sh -c and the command fails")
+        else:
+            what = "Docker reads it as part of the instruction, not as a comment"
+        warnings.append(f"line {line}: `{comment}` after {instruction} silences nothing ({what}); write "
+                        f"`{comment}` on its own line directly above the instruction")
+    return dict(item, value=kept)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """FDP001 fix: move the app setup hidden under ``if __name__ == "__main__":`` to module level.
 
 The statements that register routes, blueprints, hooks, extensions or config on the app (and the
-statements they depend on: names they read, e.g. seed 004's ``config = load(open(...))`` and
+statements they depend on: names they read, e.g. ``config = load(open(...))`` and
 ``site = Website(app)``, and the loops around ``add_url_rule``) move out of the guard to just before
 it, in their order and with their comments; what serves only ``app.run(...)`` (a print of the port,
 the run itself) stays in the guard. Under ``if __name__ != "__main__": ... else:`` the ``else``

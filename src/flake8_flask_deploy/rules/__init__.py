@@ -165,7 +165,9 @@ class Rule:
         fix_safety: ``"safe"``, ``"unsafe"``, ``"mixed"`` (per finding) or ``None`` (no fix); the
         fix itself lives in ``fixes/<code>.py`` (found by its name);
         prefilter, prefilter_triggers: what a module's text must hold for :meth:`check` to fire;
-        docs: the rule's documentation page.
+        docs: the rule's documentation page;
+        security_severity, cwe: for a rule whose findings are security issues, its score (a string,
+        0.1-10.0, CVSS-like) and the CWE ids it reports (SARIF ``security-severity`` and tags).
     """
 
     code: str = ""
@@ -191,6 +193,14 @@ class Rule:
     #: deployment-file finding that the engine maps onto the served module (FDP011 wraps the app in
     #: ``ProxyFix`` there); otherwise such copies are left to the deployment-file rewrites.
     fixes_mapped_copy: bool = False
+    #: Only for a rule whose findings are security issues: its severity score for GitHub code
+    #: scanning, a string from "0.1" to "10.0" (over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium,
+    #: 0.1-3.9 low: SARIF ``properties.security-severity`` of a ``reportingDescriptor``,
+    #: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
+    #: None for a rule about correctness (a 404, a 502): code scanning then files it as a quality issue.
+    security_severity: Optional[str] = None
+    #: The CWE ids (``"CWE-215"``) of a security rule, written as ``external/cwe/cwe-215`` SARIF tags.
+    cwe: Tuple[str, ...] = ()
 
     @property
     def docs_url(self) -> str:

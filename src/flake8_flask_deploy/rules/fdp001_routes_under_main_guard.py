@@ -50,8 +50,8 @@ inside it) hides nothing from a server.
 ## Why is this bad?
 gunicorn, uWSGI, waitress and `flask run` import the module. `__name__` is then the module's name,
 so the guarded block never runs: the served app has none of those routes, blueprints, hooks or
-settings and every URL answers 404 (seed 004: `gunicorn run:app` answered 404 while `python run.py`
-worked).
+settings and every URL answers 404 (a blog whose `run.py` registered its routes under the guard
+answered 404 to everything under `gunicorn run:app`, while `python run.py` worked).
 
 When the project's deployment files run the module only as a script (`CMD ["python", "run.py"]`),
 the guard does run in production and this rule stays quiet (FDP004 reports the development server
@@ -84,7 +84,7 @@ if __name__ == "__main__":
 Mixed. `flake8-flask-deploy fix` moves the statements that set the app up (route decorators,
 `add_url_rule`, `register_blueprint`, hooks, extensions, config) out of the `__main__` guard to
 module level, just before the guard, in their order and with the comments above them. Statements
-they need move with them: the assignments of names they read (seed 004's
+they need move with them: the assignments of names they read (such as
 `config = load(open("config.json"))`, `site = Website(app)`) and the loops around `add_url_rule`.
 What serves only the development server stays in the guard: `app.run(...)`, a `print` of the port,
 anything no moved statement needs. Under `if __name__ != "__main__": ... else:` the `else` block is

@@ -47,8 +47,8 @@ nothing had been registered yet, and test modules (which build a fresh app per t
 When the name was imported, the served app is the imported one: every route registered after the
 rebinding attaches to the new instance, which no server ever sees, and those URLs answer 404. When
 the name held an app created earlier in the module, the server gets the last one, and every route
-registered on the first is lost. Seed 000's `routes.py` imported `app` from the package and then
-created two more, registering routes on each.
+registered on the first is lost. A typical case: a blog's `routes.py` imports `app` from the
+package and then creates two more, registering routes on each.
 
 ## Example
 ```python
@@ -122,7 +122,7 @@ None.
         yield from self._across_modules(module)
 
     def _across_modules(self, module: ModuleContext) -> Iterator[Finding]:
-        """Seed 000 across files: ``blog/__init__.py`` creates the served app and imports
+        """The shadowed app across files: ``blog/__init__.py`` creates the served app and imports
         ``blog/routes.py`` for its routes, which creates an app of its own (project index)."""
         facts = module.facts
         if facts.guards or not any(b.kind == "flask" for b in facts.module_app_bindings()):

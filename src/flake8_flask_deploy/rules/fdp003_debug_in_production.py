@@ -59,6 +59,10 @@ class DebugInProduction(Rule):
         "runs it: the debugger is remote code execution"
     )
     fix_safety = "safe"
+    #: A security issue: the debugger runs code typed into the browser. 7.5 (high) and the CWEs are
+    #: those of CodeQL's ``py/flask-debug`` query (https://codeql.github.com/codeql-query-help/python/py-flask-debug/).
+    security_severity = "7.5"
+    cwe = ("CWE-215", "CWE-489")
     #: What a module's text must hold for this rule to fire: debug settings, ``run(debug=...)``, and
     #: ``config.from_object(X)`` on an app created or built here.
     prefilter = FACTORY_WORDS

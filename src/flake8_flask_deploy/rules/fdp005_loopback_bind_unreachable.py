@@ -49,15 +49,15 @@ compose service or Procfile `web` process runs; `flask run` without `--host` / `
 the host comes from an expression we cannot evaluate or has a non-loopback default
 (`os.environ.get("HOST", "0.0.0.0")`), or when `**options` may carry it. A loopback bind is
 correct, and not reported, when a reverse proxy of the project (an nginx site) forwards to that
-address and port (seed 004: gunicorn on 127.0.0.1:4444 behind `proxy_pass http://localhost:4444`).
+address and port (gunicorn on 127.0.0.1:4444 behind `proxy_pass http://localhost:4444`).
 A server's own default bind is not reported unless the command leaves it at loopback where it must
 be exposed (`flask run` without `--host`); `waitress.serve(app, host="127.0.0.1")` in a file a
 container runs is reported.
 
 ## Why is this bad?
 Inside a container, 127.0.0.1 is the container's own loopback: Docker's port mapping forwards to
-the container's external interface, so every client gets "connection refused" (seeds 000, 001,
-002). A Heroku-style `web` process must listen on `0.0.0.0:$PORT`.
+the container's external interface, so every client gets "connection refused", though the same
+command works on the developer's machine. A Heroku-style `web` process must listen on `0.0.0.0:$PORT`.
 
 ## Example
 ```dockerfile

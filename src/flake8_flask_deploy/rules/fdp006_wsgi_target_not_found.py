@@ -132,6 +132,8 @@ Checks the `module:attribute` that a deployment file tells a server to serve: gu
   `application`, not `app`);
 - a factory function named without a call (`blog:create_app`) for gunicorn, uWSGI, or waitress
   without `--call`. (`flask --app blog:create_app` is fine: Flask calls it.)
+- a uWSGI `.ini` value with a comment after it (`module = wsgi:app ; noqa`): uWSGI has no inline
+  comments and looks for a callable named `app ; noqa`. Put the comment on its own line above.
 
 flake8 shows the finding on the served module's app definition; `flake8-flask-deploy check` shows it
 at the deployment file's line.
@@ -200,6 +202,11 @@ No fix: the right target (another name, a call, a `wsgi.py` module) is the devel
             return  # ``FLASK_APP=blog``: Flask looks for app, application, create_app, make_app
         base = attr.split("(", 1)[0].strip()
         called = "(" in attr
+        if launch.server == UWSGI and _inline_comment(attr):
+            yield self._finding(where, f"`{target}`: uWSGI reads the whole value, the comment after it included (its "
+                                       f".ini files have no inline comments), and finds no callable `{attr}`; "
+                                       f"{_fails(launch.server, server)}; write the comment on its own line above")
+            return
         if not base.isidentifier():
             return
         names = module_names(launch.target_path)
@@ -238,6 +245,14 @@ No fix: the right target (another name, a call, a `wsgi.py` module) is the devel
 
     def _finding(self, where: Location, message: str) -> Finding:
         return Finding(self.code, message, where.path, where.line, 0)
+
+
+def _inline_comment(value: str) -> bool:
+    """True when an ``.ini`` value holds `` ;`` or `` #``: text meant as a comment, which uWSGI reads as
+    part of the value ("Lines starting with a semicolon or a hash are ignored as comments",
+    https://uwsgi-docs.readthedocs.io/en/latest/Configuration.html#ini-files; inline comments "are not
+    supported", https://github.com/unbit/uwsgi/issues/2573)."""
+    return " ;" in value or " #" in value or "\t;" in value or "\t#" in value
 
 
 def _fails(kind: str, server: str) -> str:

@@ -42,6 +42,13 @@ class HardcodedSecretKey(Rule):
         "a string literal is the app's `SECRET_KEY`: anyone who reads the code can forge sessions"
     )
     fix_safety = "unsafe"
+    #: A security issue: the literal is the key that signs the session cookie, so whoever reads the
+    #: code can forge any session (log in as anyone when the app keeps the user there). 7.5 (high):
+    #: CodeQL's ``py/hardcoded-credentials`` (CWE-798, CWE-321) guesses credentials from names and
+    #: scores 5.9; this literal is known to be the signing key
+    #: (https://flask.palletsprojects.com/en/stable/config/#SECRET_KEY).
+    security_severity = "7.5"
+    cwe = ("CWE-798", "CWE-321")
     #: What a module's text must hold for this rule to fire: ``SECRET_KEY`` in the config, a config
     #: class or a module constant, or ``app.secret_key``.
     prefilter = SECRET_WORDS

@@ -64,8 +64,8 @@ Flask app or blueprint (astroid is asked when the `ast` cannot tell).
 ## Why is this bad?
 Route decorators run when their module is imported. A WSGI server (and `flask run`) imports the
 module that holds the app — `blog/__init__.py` — and nothing more. If nothing imports
-`blog/routes.py`, its `@app.route` lines never run and every one of its URLs answers 404. This is
-seed 000's "routes not loaded into the app instance". Flask's pattern for larger applications puts
+`blog/routes.py`, its `@app.route` lines never run and every one of its URLs answers 404: the
+routes are never loaded into the app instance. Flask's pattern for larger applications puts
 `import blog.views` at the *end* of the package `__init__.py`, after `app` exists, so that the
 circular import works.
 

@@ -220,7 +220,7 @@ Flask-Limiter's `get_remote_address`, Flask-Login's `session_protection = "stron
 the server is not gunicorn (gunicorn trusts `X-Forwarded-Proto` from 127.0.0.1 itself). An app that
 reads neither is not harmed by seeing the proxy's address. The finding is at the first forwarded header's line of the
 nginx file (CLI) and on the served module's app definition (flake8). When the proxy sends only
-`X-Real-IP` (seed 004), the message says so: `ProxyFix` reads `X-Forwarded-*` only, so the proxy must
+`X-Real-IP` (a common nginx site), the message says so: `ProxyFix` reads `X-Forwarded-*` only, so the proxy must
 also set `X-Forwarded-For` (or the app must read `X-Real-IP` itself).
 
 ## Why is this bad?

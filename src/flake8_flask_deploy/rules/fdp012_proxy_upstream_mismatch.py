@@ -2,8 +2,8 @@
 
 nginx answers ``502 Bad Gateway`` ("connect() failed (111: Connection refused) while connecting to
 upstream") when nothing listens on the ``proxy_pass``/``uwsgi_pass`` address: the proxy's port and
-the server's ``--bind`` must agree (seed 004: nginx ``proxy_pass http://localhost:4444`` and
-gunicorn ``-b 127.0.0.1:4444``). https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass ,
+the server's ``--bind`` must agree (nginx ``proxy_pass http://localhost:4444`` and gunicorn
+``-b 127.0.0.1:4444``). https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass ,
 https://docs.gunicorn.org/en/stable/settings.html#bind
 
 To stay precise the rule judges an nginx file only when every forward in it points into the project
@@ -105,7 +105,7 @@ launch, and every production launch's address is known.
 ## Why is this bad?
 nginx answers `502 Bad Gateway` to every request ("connect() failed (111: Connection refused) while
 connecting to upstream"). The app works with `curl 127.0.0.1:4444` on the server, the site does not:
-seed 004's nginx and gunicorn must agree on 4444.
+nginx's `proxy_pass` and gunicorn's `--bind` must name the same port.
 
 ## Example
 ```nginx
