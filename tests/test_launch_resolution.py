@@ -90,3 +90,27 @@ def test_deployment_files_in_a_development_folder_are_not_production(tmp_path: P
         "supervisor/conf.d/PRODUCTION/app.conf": "[program:app]\ncommand=gunicorn -b 0.0.0.0:8000 main:app\n"})
     launches = {Path(x.source.path).parent.name: x.production for x in context(root).launches}
     assert launches == {"DEVELOPMENT": False, "PRODUCTION": True}
+
+
+def test_a_wrapper_before_sh_c_does_not_hide_the_command(tmp_path: Path) -> None:
+    """``ENTRYPOINT ["dumb-init", "--"]`` + ``CMD ["sh", "-c", "nginx && python -m flask run"]``: the
+    wrapper runs the shell, whose last command is the development server."""
+    root = make_project(tmp_path, {"app.py": DEV_APP, "Dockerfile": (
+        'FROM python:3.12\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["/usr/bin/dumb-init", "--"]\n'
+        'CMD ["sh", "-c", "nginx && .venv/bin/python -m flask run -h 0.0.0.0"]\n')})
+    assert "Dockerfile:5 FDP004" in rel_lines(check_paths([root]).findings, root)
+
+
+@pytest.mark.parametrize("own_dockerfile", [False, True])
+def test_a_sub_project_that_launches_nothing_belongs_to_the_repository_that_builds_it(
+        own_dockerfile: bool, tmp_path: Path) -> None:
+    """``api/pyproject.toml`` without deployment files of its own, built by the repository's
+    Dockerfile (``COPY api /app``): the repository's project, whose Dockerfile runs it. With a
+    Dockerfile of its own, the sub-project stays a project of its own (the top one is not read)."""
+    files = {".git/HEAD": "ref: refs/heads/main\n", "api/pyproject.toml": "", "api/app.py": DEV_APP,
+             "Dockerfile": 'FROM python:3.12\nWORKDIR /app\nCOPY api /app\nCMD ["flask", "run", "-h", "0.0.0.0"]\n'}
+    if own_dockerfile:
+        files["api/Dockerfile"] = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n'
+    root = make_project(tmp_path, files)
+    found = rel_lines(check_paths([str(Path(root) / "api" / "app.py")]).findings, root)
+    assert ("Dockerfile:4 FDP004" in found) is not own_dockerfile
