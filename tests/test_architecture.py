@@ -34,7 +34,7 @@ LAYERS: List[Tuple[str, ...]] = [
     ("fixes", "fixes.*"),
     ("fix",),
     ("fix_run", "fix_safety"),
-    ("output",),
+    ("output", "baseline"),
     ("cli", "rule_cli", "fix_cli", "plugin"),
 ]
 #: Third-party libraries that cost real time to import: imported only where used.

@@ -153,15 +153,26 @@ def test_sarif_columns_count_utf16_units_not_bytes(tmp_path: Path) -> None:
 
 def test_sarif_without_findings_is_valid_and_lists_warnings(tmp_path: Path) -> None:
     (tmp_path / "ok.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
-    (tmp_path / "broken.py").write_text("from flask import Flask\napp = Flask(__name__)\ndef (:\n")
+    (tmp_path / "Dockerfile").write_bytes(b"\x00\x01binary")
     proc = cli(tmp_path, "check", "--format", "sarif", ".")
     assert proc.returncode == 0
     log = json.loads(proc.stdout)
     assert_valid(log)
     assert log["runs"][0]["results"] == []
     [note] = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
-    assert "does not parse" in note["message"]["text"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Dockerfile"
+    assert "is binary" in note["message"]["text"]
+
+
+def test_sarif_reports_a_file_that_does_not_parse_as_a_result(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("from flask import Flask\napp = Flask(__name__)\ndef (:\n")
+    proc = cli(tmp_path, "check", "--format", "sarif", ".")
+    assert proc.returncode == 1
+    log = json.loads(proc.stdout)
+    assert_valid(log)
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "FDP000" and "SyntaxError" in result["message"]["text"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
 
 
 def test_subset_schema_rejects_what_the_official_schema_rejects() -> None:

@@ -60,6 +60,11 @@ def warnings_of(proc: subprocess.CompletedProcess) -> List[str]:
     return [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
 
 
+def not_parsed(proc: subprocess.CompletedProcess) -> List[str]:
+    """The ``FDP000`` lines (a file that does not parse or decode) the CLI printed on stdout."""
+    return [line for line in proc.stdout.splitlines() if ": FDP000 " in line]
+
+
 def assert_clean_run(proc: subprocess.CompletedProcess, expect_good: bool = True) -> None:
     """No traceback, a documented exit status, and ``good.py`` still reported."""
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -74,7 +79,8 @@ def test_syntax_error(tmp_path):
     root = project(tmp_path, {"bad.py": "from flask import Flask\napp = Flask(__name__)\ndef (:\n"})
     proc = cli(root)
     assert_clean_run(proc)
-    assert warnings_of(proc) == ["warning: bad.py: does not parse (invalid syntax, line 3); skipped"]
+    assert warnings_of(proc) == []
+    assert not_parsed(proc) == ["bad.py:3:5: FDP000 SyntaxError: invalid syntax; not analysed"]
     proc = flake8(root)
     assert_clean_run(proc)
     assert "bad.py:3:" in proc.stdout and "E999 SyntaxError" in proc.stdout
@@ -84,8 +90,8 @@ def test_null_bytes(tmp_path):
     root = project(tmp_path, {"nul.py": b"from flask import Flask\x00\napp = Flask(__name__)\n"})
     proc = cli(root)
     assert_clean_run(proc)
-    [warning] = warnings_of(proc)
-    assert warning.startswith("warning: nul.py: ") and "null bytes" in warning and warning.endswith("skipped")
+    [warning] = not_parsed(proc)
+    assert warning.startswith("nul.py:1:") and "null bytes" in warning and warning.endswith("not analysed")
     proc = flake8(root)
     assert_clean_run(proc)
     assert "nul.py:" in proc.stdout and ("E999" in proc.stdout or "E902" in proc.stdout)
@@ -93,8 +99,8 @@ def test_null_bytes(tmp_path):
 
 def test_null_bytes_warning_has_no_line_none(tmp_path):
     root = project(tmp_path, {"nul.py": b"app = Flask(__name__)\x00\n"})
-    [warning] = warnings_of(cli(root))
-    assert "line None" not in warning, warning
+    [warning] = not_parsed(cli(root))
+    assert "None" not in warning, warning
 
 
 def test_latin1_with_coding_cookie(tmp_path):
@@ -114,8 +120,8 @@ def test_invalid_utf8(tmp_path):
     root = project(tmp_path, {"bad.py": b"from flask import Flask\napp = Flask(__name__)\nx = '\xff\xfe'\n"})
     proc = cli(root)
     assert_clean_run(proc)
-    [warning] = warnings_of(proc)
-    assert warning.startswith("warning: bad.py: ") and "utf-8" in warning.lower() and warning.endswith("skipped")
+    [warning] = not_parsed(proc)
+    assert warning.startswith("bad.py:") and "utf-8" in warning.lower() and warning.endswith("not analysed")
     proc = flake8(root)  # flake8 falls back to latin-1 and lints it: no crash, no finding for it
     assert_clean_run(proc)
     assert "bad.py:" not in proc.stdout.replace("E902", "") or "E902" in proc.stdout
@@ -190,7 +196,7 @@ def test_deep_expression_that_python_cannot_parse(tmp_path):
     root = project(tmp_path, {"deep.py": deep})
     proc = cli(root)
     assert_clean_run(proc)
-    assert warnings_of(proc) == ["warning: deep.py: is nested too deeply to parse; skipped"]
+    assert not_parsed(proc) == ["deep.py:1:1: FDP000 is nested too deeply for Python's parser; not analysed"]
 
 
 def test_deep_expression_that_parses(tmp_path):
@@ -406,7 +412,7 @@ def test_nginx_file_that_does_not_parse(tmp_path):
 
 
 def test_many_bad_files_at_once(tmp_path):
-    """All of the above in one tree: one warning each, the good module still reported."""
+    """All of the above in one tree: one warning or FDP000 each, the good module still reported."""
     files = {
         "bad.py": "app = Flask(\ndef (:\n", "nul.py": b"app = Flask(__name__)\x00", "utf.py": b"app = Flask(__name__)\nx = '\xff'\n",
         "empty.py": "", "plain_py2.py": "print 'no Flask app here'\n",
@@ -418,7 +424,8 @@ def test_many_bad_files_at_once(tmp_path):
     proc = cli(root)
     assert_clean_run(proc)
     warned = {w.split(":")[1].strip() for w in warnings_of(proc)}
-    assert {"bad.py", "nul.py", "utf.py", "loop.py", "Dockerfile", "docker-compose.yml", "Procfile"} <= warned, warned
+    assert {"loop.py", "Dockerfile", "docker-compose.yml", "Procfile"} <= warned, warned
+    assert {line.split(":")[0] for line in not_parsed(proc)} == {"bad.py", "nul.py", "utf.py"}
     # a module no rule can concern is never parsed (most of a code base): its syntax is flake8's E999
     assert "plain_py2.py" not in warned, warned
     assert_clean_run(flake8(root))

@@ -16,13 +16,14 @@ from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
-from .config import apply_to_check, command_line_codes
+from .baseline import BaselineError, apply_baseline, write_baseline
+from .config import DEFAULT_EXCLUDE, apply_to_check, command_line_codes, is_excluded, load_options, reported_here
 from .engine import CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter, set_rule_filter
 from .fix_safety import fix_safeties, mark_fixable
-from .model import Finding, Location
-from .output import FORMATS, Report
+from .model import PARSE_ERROR, Finding, Location
+from .output import FORMATS, Report, format_text
 from .session import new_session
-from .sources import is_noqa, iter_python_files, relative_path  # noqa: F401 - is_noqa: the CLI's API
+from .sources import decode, is_noqa, iter_python_files, relative_path  # noqa: F401 - is_noqa: the CLI's API
 from .suppress import unsuppressed
 
 
@@ -39,26 +40,41 @@ def parse_source(data: bytes, path: str) -> Tuple[Optional[ast.Module], Optional
     """Parse Python source bytes (coding cookie and BOM honoured).
 
     Returns:
-        ``(tree, None, lines)`` or ``(None, warning, [])`` for a file that does not parse or decode.
+        ``(tree, None, lines)`` or ``(None, problem, [])`` for a file that does not parse or decode.
     """
-    try:
-        tree = ast.parse(data, filename=path)
-    except SyntaxError as exc:
-        where = f", line {exc.lineno}" if exc.lineno else ""
-        return None, f"does not parse ({exc.msg}{where}); skipped", []
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, f"cannot be decoded ({exc}); skipped", []
-    except RecursionError:
-        return None, "is nested too deeply to parse; skipped", []
-    import io
-    import tokenize
+    tree, problem = _parse(data, path)
+    if tree is None:
+        return None, problem.message if problem else "", []
+    return tree, None, _source_lines(data)
 
+
+def _source_lines(data: bytes) -> List[str]:
+    """The lines of Python source bytes, decoded as Python decodes them (replacement characters if
+    that fails)."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
+        text = decode(data).text
     except (SyntaxError, UnicodeDecodeError, LookupError):
         text = data.decode("utf-8", "replace")
-    return tree, None, text.splitlines()
+    return text.splitlines()
+
+
+def _parse(data: bytes, path: str) -> Tuple[Optional[ast.Module], Optional[Finding]]:
+    """``(tree, None)``, or ``(None, finding)``: a :data:`~flake8_flask_deploy.model.PARSE_ERROR`
+    finding at the place Python gives (flake8's E999 is at the same line and column)."""
+    try:
+        return ast.parse(data, filename=path), None
+    except SyntaxError as exc:
+        text = exc.msg or "invalid syntax"
+        if "codec can't decode" in text or "unicode error" in text:
+            message = f"cannot be decoded ({text.replace('(unicode error) ', '')}); not analysed"
+        else:
+            message = f"SyntaxError: {text}; not analysed"
+        line, col = exc.lineno or 1, max((exc.offset or 1) - 1, 0)
+    except (ValueError, UnicodeDecodeError) as exc:  # null bytes, an unknown codec
+        message, line, col = f"cannot be decoded ({exc}); not analysed", 1, 0
+    except RecursionError:
+        message, line, col = "is nested too deeply for Python's parser; not analysed", 1, 0
+    return None, Finding(PARSE_ERROR, message, path, line, col)
 
 
 def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Finding]]:
@@ -69,7 +85,8 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
     Returns:
         ``(path, read, warning or None, module findings not silenced by ``# noqa``)``: ``read`` is
         False when the file could not be read, decoded or parsed (a module the text test rules out
-        is read but never parsed).
+        is read but never parsed); a file that does not parse or decode gives one
+        :data:`~flake8_flask_deploy.model.PARSE_ERROR` finding.
     """
     path, mode = job
     data, warning = read_source(path)
@@ -78,9 +95,10 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
     # the cheap text test first: a module no rule can fire on is not even parsed (most of a code base)
     if not might_matter(data, path, mode):
         return path, True, None, []
-    tree, warning, lines = parse_source(data, path)
+    tree, problem = _parse(data, path)
     if tree is None:
-        return path, False, warning or "", []
+        return path, False, None, [problem] if problem else []
+    lines = _source_lines(data)
     try:
         found = analyze_module(tree, path, mode)
     except RecursionError:
@@ -161,7 +179,8 @@ def _map_files(jobs: List[Tuple[str, str]], workers: int) -> Iterable[Tuple[str,
 
 
 def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
-                ignore: Sequence[str] = (), jobs: int = 1) -> Report:
+                ignore: Sequence[str] = (), jobs: int = 1, exclude: Sequence[str] = (),
+                per_file_ignores: Sequence[Tuple[str, List[str]]] = ()) -> Report:
     """Lint every Python file under ``paths`` and the deployment files of their projects.
 
     Args:
@@ -169,22 +188,28 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
         mode: ``"auto"`` or ``"off"`` (deployment context).
         select, ignore: code prefixes to keep / drop.
         jobs: worker processes for the per-file work (1: in this process); findings are the same.
+        exclude: flake8 ``exclude`` patterns (:func:`flake8_flask_deploy.config.is_excluded`): such
+            files and folders are not linted, and no finding is reported in them.
+        per_file_ignores: ``[(pattern, [codes])]``, flake8's ``per-file-ignores``.
     Returns:
         Report: findings sorted by path and line; never raises for bad input.
     """
     report = Report()
-    files = list(iter_python_files(paths))
+    excluded = (lambda path: is_excluded(path, list(exclude))) if exclude else None
+    files = list(iter_python_files(paths, excluded))
     report.files = len(files)
     set_rule_filter(select, ignore)  # a rule that is not reported is not run (forked workers inherit it)
     try:
-        _check_into(report, files, mode, select, ignore, jobs)
+        found = _check_into(report, files, mode, jobs)
     finally:
         set_rule_filter()
+    report.findings = [f for f in found if _reported(f, select, ignore, per_file_ignores)
+                       and not (excluded and excluded(f.path))]
     return report
 
 
-def _check_into(report: Report, files: List[str], mode: str, select: Sequence[str], ignore: Sequence[str],
-                jobs: int) -> None:
+def _check_into(report: Report, files: List[str], mode: str, jobs: int) -> List[Finding]:
+    """Lint ``files`` into ``report`` (its warnings and roots); return every finding, unfiltered."""
     contexts: Dict[str, object] = {}
     module_findings: List[Finding] = []
     for path, parsed, warning, found in _map_files([(path, mode) for path in files], jobs):
@@ -207,9 +232,9 @@ def _check_into(report: Report, files: List[str], mode: str, select: Sequence[st
             mirror = finding.moved(finding.related.path, finding.related.line, 0,
                                    related=Location(finding.path, finding.line))
             deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})"))
-    # a copy at a deployment line is silenced by that file's comments, as its own findings are
-    report.findings = _select(_unique(module_findings + unsuppressed(deploy)), select, ignore)
     report.warnings = sorted(set(report.warnings))
+    # a copy at a deployment line is silenced by that file's comments, as its own findings are
+    return _unique(module_findings + unsuppressed(deploy))
 
 
 def _strip_related(message: str) -> str:
@@ -227,15 +252,11 @@ def _unique(findings: List[Finding]) -> List[Finding]:
     return out
 
 
-def _select(findings: List[Finding], select: Sequence[str], ignore: Sequence[str]) -> List[Finding]:
-    out = []
-    for finding in findings:
-        if select and not any(finding.code.startswith(s) for s in select):
-            continue
-        if ignore and any(finding.code.startswith(s) for s in ignore):
-            continue
-        out.append(finding)
-    return out
+def _reported(finding: Finding, select: Sequence[str], ignore: Sequence[str],
+              per_file_ignores: Sequence[Tuple[str, List[str]]]) -> bool:
+    """True when ``finding`` passes ``select``, ``ignore`` and ``per-file-ignores`` as flake8 decides
+    (:func:`flake8_flask_deploy.config.reported_here`)."""
+    return reported_here(finding.code, finding.path, list(select), list(ignore), list(per_file_ignores))
 
 
 def _codes(value: str) -> List[str]:
@@ -256,20 +277,43 @@ def _jobs(value: str) -> int:
     return number
 
 
+def _patterns(value: str) -> List[str]:
+    """``--exclude``/``--extend-exclude``: comma-separated patterns, as flake8 splits them."""
+    return [p for p in re.split(r"[,\s]+", value) if p]
+
+
+def _add_check_arguments(check: argparse.ArgumentParser) -> None:
+    """The options of ``check`` (flake8's names where flake8 has the option)."""
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=sorted(FORMATS), default="text")
+    check.add_argument("--select", type=_codes, default=[], help="comma-separated codes or prefixes to report")
+    check.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to skip")
+    check.add_argument("--exclude", type=_patterns, default=None, metavar="PATTERNS",
+                       help="comma-separated patterns of files and folders not to check, matched as flake8 "
+                            "does (default: " + ",".join(DEFAULT_EXCLUDE) + ")")
+    check.add_argument("--extend-exclude", type=_patterns, default=None, metavar="PATTERNS",
+                       help="patterns to exclude in addition to --exclude")
+    check.add_argument("--flask-deploy-context", choices=("auto", "off"), default=None,
+                       help="read deployment files to judge findings (default: auto)")
+    check.add_argument("--show-fixes", action="store_true", help="mark fixable findings with [*]")
+    check.add_argument("--baseline", metavar="FILE", help="report only the findings that FILE does not record")
+    check.add_argument("--write-baseline", metavar="FILE", help="record the findings in FILE and exit 0")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print only the summary line (nothing without findings) and no warning")
+    check.add_argument("--statistics", action="store_true", help="count the findings of each code (text format)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour codes and paths: auto (default: on a terminal, unless NO_COLOR is set)")
+    check.add_argument("-j", "--jobs", type=_jobs, default="auto",
+                       help="processes to lint files with: 'auto' (default: every core) or a number")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="flake8-flask-deploy", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check", help="report findings in Python and deployment files")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=sorted(FORMATS), default="text")
-    check.add_argument("--select", type=_codes, default=[], help="comma-separated codes or prefixes to report")
-    check.add_argument("--ignore", type=_codes, default=[], help="comma-separated codes or prefixes to skip")
-    check.add_argument("--flask-deploy-context", choices=("auto", "off"), default=None,
-                       help="read deployment files to judge findings (default: auto)")
-    check.add_argument("--show-fixes", action="store_true", help="mark fixable findings with [*]")
-    check.add_argument("-j", "--jobs", type=_jobs, default="auto",
-                       help="processes to lint files with: 'auto' (default: every core) or a number")
+    _add_check_arguments(check)
     check.set_defaults(func=run_check)
     for spec in SUBCOMMANDS:
         module_name, _, func_name = spec.partition(":")
@@ -304,27 +348,86 @@ def _mark_fixable(findings: List[Finding], mode: str, unsafe: bool) -> Tuple[Lis
     return marked, sum(1 for a, b in zip(marked, with_unsafe) if b.fixable and not a.fixable)
 
 
+def use_color(choice: str) -> bool:
+    """``--color``: ``always``/``never``, or ``auto``: when standard output is a terminal and the
+    ``NO_COLOR`` environment variable is unset or empty (https://no-color.org: a flag wins over it)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stdout
+        return False
+
+
+def _warn(warnings: Sequence[Tuple[str, str]], args: argparse.Namespace) -> None:
+    if not getattr(args, "quiet", False):
+        for path, message in warnings:
+            print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)
+
+
+def _baseline(args: argparse.Namespace, report: Report) -> Optional[int]:
+    """``--write-baseline`` (returns 0 once written) and ``--baseline`` (drops the findings the file
+    records from ``report``, returns None); 2 and a one-line error for a file that cannot be written
+    or read."""
+    if args.write_baseline:
+        try:
+            count = write_baseline(args.write_baseline, report.findings)
+        except OSError as exc:
+            print(f"error: {args.write_baseline}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+            return 2
+        if not args.quiet:
+            print(f"Wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}.", file=sys.stderr)
+        return 0
+    if args.baseline:
+        try:
+            report.findings, report.baselined = apply_baseline(args.baseline, report.findings)
+        except BaselineError as exc:
+            print(f"error: {args.baseline}: {exc}", file=sys.stderr)
+            return 2
+    return None
+
+
 def run_check(args: argparse.Namespace) -> int:
-    """``check``: print findings and warnings; 1 when there are findings."""
+    """``check``: print findings and warnings; 1 when there are findings (0 with ``--exit-zero``), 2
+    for an error (a missing path, a baseline that cannot be read or written)."""
     for path in args.paths:
         if not os.path.exists(path):
             print(f"error: {path}: no such file or directory", file=sys.stderr)
             return 2
     options = apply_to_check(args)
-    for path, message in options.warnings:
-        print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)
+    _warn(options.warnings, args)
     mode = args.flask_deploy_context or CONTEXT_AUTO
-    report = check_paths(args.paths, mode, args.select, args.ignore, getattr(args, "jobs", 1))
+    report = check_paths(args.paths, mode, args.select, args.ignore, getattr(args, "jobs", 1), args.exclude,
+                         options.per_file_ignores)
+    status = _baseline(args, report)
+    if status is not None:
+        return status
     if report.findings and (args.show_fixes or args.format != "text"):
         # exact marks come from the fixer itself (libcst parses the files with findings); the plain
         # text report keeps to the rules' own flags so that ``check`` never imports libcst
         report.findings, report.hidden_fixes = _mark_fixable(report.findings, mode, bool(options.unsafe_fixes))
-    for path, message in report.warnings:
-        print(f"warning: {relative_path(path)}: {message}", file=sys.stderr)
-    out = FORMATS[args.format](report, args.show_fixes)
+    _warn(report.warnings, args)
+    if args.format == "text":
+        out = format_text(report, args.show_fixes, use_color(args.color), args.quiet, args.statistics)
+    else:
+        out = FORMATS[args.format](report, args.show_fixes)
     if out:
         print(out)
-    return 1 if report.findings else 0
+    return 1 if report.findings and not args.exit_zero else 0
+
+
+def _config_errors(args: argparse.Namespace) -> bool:
+    """Print the configuration errors of ``check`` and ``fix`` (an unknown key, a bad value), one line
+    each, and say whether there were any (then the command exits 2 without running)."""
+    if args.command not in ("check", "fix"):
+        return False
+    paths = getattr(args, "paths", None) or ["."]
+    errors = load_options(paths[0]).errors
+    for path, message in errors:
+        print(f"error: {relative_path(path)}: {message}", file=sys.stderr)
+    return bool(errors)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -334,6 +437,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
+        return 2
+    if _config_errors(args):
         return 2
     try:
         return int(args.func(args))

@@ -374,15 +374,26 @@ def set_rule_filter(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> N
     session.select, session.ignore = tuple(select), tuple(ignore)
 
 
+def code_selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    """flake8's decision for ``code`` (``flake8.style_guide.DecisionEngine``): with no ``select`` a
+    code is selected implicitly and any matching ``ignore`` entry drops it; a code matching both an
+    explicit ``select`` and an ``ignore`` entry goes with the longer of the two (``select =
+    FDP003`` beats ``ignore = FDP``, ``ignore = FDP0`` beats ``select = FDP``; a tie ignores it).
+    An empty string in ``select`` stands for flake8's implicit selection (``extend-select`` alone)."""
+    chosen = max((len(s) for s in select if code.startswith(s)), default=-1) if select else 0
+    if chosen < 0:
+        return False
+    return chosen > max((len(i) for i in ignore if code.startswith(i)), default=-1)
+
+
 def active_rules():
-    """The registered rules that :func:`set_rule_filter` lets run, sorted by code."""
+    """The registered rules that :func:`set_rule_filter` lets run (:func:`code_selected`), sorted by code."""
     session = current()
     select, ignore = session.select, session.ignore
     rules = all_rules()
     if not select and not ignore:
         return rules
-    return [r for r in rules if (not select or r.code.startswith(tuple(select)))
-            and not r.code.startswith(tuple(ignore))]
+    return [r for r in rules if code_selected(r.code, select, ignore)]
 
 
 def launch_findings(context: DeploymentContext):

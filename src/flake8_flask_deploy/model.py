@@ -17,6 +17,14 @@ UWSGI = "uwsgi"
 WAITRESS = "waitress"
 WSGI_SERVERS = frozenset({GUNICORN, UWSGI, WAITRESS})
 
+#: The code ``check`` reports a Python file it had to analyse but could not parse or decode with
+#: (syntax error, bytes invalid in its encoding, nesting too deep for the parser): flake8 says
+#: ``E999`` (pyflakes' SyntaxError) and ``E902`` (tokenizer and I/O errors), ruff ``invalid-syntax``
+#: and ``E902``; ours is in our own prefix so that ``--select FDP``/``--ignore E999`` keep their meaning.
+PARSE_ERROR = "FDP000"
+#: Its name (``--statistics``, JSON ``name``).
+PARSE_ERROR_NAME = "unparsable-file"
+
 
 class Spot:
     """Where a node was: its four ``ast`` position attributes, without the node.

@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
 from . import __version__, project, sources
-from .model import Finding
+from .model import PARSE_ERROR, PARSE_ERROR_NAME, Finding
 from .rules import all_rules, get_rule
 from .session import FILE, current
 from .sources import decode, relative_path
@@ -40,26 +40,70 @@ class Report:
     files: int = 0
     roots: List[str] = field(default_factory=list)
     hidden_fixes: int = 0  # findings only an unsafe fix rewrites (``fix --unsafe-fixes``)
+    baselined: int = 0  # findings left out because the baseline (``check --baseline``) records them
 
 
-def format_text(report: Report, show_fixes: bool = False) -> str:
-    """flake8-style lines ``path:line:col: CODE message`` (``[*]`` marks fixable ones)."""
-    lines = []
+#: ANSI styles of the text format, as flake8's ``--color`` and ruff colour a finding: bold path,
+#: cyan separators, bold red code (https://flake8.pycqa.org/en/latest/user/options.html#cmdoption-flake8-color).
+BOLD, CYAN, RED, RESET = "\x1b[1m", "\x1b[36m", "\x1b[31m", "\x1b[m"
+
+
+def _text_line(f: Finding, show_fixes: bool, color: bool) -> str:
+    """``path:line:col: CODE message``, coloured when ``color``."""
+    mark = "[*] " if show_fixes and f.fixable else ""
+    path, row, col = relative_path(f.path), f.line, f.col + 1
+    if not color:
+        return f"{path}:{row}:{col}: {f.code} {mark}{f.message}"
+    sep = f"{CYAN}:{RESET}"
+    return f"{BOLD}{path}{RESET}{sep}{row}{sep}{col}{sep} {BOLD}{RED}{f.code}{RESET} {mark}{f.message}"
+
+
+def code_name(code: str) -> str:
+    """The name of a code: its rule's (``debug-in-production``), or ``unparsable-file`` for
+    :data:`~flake8_flask_deploy.model.PARSE_ERROR`."""
+    rule = get_rule(code)
+    return rule.name if rule else PARSE_ERROR_NAME if code == PARSE_ERROR else ""
+
+
+def statistics(report: Report) -> List[str]:
+    """One line per code, as flake8's ``--statistics`` prints them (``count code text``), in code
+    order; the text is the rule's name."""
+    counts: Dict[str, int] = {}
     for f in report.findings:
-        mark = "[*] " if show_fixes and f.fixable else ""
-        lines.append(f"{relative_path(f.path)}:{f.line}:{f.col + 1}: {f.code} {mark}{f.message}")
-    if report.findings:
-        tail = f"Found {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
-        if show_fixes:
-            # the marks come from the fixer's own dry run (cli: ``fix_safety``): what ``fix`` rewrites
-            fixable = sum(1 for f in report.findings if f.fixable)
-            hidden = getattr(report, "hidden_fixes", 0)
-            tail += f" ({fixable} fixable with `flake8-flask-deploy fix`"
-            tail += f", {hidden} more with `--unsafe-fixes`)" if hidden else ")"
-        elif any(_has_fix(f.code) for f in report.findings):
-            # no count without the fixer's dry run: a count from anything else could disagree with ``fix``
-            tail += " (`--show-fixes` marks the ones `flake8-flask-deploy fix` rewrites)"
-        lines.append(tail + ".")
+        counts[f.code] = counts.get(f.code, 0) + 1
+    return [f"{counts[code]:<5} {code} {code_name(code)}" for code in sorted(counts)]
+
+
+def _summary(report: Report, show_fixes: bool) -> str:
+    tail = f"Found {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}"
+    if show_fixes:
+        # the marks come from the fixer's own dry run (cli: ``fix_safety``): what ``fix`` rewrites
+        fixable = sum(1 for f in report.findings if f.fixable)
+        hidden = getattr(report, "hidden_fixes", 0)
+        tail += f" ({fixable} fixable with `flake8-flask-deploy fix`"
+        tail += f", {hidden} more with `--unsafe-fixes`)" if hidden else ")"
+    elif any(_has_fix(f.code) for f in report.findings):
+        # no count without the fixer's dry run: a count from anything else could disagree with ``fix``
+        tail += " (`--show-fixes` marks the ones `flake8-flask-deploy fix` rewrites)"
+    if report.baselined:
+        tail += f"; {report.baselined} more in the baseline"
+    return tail + "."
+
+
+def format_text(report: Report, show_fixes: bool = False, color: bool = False, quiet: bool = False,
+                with_statistics: bool = False) -> str:
+    """flake8-style lines ``path:line:col: CODE message`` (``[*]`` marks fixable ones), then the
+    statistics (``with_statistics``) and a summary line; nothing without findings.
+
+    Args:
+        color: ANSI colours (see :data:`BOLD`); quiet: no finding lines, only what follows them.
+    """
+    if not report.findings:
+        return ""
+    lines = [] if quiet else [_text_line(f, show_fixes, color) for f in report.findings]
+    if with_statistics:
+        lines += statistics(report)
+    lines.append(_summary(report, show_fixes))
     return "\n".join(lines)
 
 
@@ -75,7 +119,7 @@ def format_json(report: Report, show_fixes: bool = False) -> str:
     for f in report.findings:
         rule = get_rule(f.code)
         items.append({
-            "code": f.code, "name": rule.name if rule else None, "message": f.message,
+            "code": f.code, "name": code_name(f.code) or None, "message": f.message,
             "path": relative_path(f.path), "line": f.line, "column": f.col + 1,
             "end_line": f.end_line, "end_column": f.end_col + 1 if f.end_col is not None else None,
             "related": {"path": relative_path(f.related.path), "line": f.related.line} if f.related else None,

@@ -3,15 +3,19 @@
 flake8 plugin API: https://flake8.pycqa.org/en/latest/plugin-development/ ; options registered with
 ``parse_from_config=True`` are read from ``[flake8]`` in ``setup.cfg``, ``tox.ini`` or ``.flake8``
 (https://flake8.pycqa.org/en/latest/plugin-development/plugin-parameters.html#registering-options).
+``[tool.flake8-flask-deploy]`` in ``pyproject.toml`` is read with ``check``'s loader
+(:func:`flake8_flask_deploy.config.plugin_options`), so both front ends apply the same table.
 """
 from __future__ import annotations
 
 import ast
 import logging
-from typing import Any, Iterator, List, Sequence, Tuple
+import os
+from typing import Any, Iterator, List, Tuple
 
 from . import __version__
-from .engine import analyze_module, configure, might_matter
+from .config import Options, configure_engine, excluded_below, plugin_options, reported_here
+from .engine import analyze_module, might_matter, set_rule_filter
 from .session import new_session
 
 LOG = logging.getLogger(__name__)
@@ -23,6 +27,8 @@ class FlaskDeployChecker:
     name = "flake8-flask-deploy"
     version = __version__
     context_mode = "auto"
+    #: what ``[tool.flake8-flask-deploy]`` adds to flake8's options (its exclude, per-file-ignores)
+    table = Options(exclude=[])
 
     def __init__(self, tree: ast.AST, filename: str, lines: List[str]) -> None:
         self.tree = tree
@@ -70,20 +76,31 @@ class FlaskDeployChecker:
     def parse_options(cls, options: Any) -> None:
         """Take the parsed options and open the run's session with them (flake8 calls this once per
         run, before any file: a run in a long-lived process, as editors make, starts with no cache of
-        the runs before it)."""
+        the runs before it). ``[tool.flake8-flask-deploy]`` of the ``pyproject.toml`` above the folder
+        flake8 runs in is applied too; its problems are logged, never raised."""
         new_session()
-        cls.context_mode = getattr(options, "flask_deploy_context", "auto") or "auto"
-        configure(
-            app_names=_as_list(getattr(options, "flask_deploy_app_names", ())),
-            entrypoints=_as_list(getattr(options, "flask_deploy_entrypoints", ())),
-            assume_production=bool(getattr(options, "flask_deploy_assume_production", False)),
-        )
+        try:
+            loaded = plugin_options(options, os.getcwd())
+        except Exception:  # a bug of ours must not fail the user's lint run
+            LOG.exception("flake8-flask-deploy: cannot read the configuration; defaults used")
+            loaded = Options(exclude=[])
+        for path, message in loaded.errors:
+            LOG.warning("flake8-flask-deploy: %s: %s; ignored", path, message)
+        for path, message in loaded.warnings:
+            LOG.warning("flake8-flask-deploy: %s: %s", path, message)
+        cls.context_mode = loaded.context or "auto"
+        cls.table = loaded
+        configure_engine(loaded)
+        set_rule_filter(loaded.select, loaded.ignore)
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         """Yield ``(line, col, "FDP00x message", type)``; never raises into flake8."""
         if not isinstance(self.tree, ast.Module):
             return
+        table = self.table
         try:
+            if table.exclude and excluded_below(self.filename, table.exclude, table.pyproject.folder):
+                return
             if not might_matter("".join(self.lines), self.filename, self.context_mode):
                 return
             findings = analyze_module(self.tree, self.filename, self.context_mode)
@@ -94,14 +111,5 @@ class FlaskDeployChecker:
             LOG.exception("flake8-flask-deploy: internal error on %s; skipped", self.filename)
             return
         for finding in findings:
-            yield finding.line, finding.col, finding.text, type(self)
-
-
-def _as_list(value: Any) -> List[str]:
-    """flake8 gives a list for ``comma_separated_list`` options; a plain string is split too."""
-    if not value:
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    items: Sequence[str] = value
-    return [item.strip() for item in items if item and item.strip()]
+            if not table.per_file_ignores or reported_here(finding.code, self.filename, [], [], table.per_file_ignores):
+                yield finding.line, finding.col, finding.text, type(self)

@@ -17,7 +17,7 @@ import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .session import LAYOUT, current
 
@@ -125,7 +125,8 @@ def _project_walk(root: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
     return found
 
 
-def _walk(root: str, nested: bool) -> Iterator[Tuple[str, List[str]]]:
+def _walk(root: str, nested: bool, excluded: Optional[Callable[[str], bool]] = None
+          ) -> Iterator[Tuple[str, List[str]]]:
     count = 0
     real_root = os.path.realpath(root)
     for folder, dirs, files in os.walk(root, followlinks=False):
@@ -137,6 +138,7 @@ def _walk(root: str, nested: bool) -> Iterator[Tuple[str, List[str]]]:
             if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
             and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
             and (nested or not _is_nested_root(os.path.join(folder, d)))
+            and not (excluded and excluded(os.path.join(folder, d)))
         )
         yield folder, sorted(f for f in files if not _links_out(os.path.join(folder, f), real_root))
 
@@ -171,14 +173,21 @@ def python_files(root: str) -> Tuple[str, ...]:
 
 
 
-def iter_python_files(paths: Sequence[str]) -> Iterable[str]:
-    """Yield the ``.py`` files named by ``paths`` (files as given, folders walked)."""
+def iter_python_files(paths: Sequence[str], excluded: Optional[Callable[[str], bool]] = None) -> Iterable[str]:
+    """Yield the ``.py`` files named by ``paths`` (files as given, folders walked).
+
+    Args:
+        excluded: a test of a path (a file, a folder, a path given) that leaves it out, as flake8's
+            ``exclude`` does: an excluded folder is not walked.
+    """
     for path in paths:
+        if excluded and excluded(path):
+            continue
         if os.path.isdir(path):
             # every project below a folder named on the command line is checked (``check mono``)
-            for folder, files in walk_project(os.path.abspath(path), nested=True):
+            for folder, files in _walk(os.path.abspath(path), True, excluded):
                 for name in files:
-                    if name.endswith(".py"):
+                    if name.endswith(".py") and not (excluded and excluded(os.path.join(folder, name))):
                         yield os.path.join(folder, name)
         else:
             yield path
