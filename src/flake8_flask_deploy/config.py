@@ -7,7 +7,8 @@ has a section wins):
   ``configparser``; ``select``, ``extend-select``, ``ignore``, ``extend-ignore`` and the plugin's
   ``flask-deploy-context``): https://flake8.pycqa.org/en/latest/user/configuration.html
 * ``[tool.flake8-flask-deploy]`` in ``pyproject.toml`` (``select``, ``ignore``,
-  ``flask-deploy-context``, ``unsafe-fixes``); its values override the flake8 section's.
+  ``flask-deploy-context``, ``unsafe-fixes``, ``fix-deployment``); its values override the flake8
+  section's.
   https://packaging.python.org/en/latest/specifications/pyproject-toml/#arbitrary-tool-configuration-the-tool-table
 
 Codes are kept only when they concern this plugin: ``select = E,F,W`` (no ``FDP``) selects nothing of
@@ -40,6 +41,8 @@ class Options:
         select: code prefixes to keep (empty: all); ignore: prefixes to drop.
         context: ``"auto"``/``"off"`` or None when not configured.
         unsafe_fixes: None when not configured.
+        fix_deployment: ``fix`` may edit the project's deployment and dependency files outside the
+            paths it is given (``fix --deployment``); None when not configured.
         app_names, entrypoints, assume_production: the plugin's ``flask-deploy-app-names``,
             ``flask-deploy-entrypoints`` and ``flask-deploy-assume-production`` (see
             :class:`flake8_flask_deploy.engine.Options`).
@@ -50,6 +53,7 @@ class Options:
     ignore: List[str] = field(default_factory=list)
     context: Optional[str] = None
     unsafe_fixes: Optional[bool] = None
+    fix_deployment: Optional[bool] = None
     app_names: List[str] = field(default_factory=list)
     entrypoints: List[str] = field(default_factory=list)
     assume_production: bool = False
@@ -141,6 +145,8 @@ def _read_pyproject(path: str, options: Options) -> bool:
         options.context = table["flask-deploy-context"]
     if isinstance(table.get("unsafe-fixes"), bool):
         options.unsafe_fixes = table["unsafe-fixes"]
+    if isinstance(table.get("fix-deployment"), bool):
+        options.fix_deployment = table["fix-deployment"]
     table = {(k if k.startswith("flask-deploy-") else "flask-deploy-" + k): v for k, v in table.items()}
     if table.get("flask-deploy-context") in ("auto", "off"):
         options.context = table["flask-deploy-context"]
