@@ -190,19 +190,23 @@ def test_flake8_select_without_our_prefix_selects_nothing(tmp_path):
 
 def test_gunicorn_requirement_is_added_and_reported(tmp_path):
     app = 'from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n    app.run(port=8000)\n'
-    root = project(tmp_path, {"app.py": app, "Dockerfile": 'FROM python:3.12\nCOPY . .\nCMD ["python", "app.py"]\n',
-                              "requirements.txt": "flask\n"})
+    dockerfile = 'FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n'
+    root = project(tmp_path, {"app.py": app, "Dockerfile": dockerfile, "requirements.txt": "flask\n"})
     result = cli("fix", "--unsafe-fixes", ".", cwd=root)
     assert result.returncode == 1, result.stderr
     assert (root / "Dockerfile").read_text().endswith('CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n')
     assert (root / "requirements.txt").read_text() == "flask\ngunicorn\n"
     assert "note: added gunicorn to requirements.txt" in result.stdout
     assert cli("check", ".", cwd=root).returncode == 0
+    # issue 23: an image that installs nothing where gunicorn could go is not switched to gunicorn
+    # (it would not start: "gunicorn: not found"); the report says what to do instead
     (root / "requirements.txt").unlink()
     (root / "Dockerfile").write_text('FROM python:3.12\nCOPY . .\nCMD python app.py\n')
     result = cli("fix", "--unsafe-fixes", ".", cwd=root)
-    assert "CMD gunicorn --bind 0.0.0.0:8000 app:app\n" in (root / "Dockerfile").read_text()
-    assert "gunicorn must be installed" in result.stdout
+    assert (root / "Dockerfile").read_text() == 'FROM python:3.12\nCOPY . .\nCMD python app.py\n'
+    assert "note: Dockerfile:3: FDP004 not fixed: gunicorn would not be installed: Dockerfile installs no " \
+           "packages where gunicorn could be added: install it in the image (`RUN pip install gunicorn`)" \
+           in result.stdout, result.stdout
 
 
 def test_fixed_host_is_quiet_in_ruff_and_bandit(tmp_path):

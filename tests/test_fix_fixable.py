@@ -23,9 +23,23 @@ CASES = Path(__file__).parent / "fixes"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 #: case -> why the rules' ``fixable`` differs from the fixer (reported to the rules' owner).
+_CHAIN = ("issue 23: FDP004's flag (check's plain-text summary, computed without libcst) still calls a chained "
+          "command unfixable; the fixer rewrites only its `flask run` part (fixes/shellsplice.py) when gunicorn can "
+          "be installed, and --show-fixes/JSON follow the fixer")
+_NO_INSTALL = ("issue 23: FDP004's flag cannot see where the image installs packages or whether gunicorn would "
+               "find the app (fixes/install.py, FDP006 on the new target); the fixer offers no rewrite that would "
+               "leave a deployment that does not start, and --show-fixes/JSON follow the fixer")
 RULE_FLAGS_DIFFER: dict = {
     "noop_fdp011_factory_two_apps": "FDP011's check_launch sees the proxy's headers, not the module: it cannot "
                                     "tell that the factory binds its app on two paths, which only the fixer sees",
+    "fdp004_chained_command_unsafe": _CHAIN,
+    "fdp004_procfile_chain_unsafe": _CHAIN,
+    "fdp004_sh_c_pip_install_line_unsafe": _CHAIN,
+    "noop_fdp004_entrypoint_cmd_split": "issue 23: FDP004's flag does not look at the Dockerfile's other instruction; "
+                                        "the fixer leaves a command split between ENTRYPOINT and CMD alone",
+    "noop_fdp004_hashed_requirements": _NO_INSTALL,
+    "noop_fdp004_package_shadows_module": _NO_INSTALL,
+    "noop_fdp004_windows_image": _NO_INSTALL,
 }
 
 

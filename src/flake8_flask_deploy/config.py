@@ -50,7 +50,7 @@ TABLE = "[tool.flake8-flask-deploy]"
 TABLE_KEYS: Dict[str, str] = {
     "select": "codes", "extend-select": "codes", "ignore": "codes", "extend-ignore": "codes",
     "context": "context", "app-names": "names", "entrypoints": "names", "assume-production": "bool",
-    "unsafe-fixes": "bool", "exclude": "patterns", "extend-exclude": "patterns",
+    "unsafe-fixes": "bool", "fix-deployment": "bool", "exclude": "patterns", "extend-exclude": "patterns",
     "per-file-ignores": "mapping",
 }
 #: The plugin's options in the ``[flake8]`` section (``flask-deploy-<key>``) -> the kind of value.
@@ -88,6 +88,8 @@ class Options:
         select: code prefixes to keep (empty: all); ignore: prefixes to drop.
         context: ``"auto"``/``"off"`` or None when not configured.
         unsafe_fixes: None when not configured.
+        fix_deployment: ``fix`` may edit the project's deployment and dependency files outside the
+            paths it is given (``fix --deployment``); None when not configured.
         app_names, entrypoints, assume_production: the plugin's ``flask-deploy-app-names``,
             ``flask-deploy-entrypoints`` and ``flask-deploy-assume-production`` (see
             :class:`flake8_flask_deploy.session.Options`).
@@ -102,6 +104,7 @@ class Options:
     ignore: List[str] = field(default_factory=list)
     context: Optional[str] = None
     unsafe_fixes: Optional[bool] = None
+    fix_deployment: Optional[bool] = None
     app_names: List[str] = field(default_factory=list)
     entrypoints: List[str] = field(default_factory=list)
     assume_production: bool = False
@@ -334,6 +337,8 @@ def _merge(options: Options) -> None:
             options.assume_production = values["assume-production"]
         if "unsafe-fixes" in values:
             options.unsafe_fixes = values["unsafe-fixes"]
+        if "fix-deployment" in values:
+            options.fix_deployment = values["fix-deployment"]
         if "exclude" in values:
             options.exclude = list(values["exclude"])
         options.exclude += values.get("extend-exclude", [])

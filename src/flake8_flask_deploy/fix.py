@@ -10,8 +10,10 @@ import of the routes module to the module that defines the app). Such an edit st
 file's current text in this run (:func:`current_text`: its pending new text if the run changed it,
 else the file), must parse, is written with the module (or shown with ``--diff``) with the same
 guarantees, and is seen by the rest of the run: the re-analysis of the module (the finding goes),
-the other files' fixes, and the file's own turn (it starts from the edited text). The other file
-may lie outside the paths given.
+the other files' fixes, and the file's own turn (it starts from the edited text). A fix run edits
+only the files its :class:`~flake8_flask_deploy.fixable.FixScope` allows (those under the paths
+given): a fix that needs another file outside them is not applied, and goes to ``FixReport.outside``
+so that the report can say what to run.
 
 Guarantees: the result parses (a fix whose result does not is refused); lines carrying ``# noqa``
 (or ``# noqa: FDP00x``) are neither reported nor rewritten; files are written atomically (a temporary
@@ -28,7 +30,8 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from . import project, sources
 from .engine import CONTEXT_AUTO, forget_derived, might_matter
-from .fixable import Applied, current_text, fixable_findings, is_selected  # noqa: F401 - the fixer's API
+from .fixable import (  # noqa: F401 - the fixer's API
+    EVERYTHING, Applied, FixScope, current_text, fixable_findings, is_selected)
 from .model import Finding
 from .session import current
 from .sources import (  # noqa: F401 - the fixer's API
@@ -52,6 +55,8 @@ class FixReport:
         errors: ``(path, message)``: files that needed a change that could not be made.
         notes: things the user must do or know (e.g. "gunicorn must be installed").
         covered: ``(path, code, line)`` of deployment findings a rewrite of another code settles.
+        outside: ``(path, line, code, files)`` of the fixes not applied because they would edit
+            ``files`` (normalised paths) outside the run's :class:`FixScope`.
     """
 
     applied: List[Applied] = field(default_factory=list)
@@ -61,13 +66,15 @@ class FixReport:
     errors: List[Tuple[str, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
     covered: List[Tuple[str, str, int]] = field(default_factory=list)
+    outside: List[Tuple[str, int, str, Tuple[str, ...]]] = field(default_factory=list)
     #: normalised path -> key of ``changed`` for the Python files (a file named two ways is one file)
     keys: Dict[str, str] = field(default_factory=dict, repr=False)
 
 
 # ---- one module's text ---------------------------------------------------------------------------
 def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
-             ignore: Sequence[str] = (), others: Optional[Dict[str, str]] = None, disk_text: Optional[str] = None
+             ignore: Sequence[str] = (), others: Optional[Dict[str, str]] = None, disk_text: Optional[str] = None,
+             scope: FixScope = EVERYTHING, outside: Optional[List[Tuple[Finding, Tuple[str, ...]]]] = None
              ) -> Tuple[str, List[Applied], int, List[str]]:
     """Apply every available fix to the module ``text`` (``path`` locates its project).
 
@@ -80,6 +87,8 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
             re-analysis sees it (the FDP009 finding goes); on return the entries are as they were.
         disk_text: the file's text on disk, when the caller read it: while the text being fixed is
             still that, the analysis reads the file as ``check`` does (and caches its scan).
+        scope: the files the run may edit; a fix whose edits of other files leave it is not applied
+            and, when ``outside`` is a list, ``(finding, those files)`` is appended to it.
     Returns:
         ``(new_text, applied, unsafe_available, problems)``; ``problems`` lists fixes refused because
         their result did not parse (a bug: please report it).
@@ -89,7 +98,8 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
     """
     saved: Dict[str, Optional[str]] = {}
     try:
-        return _fix_text(text, path, mode, unsafe, select, ignore, others, saved, disk_text)
+        return _fix_text(text, path, mode, unsafe, select, ignore, others, saved, disk_text,
+                         (scope, outside if outside is not None else []))
     finally:
         current().restore(saved)
         if saved:
@@ -97,10 +107,11 @@ def fix_text(text: str, path: str, mode: str = CONTEXT_AUTO, unsafe: bool = Fals
 
 
 def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[str], ignore: Sequence[str],
-              others: Optional[Dict[str, str]], saved: Dict[str, Optional[str]], disk_text: Optional[str] = None
-              ) -> Tuple[str, List[Applied], int, List[str]]:
+              others: Optional[Dict[str, str]], saved: Dict[str, Optional[str]], disk_text: Optional[str] = None,
+              scoped: tuple = (EVERYTHING, [])) -> Tuple[str, List[Applied], int, List[str]]:
     """The rounds of :func:`fix_text` (same arguments and result); ``saved``: normalised path -> what
-    ``Session.overrides`` held for each other file an applied fix edited, before this call."""
+    ``Session.overrides`` held for each other file an applied fix edited, before this call;
+    ``scoped``: ``(scope, outside)`` of :func:`fix_text`."""
     import libcst as cst
 
     applied: List[Applied] = []
@@ -121,7 +132,7 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
         tree = ast.parse(text, filename=path)
         facts = project.complete_facts(tree, path)
         found, unsafe_available = _first_fix(text, path, (module, tree, facts), findings, unsafe, others, refused,
-                                             problems)
+                                             problems, scoped)
         if found is None:
             break
         text, item, edits = found
@@ -133,8 +144,8 @@ def _fix_text(text: str, path: str, mode: str, unsafe: bool, select: Sequence[st
 
 
 def _first_fix(text: str, path: str, parsed: tuple, findings: List[Finding], unsafe: bool,
-               others: Optional[Dict[str, str]], refused: Set[tuple], problems: List[str]
-               ) -> Tuple[Optional[Tuple[str, Applied, Dict[str, str]]], int]:
+               others: Optional[Dict[str, str]], refused: Set[tuple], problems: List[str],
+               scoped: tuple = (EVERYTHING, [])) -> Tuple[Optional[Tuple[str, Applied, Dict[str, str]]], int]:
     """Offer ``findings`` of the module ``text`` (``path``) to their rules' fixes, in order, until one
     applies (see :func:`fix_text` for ``unsafe`` and ``others``).
 
@@ -177,6 +188,8 @@ def _first_fix(text: str, path: str, parsed: tuple, findings: List[Finding], uns
         if change.safety != SAFE and not unsafe:
             unsafe_available += 1
             continue
+        if _out_of_scope(finding, edits, refused, key, scoped):
+            continue
         new_text = change.module.code
         if new_text == text and not edits:
             continue
@@ -190,6 +203,19 @@ def _first_fix(text: str, path: str, parsed: tuple, findings: List[Finding], uns
         item = Applied(norm, finding.code, change.safety, change.description, finding.line, tuple(edits))
         return (new_text, item, edits), unsafe_available
     return None, unsafe_available
+
+
+def _out_of_scope(finding: Finding, edits: Dict[str, str], refused: Set[tuple], key: tuple, scoped: tuple) -> bool:
+    """True when ``edits`` (normalised path -> text) touch files that ``scoped[0]`` (a
+    :class:`FixScope`) does not allow; the finding then goes to ``scoped[1]`` with those files, and
+    its ``key`` to ``refused`` (it is not tried again in this run)."""
+    scope, outside = scoped
+    blocked = tuple(scope.outside(edits))
+    if not blocked:
+        return False
+    refused.add(key)
+    outside.append((finding, blocked))
+    return True
 
 
 def _hold_edits(edits: Dict[str, str], others: Dict[str, str], saved: Dict[str, Optional[str]]) -> None:
@@ -226,8 +252,10 @@ def _unparsable(text: str, path: str, edits: Dict[str, str]) -> Optional[str]:
 
 # ---- one file into the report ----------------------------------------------------------------------
 def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
-             ignore: Sequence[str]) -> List[str]:
+             ignore: Sequence[str], scope: FixScope = EVERYTHING) -> List[str]:
     """Fix one Python file into ``report`` (never raises for bad input; see module docstring).
+
+    ``scope``: the files the run may edit (a fix that needs another one goes to ``report.outside``).
 
     The file starts from its new text when this run has already changed it (an edit that a fix of
     another file made: it is in ``report.changed``, and with ``--diff`` not on disk), else from the
@@ -251,7 +279,7 @@ def fix_file(path: str, report: FixReport, mode: str, unsafe: bool, select: Sequ
         report.warnings.append((path, f"cannot be decoded ({exc}); left untouched"))
         return []
     others: Dict[str, str] = {}
-    result = _fix_source(path, source, report, mode, unsafe, select, ignore, others, from_disk)
+    result = _fix_source(path, source, report, (mode, unsafe, select, ignore, scope), others, from_disk)
     if result is None:
         return []
     new_text, applied, unsafe_available, problems = result
@@ -297,14 +325,17 @@ def _file_bytes(path: str, key: str, report: FixReport, mode: str) -> Optional[T
     return data, data, True
 
 
-def _fix_source(path: str, source: Source, report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
-                ignore: Sequence[str], others: Dict[str, str], from_disk: bool
-                ) -> Optional[Tuple[str, List[Applied], int, List[str]]]:
-    """:func:`fix_text` on the decoded ``source`` of ``path`` (``from_disk``: it is the file's text);
-    None when it could not be fixed: it does not parse or is nested too deeply (a warning in
-    ``report``), or a bug of ours (an error)."""
+def _fix_source(path: str, source: Source, report: FixReport, options: tuple, others: Dict[str, str],
+                from_disk: bool) -> Optional[Tuple[str, List[Applied], int, List[str]]]:
+    """:func:`fix_text` on the decoded ``source`` of ``path`` (``from_disk``: it is the file's text;
+    ``options``: ``(mode, unsafe, select, ignore, scope)``); None when it could not be fixed: it does
+    not parse or is nested too deeply (a warning in ``report``), or a bug of ours (an error). The
+    fixes left out because they need files outside the scope go to ``report.outside``."""
+    mode, unsafe, select, ignore, scope = options
+    outside: List[Tuple[Finding, Tuple[str, ...]]] = []
     try:
-        return fix_text(source.text, path, mode, unsafe, select, ignore, others, source.text if from_disk else None)
+        return fix_text(source.text, path, mode, unsafe, select, ignore, others, source.text if from_disk else None,
+                        scope, outside)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         report.warnings.append((path, f"does not parse ({getattr(exc, 'msg', exc)}"
@@ -316,6 +347,12 @@ def _fix_source(path: str, source: Source, report: FixReport, mode: str, unsafe:
     except Exception as exc:  # a bug of ours: report it, keep going with the other files
         report.errors.append((path, f"internal error ({type(exc).__name__}: {exc}); left untouched"))
         return None
+    finally:
+        seen = {(p, line, code) for p, line, code, _ in report.outside}
+        for finding, files in outside:
+            if (sources.normpath(path), finding.line, finding.code) not in seen:
+                seen.add((sources.normpath(path), finding.line, finding.code))
+                report.outside.append((sources.normpath(path), finding.line, finding.code, files))
 
 
 def _record_edit(report: FixReport, path: str, text: str) -> Optional[str]:

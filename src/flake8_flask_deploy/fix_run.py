@@ -1,5 +1,10 @@
 """A fix run over paths: the deployment files of their projects, then every Python file under them.
 
+Scope: a run edits only the files under the paths it is given, and, with ``deployment`` (``fix
+--deployment``, ``fix-deployment = true``), the deployment and dependency files of their projects too
+(:class:`~flake8_flask_deploy.fixable.FixScope`). A fix that needs another file is not applied, and
+``FixReport.outside`` says which and why (``fix_cli`` prints what to run).
+
 Flow per run: deployment files first (unsafe fixes only: ``flask run`` / ``python app.py`` ->
 gunicorn, ``--host``/bind changes; :mod:`flake8_flask_deploy.fixes.deployment`), then each Python
 file in turn (:func:`flake8_flask_deploy.fix.fix_file`). Each file a fix changed is written at once,
@@ -16,34 +21,38 @@ from typing import Dict, Iterable, Iterator, Optional, Sequence
 from . import sources
 from .engine import CONTEXT_AUTO, clear_caches, forget_derived
 from .fix import FixReport, fix_file
+from .fixable import FixScope
 from .session import current
 from .sources import decode, iter_python_files, write_atomic
 
 
 def fix_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, unsafe: bool = False, select: Sequence[str] = (),
-              ignore: Sequence[str] = (), write: bool = True) -> FixReport:
+              ignore: Sequence[str] = (), write: bool = True, deployment: bool = False) -> FixReport:
     """Fix the deployment files of the projects of ``paths``, then every Python file under ``paths``.
 
     Args:
         paths: files or folders; mode: ``"auto"``/``"off"``; unsafe: apply unsafe fixes too;
         select/ignore: code prefixes; write: False computes the changes without writing (``--diff``).
+        deployment: the deployment and dependency files of the projects may be edited even when they
+            are not under ``paths`` (else a rewrite that needs one is left out, in ``report.outside``).
     Returns:
         FixReport. Never raises for bad input.
     """
 
     report = FixReport()
+    scope = FixScope.of(paths, deployment)
     clear_caches()
     if mode != "off":
-        from .fixes import deployment
+        from .fixes import deployment as deployment_fixes
 
         try:
-            deployment.fix_deployments(paths, report, unsafe, select, ignore, write)
+            deployment_fixes.fix_deployments(paths, report, unsafe, select, ignore, write, scope)
         except Exception as exc:  # a bug of ours: report it, still fix the Python files
             report.errors.append((paths[0] if paths else ".", f"internal error while fixing deployment files "
                                   f"({type(exc).__name__}: {exc})"))
     overlay = {} if write else {p: new for p, (_, new) in report.changed.items()}
     with _deployment_overlay(overlay):
-        _fix_python_files(iter_python_files(paths), report, mode, unsafe, select, ignore, write)
+        _fix_python_files(iter_python_files(paths), report, (mode, unsafe, select, ignore, scope), write)
     return report
 
 
@@ -67,18 +76,18 @@ def _deployment_overlay(files: Dict[str, bytes]) -> Iterator[None]:
         forget_derived()
 
 
-def _fix_python_files(files: Iterable[str], report: FixReport, mode: str, unsafe: bool, select: Sequence[str],
-                      ignore: Sequence[str], write: bool) -> None:
-    """Fix ``files`` one by one; each file a fix changed (itself, or another file through
-    ``Change.edits``) is written at once (``write``), or, with ``--diff``, its new text stands for the
-    file in ``Session.overrides`` until the end of the pass, so that the rest of the run sees the
-    project as the fixes leave it, as it would after writing."""
+def _fix_python_files(files: Iterable[str], report: FixReport, options: tuple, write: bool) -> None:
+    """Fix ``files`` one by one (``options``: ``(mode, unsafe, select, ignore, scope)``); each file a
+    fix changed (itself, or another file through ``Change.edits``) is written at once (``write``),
+    or, with ``--diff``, its new text stands for the file in ``Session.overrides`` until the end of
+    the pass, so that the rest of the run sees the project as the fixes leave it, as it would after
+    writing."""
     overrides = current().overrides
     shown: Dict[str, Optional[str]] = {}  # --diff: overrides set here, with what they held before
     try:
         for path in files:
             before, count = dict(report.changed), len(report.applied)
-            keys = fix_file(path, report, mode, unsafe, select, ignore)
+            keys = fix_file(path, report, *options)
             for key in keys:
                 norm = sources.normpath(key)
                 old, new = report.changed[key]

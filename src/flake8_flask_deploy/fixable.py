@@ -6,10 +6,13 @@ build on it.
 from __future__ import annotations
 
 import ast
+import os
+import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import sources
+from .deploy.build import kind_of
 from .engine import CONTEXT_AUTO, analyze_module, might_matter
 from .model import Finding
 from .rules import all_rules
@@ -34,6 +37,62 @@ class Applied:
     description: str
     line: int
     others: Tuple[str, ...] = ()
+
+
+#: Files that say how the project is deployed or what it installs, besides the deployment files the
+#: readers know (:func:`~flake8_flask_deploy.deploy.build.kind_of`): the ones a deployment rewrite may
+#: edit to install the new server (``requirements*.txt``, ``pyproject.toml``).
+_DEPENDENCY_FILE = re.compile(r"^(?:requirements[^/]*\.txt|pyproject\.toml)$")
+
+
+@dataclass(frozen=True)
+class FixScope:
+    """Which files a fix run may edit: those under ``paths``, and with ``deployment`` also the
+    deployment files of their projects (Dockerfiles, compose files, Procfiles, start scripts and the
+    dependency files a deployment rewrite installs its server with: ``requirements*.txt``,
+    ``pyproject.toml``).
+
+    ``fix app.py`` (the pre-commit hook gives the staged files) edits ``app.py`` only; ``fix .``
+    edits anything under the current folder; ``fix --deployment app.py`` (or ``fix-deployment = true``
+    in ``[tool.flake8-flask-deploy]``) also the Dockerfile that runs it.
+
+    Attributes:
+        paths: normalised absolute paths (files or folders) given to ``fix``; empty: everything.
+        deployment: True when the deployment files of the projects may be edited too.
+    """
+
+    paths: Tuple[str, ...] = ()
+    deployment: bool = False
+
+    @classmethod
+    def of(cls, paths: Iterable[str], deployment: bool = False) -> "FixScope":
+        """The scope of ``fix PATH...`` (paths as given on the command line)."""
+        return cls(tuple(sources.normpath(p) for p in paths), deployment)
+
+    def under_paths(self, path: str) -> bool:
+        """True when the file ``path`` lies under one of ``paths`` (or no paths restrict the run)."""
+        if not self.paths:
+            return True
+        norm = sources.normpath(path)
+        return any(norm == p or norm.startswith(p.rstrip(os.sep) + os.sep) for p in self.paths)
+
+    def allows(self, path: str) -> bool:
+        """True when the run may edit ``path``: under ``paths``, or a deployment or dependency file
+        (see the class docstring) when ``deployment`` is set."""
+        if self.under_paths(path):
+            return True
+        if not self.deployment:
+            return False
+        name = os.path.basename(path)
+        return kind_of(name, os.path.dirname(path)) is not None or bool(_DEPENDENCY_FILE.match(name))
+
+    def outside(self, files: Iterable[str]) -> List[str]:
+        """The files of ``files`` the run may not edit (see :meth:`allows`), in order."""
+        return [f for f in files if not self.allows(f)]
+
+
+#: Everything may be edited: ``check --show-fixes`` asks what ``fix`` does on the whole project.
+EVERYTHING = FixScope()
 
 
 def current_text(path: str) -> Optional[str]:

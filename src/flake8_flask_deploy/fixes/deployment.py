@@ -23,7 +23,7 @@ import json
 import os
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .. import project, sources
@@ -31,9 +31,13 @@ from ..deploy import get_context
 from ..deploy.commands import parse_command, split_shell
 from ..engine import clear_caches, launch_findings
 from ..facts import string_value
-from ..fixable import Applied, fixable_findings, is_selected
+from ..fixable import EVERYTHING, Applied, FixScope, fixable_findings, is_selected
 from ..model import FLASK_RUN, GUNICORN, WERKZEUG_SCRIPT, Launch, is_loopback_host
+from ..rules import get_rule
+from ..rules.fdp006_wsgi_target_not_found import module_names
 from ..sources import decode, write_atomic
+from .install import NoInstall, plan_install
+from .shellsplice import server_segment, splice
 
 ALL = "0.0.0.0"  # noqa: S104  # nosec B104
 _SAFE_WORD = re.compile(r"^[\w@%+=:,./${}-]+$")
@@ -48,7 +52,7 @@ class CommandSite:
     argv: List[str]
     start: int
     end: int
-    render: Callable[[List[str]], str]
+    render: Callable[[List[str]], Optional[str]]
     shell: bool
 
 
@@ -68,6 +72,73 @@ def _newline_of(line: str) -> str:
     return line[len(line.rstrip("\r\n")):] or "\n"
 
 
+def _starts_server(argv: List[str]) -> bool:
+    """True when the simple command ``argv`` starts a Python server or script (what a rewrite edits)."""
+    return parse_command(argv) is not None
+
+
+def _compound_site(text: str, start: int, end: int, put: Callable[[str], str]) -> Optional[CommandSite]:
+    """The site of the command that starts Python inside the shell command line ``text`` (a ``&&``/
+    ``;`` list, ``sh -c "..."``): only that command is rewritten, the rest of ``text`` keeps its
+    bytes (:mod:`~flake8_flask_deploy.fixes.shellsplice`); ``put(new text)`` gives the new line(s)
+    ``start``..``end``. None when ``text`` holds shell syntax that module does not handle."""
+    found = server_segment(text, _starts_server)
+    if found is None:
+        return None
+
+    def render(new: List[str]) -> Optional[str]:
+        spliced = splice(found, new)
+        return None if spliced is None else put(spliced)
+
+    return CommandSite(found.segment.argv, start, end, render, True)
+
+
+def _is_shell_c(argv: List[str]) -> bool:
+    return len(argv) >= 3 and os.path.basename(argv[0]) in ("sh", "bash", "dash", "ash") and argv[1].startswith("-") \
+        and argv[1].endswith("c")
+
+
+def _exec_site(argv: List[str], start: int, end: int, put: Callable[[List[str]], str]) -> Optional[CommandSite]:
+    """The site of an exec-form command (a JSON or YAML list): the list itself when it is one simple
+    command, the command inside its script for ``["sh", "-c", "script"]``; ``put(argv)`` renders the
+    whole new list."""
+    if not _is_shell_c(argv):
+        return CommandSite(argv, start, end, put, False)
+    return _compound_site(argv[2], start, end, lambda script: put(argv[:2] + [script] + argv[3:]))
+
+
+def _shell_site(text: str, start: int, end: int, put: Callable[[str], str], multiline: bool = False
+                ) -> Optional[CommandSite]:
+    """The site of a shell-form command ``text``: one simple command is re-rendered from its argv
+    (it may span lines); anything else is spliced (:func:`_compound_site`, one line only)."""
+    commands = split_shell(text)
+    if len(commands) == 1 and not _is_shell_c(commands[0]) and multiline:
+        return CommandSite(commands[0], start, end, lambda new: put(_shell_join(new)), True)
+    if multiline:
+        return None
+    return _compound_site(text, start, end, put)
+
+
+def _split_entrypoint(structure: List[dict], item: dict) -> bool:
+    """True when the ``CMD``/``ENTRYPOINT`` ``item`` is half of a command split between the two in
+    its stage: an ENTRYPOINT with a CMD (its arguments), or a CMD whose ENTRYPOINT is not a wrapper
+    that runs it (a start script, tini, dumb-init). Docker runs ENTRYPOINT + CMD as one command:
+    https://docs.docker.com/reference/dockerfile/#understand-how-cmd-and-entrypoint-interact"""
+    stage_start = max((i["startline"] for i in structure if i["instruction"] == "FROM"
+                       and i["startline"] <= item["startline"]), default=-1)
+    stage = [i for i in structure if i["startline"] > stage_start]
+    stage = stage[:next((n for n, i in enumerate(stage) if i["instruction"] == "FROM"), len(stage))]
+    other = "CMD" if item["instruction"] == "ENTRYPOINT" else "ENTRYPOINT"
+    partner = [i for i in stage if i["instruction"] == other]
+    if not partner:
+        return False
+    if item["instruction"] == "ENTRYPOINT":
+        return True
+    words = split_shell(partner[-1]["value"].strip().strip("[]").replace('"', " ").replace(",", " "))
+    first = os.path.basename(words[0][0]) if words and words[0] else ""
+    return not (first.endswith(".sh") or "entrypoint" in first or first in ("tini", "dumb-init", "--"))
+
+
 def _dockerfile_site(text: str, line: int) -> Optional[CommandSite]:
     import io
 
@@ -75,9 +146,12 @@ def _dockerfile_site(text: str, line: int) -> Optional[CommandSite]:
 
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")))
     lines = _split_lines(text)
-    for item in parser.structure:
+    structure = parser.structure
+    for item in structure:
         if item["startline"] + 1 != line or item["instruction"] not in ("CMD", "ENTRYPOINT"):
             continue
+        if _split_entrypoint(structure, item):
+            return None
         keyword = item["content"].lstrip().split(None, 1)[0]
         value = item["value"].strip()
         newline = _newline_of(lines[item["endline"]])
@@ -88,13 +162,10 @@ def _dockerfile_site(text: str, line: int) -> Optional[CommandSite]:
                 return None
             if not isinstance(argv, list) or not all(isinstance(x, str) for x in argv):
                 return None
-            return CommandSite(argv, item["startline"], item["endline"],
-                               lambda new: f"{keyword} {json.dumps(new)}{newline}", False)
-        commands = split_shell(value)
-        if len(commands) != 1:
-            return None
-        return CommandSite(commands[0], item["startline"], item["endline"],
-                           lambda new: f"{keyword} {_shell_join(new)}{newline}", True)
+            return _exec_site(argv, item["startline"], item["endline"],
+                              lambda new: f"{keyword} {json.dumps(new)}{newline}")
+        return _shell_site(value, item["startline"], item["endline"], lambda new: f"{keyword} {new}{newline}",
+                           item["endline"] != item["startline"])
     return None
 
 
@@ -108,23 +179,19 @@ def _procfile_site(text: str, line: int) -> Optional[CommandSite]:
     match = _PROCFILE.match(lines[line - 1])
     if not match:
         return None
-    commands = split_shell(match.group(2))
-    if len(commands) != 1:
-        return None
     head, tail = match.group(1), match.group(3)
-    return CommandSite(commands[0], line - 1, line - 1, lambda new: f"{head}{_shell_join(new)}{tail}", True)
+    return _shell_site(match.group(2), line - 1, line - 1, lambda new: f"{head}{new}{tail}")
 
 
 _COMPOSE = re.compile(r"^(\s*(?:-\s+)?(?:command|entrypoint)\s*:[ \t]*)(\S.*?)([ \t]*(?:\r\n|\r|\n)?)$")
 
 
-def _compose_site(text: str, line: int) -> Optional[CommandSite]:
+def _compose_value(line_text: str) -> Optional[Tuple[object, str, str]]:
+    """``(value, head, tail)`` of a compose ``command:``/``entrypoint:`` written on one line (a
+    YAML string or flow list), or None (a block scalar, an anchor, something not understood)."""
     import yaml
 
-    lines = _split_lines(text)
-    if not 0 < line <= len(lines):
-        return None
-    match = _COMPOSE.match(lines[line - 1])
+    match = _COMPOSE.match(line_text)
     if not match or match.group(2).startswith(("|", ">", "#", "&", "*", "!")):
         return None
     raw, tail = match.group(2), match.group(3)
@@ -134,38 +201,70 @@ def _compose_site(text: str, line: int) -> Optional[CommandSite]:
             raw, tail = raw[:comment.start()], raw[comment.start():] + tail
     try:
         value = yaml.safe_load(raw)
+        if yaml.safe_load(match.group(2)) != value:
+            return None  # a quoted value followed by something we do not understand
     except yaml.YAMLError:
         return None
-    if yaml.safe_load(match.group(2)) != value:
-        return None  # a quoted value followed by something we do not understand
-    head = match.group(1)
+    return value, match.group(1), tail
+
+
+def _compose_site(text: str, line: int) -> Optional[CommandSite]:
+    import yaml
+
+    lines = _split_lines(text)
+    if not 0 < line <= len(lines):
+        return None
+    found = _compose_value(lines[line - 1])
+    if found is None:
+        return None
+    value, head, tail = found
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
-        return CommandSite(value, line - 1, line - 1, lambda new: f"{head}{json.dumps(new)}{tail}", False)
-    if isinstance(value, str):
-        commands = split_shell(value)
-        if len(commands) != 1:
-            return None
+        return _exec_site(value, line - 1, line - 1, lambda new: f"{head}{json.dumps(new)}{tail}")
+    if not isinstance(value, str):
+        return None
 
-        def render(new: List[str]) -> str:
-            joined = _shell_join(new)
-            try:
-                plain_ok = yaml.safe_load(joined) == joined
-            except yaml.YAMLError:
-                plain_ok = False
-            return f"{head}{joined if plain_ok else json.dumps(joined)}{tail}"
+    def put(joined: str) -> str:
+        try:
+            plain_ok = yaml.safe_load(joined) == joined
+        except yaml.YAMLError:
+            plain_ok = False
+        return f"{head}{joined if plain_ok else json.dumps(joined)}{tail}"
 
-        return CommandSite(commands[0], line - 1, line - 1, render, True)
-    return None
+    return _shell_site(value, line - 1, line - 1, put)
+
+
+_SCRIPT_LINE = re.compile(r"^([ \t]*)(.*?)([ \t]*(?:\r\n|\r|\n)?)$")
+
+
+def _script_site(text: str, line: int) -> Optional[CommandSite]:
+    """The command at ``line`` of a start script: that one line, spliced (a line that continues on
+    the next one, or is inside a compound command that spans lines, gives None)."""
+    lines = _split_lines(text)
+    if not 0 < line <= len(lines) or lines[line - 1].rstrip("\r\n").endswith("\\"):
+        return None
+    match = _SCRIPT_LINE.match(lines[line - 1])
+    if not match:
+        return None
+    head, tail = match.group(1), match.group(3)
+    return _compound_site(match.group(2), line - 1, line - 1, lambda new: f"{head}{new}{tail}")
 
 
 def command_site(path: str, text: str, line: int) -> Optional[CommandSite]:
-    """Find the command written at ``line`` of the deployment file ``path`` (None if not editable)."""
+    """Find the command written at ``line`` of the deployment file ``path`` (None if not editable).
+
+    The site's ``argv`` is the simple command that starts Python; its ``render(new argv)`` gives the
+    new line(s), with everything else on them as written (None when the new words cannot be written
+    there)."""
     name = os.path.basename(path)
     if name == "Procfile":
         return _procfile_site(text, line)
     if name.endswith((".yml", ".yaml")):
         return _compose_site(text, line)
-    return _dockerfile_site(text, line)
+    if "ockerfile" in name:
+        return _dockerfile_site(text, line)
+    if name.endswith(".sh") or "entrypoint" in name or name in ("start", "run", "boot"):
+        return _script_site(text, line)
+    return None
 
 
 # ---- argv rewrites ------------------------------------------------------------------------------
@@ -253,6 +352,7 @@ class DeployFix:
     kind: str  # "gunicorn" or "host"
     launch: Launch
     description: str = ""
+    note: str = ""
 
 
 def _script_target(launch: Launch, site_argv: List[str], run_receiver: str, port: str
@@ -356,14 +456,98 @@ def _flask_port(launch: Launch, site_argv: List[str], shell: bool, procfile: boo
     return port
 
 
+def _plans(context, select: Sequence[str], ignore: Sequence[str]
+           ) -> Tuple[Dict[Tuple[str, int], DeployFix], Dict[Tuple[str, int], set], Dict[Tuple[str, int], tuple]]:
+    """``(plans, codes_at, script_runs)`` of one deployment context: the rewrite planned at each
+    ``(file, line)``, the codes found there, and the ``(run, facts)`` of each ``python app.py`` launch."""
+    plans: Dict[Tuple[str, int], DeployFix] = {}
+    codes_at: Dict[Tuple[str, int], set] = {}
+    for finding, launch in launch_findings(context):
+        if not is_selected(finding.code, select, ignore):
+            continue
+        if not finding.fixable and finding.code != "FDP004":
+            continue  # FDP004's flag says "one simple command"; the fixer also rewrites chains (shellsplice)
+        key = (launch.source.path, launch.source.line)
+        codes_at.setdefault(key, set()).add(finding.code)
+        if finding.code == "FDP004" and launch.server == FLASK_RUN:
+            plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP004", "gunicorn", launch)
+        elif finding.code == "FDP005" and launch.server in (FLASK_RUN, GUNICORN) and key not in plans:
+            plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP005", "host", launch)
+    script_runs = {}
+    if is_selected("FDP004", select, ignore):
+        for launch in context.production_launches:
+            if launch.server != WERKZEUG_SCRIPT:
+                continue
+            found = _script_plan(launch, select, ignore, None)
+            if found is not None:
+                key = (launch.source.path, launch.source.line)
+                plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP004", "gunicorn", launch)
+                script_runs[key] = found
+    return plans, codes_at, script_runs
+
+
+@dataclass
+class _Run:
+    """One :func:`fix_deployments` call: its options, and the new texts of the files it edits.
+
+    Attributes:
+        texts: path -> new text of each file changed so far (deployment files, requirements,
+            pyproject.toml); written (or only recorded, ``--diff``) by :meth:`finish`.
+        context: the deployment context of the root being fixed; script_runs: see :func:`_plans`.
+    """
+
+    report: object
+    unsafe: bool
+    write: bool
+    scope: FixScope
+    context: object = None
+    script_runs: Dict[Tuple[str, int], tuple] = field(default_factory=dict)
+    texts: Dict[str, str] = field(default_factory=dict)
+    originals: Dict[str, bytes] = field(default_factory=dict)
+
+    def text(self, path: str) -> Optional[str]:
+        """The text of ``path`` as this run holds it (None when it cannot be read as UTF-8)."""
+        if path in self.texts:
+            return self.texts[path]
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            text = data.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+        self.originals[path] = data
+        return text
+
+    def finish(self) -> List[str]:
+        """Write (``write``) every changed file atomically, keeping its BOM, and record it in
+        ``report.changed``; return the paths that could not be written (an error each)."""
+        failed = []
+        for path, text in self.texts.items():
+            old = self.originals[path]
+            new = ("\ufeff" if old.startswith(b"\xef\xbb\xbf") else "").encode("utf-8") + text.encode("utf-8")
+            if new == old:
+                continue
+            if self.write:
+                try:
+                    write_atomic(path, new)
+                except OSError as exc:
+                    self.report.errors.append((path, f"cannot be written ({exc.strerror or exc}); not changed"))
+                    failed.append(path)
+                    continue
+            original = self.report.changed.get(path, (old, None))[0]
+            self.report.changed[path] = (original, new)
+        return failed
+
+
 def fix_deployments(paths: Sequence[str], report, unsafe: bool, select: Sequence[str], ignore: Sequence[str],
-                    write: bool) -> None:
+                    write: bool, scope: FixScope = EVERYTHING) -> None:
     """Plan and apply (``write``) the deployment-file fixes of the projects holding ``paths``.
 
     Results go into ``report`` (a :class:`~flake8_flask_deploy.fix.FixReport`): applied fixes,
-    changed files (old and new bytes), notes, errors; unsafe fixes not applied are counted.
+    changed files (old and new bytes), notes, errors; unsafe fixes not applied are counted. A
+    rewrite that would edit a file ``scope`` does not allow (the command's file, or the file that
+    installs gunicorn) is not applied and goes to ``report.outside``.
     """
-
     roots = []
     for path in paths:
         norm = sources.normpath(path)
@@ -372,91 +556,122 @@ def fix_deployments(paths: Sequence[str], report, unsafe: bool, select: Sequence
             roots.append(root)
     for root in roots:
         context = get_context(root)
-        plans: Dict[Tuple[str, int], DeployFix] = {}
-        codes_at: Dict[Tuple[str, int], set] = {}
-        for finding, launch in launch_findings(context):
-            if not is_selected(finding.code, select, ignore) or not finding.fixable:
-                continue
-            key = (launch.source.path, launch.source.line)
-            codes_at.setdefault(key, set()).add(finding.code)
-            if finding.code == "FDP004" and launch.server == FLASK_RUN:
-                plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP004", "gunicorn", launch)
-            elif finding.code == "FDP005" and launch.server in (FLASK_RUN, GUNICORN) and key not in plans:
-                plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP005", "host", launch)
-        script_runs = {}
-        if is_selected("FDP004", select, ignore):
-            for launch in context.production_launches:
-                if launch.server != WERKZEUG_SCRIPT:
-                    continue
-                found = _script_plan(launch, select, ignore, None)
-                if found is not None:
-                    key = (launch.source.path, launch.source.line)
-                    plans[key] = DeployFix(launch.source.path, launch.source.line, "FDP004", "gunicorn", launch)
-                    script_runs[key] = found
+        plans, codes_at, script_runs = _plans(context, select, ignore)
+        run = _Run(report, unsafe, write, scope, context, script_runs)
         by_file: Dict[str, List[DeployFix]] = {}
         for plan in plans.values():
             by_file.setdefault(plan.path, []).append(plan)
+        applied: List[Applied] = []
         for path, file_plans in sorted(by_file.items()):
-            _apply_file(path, sorted(file_plans, key=lambda p: -p.line), script_runs, report, unsafe, write,
-                        Applied, write_atomic)
-        for item in list(report.applied):
+            applied += _apply_file(path, sorted(file_plans, key=lambda p: -p.line), run)
+        failed = run.finish()
+        applied = [a for a in applied if a.path not in failed and not set(a.others) & set(failed)]
+        report.applied.extend(applied)
+        for item in applied:
             # a gunicorn rewrite also settles the loopback finding of the same command
             for code in codes_at.get((item.path, item.line), set()) - {item.code}:
                 report.covered.append((item.path, code, item.line))
-        if write and any(p in report.changed for p in by_file):
+        if write and run.texts:
             clear_caches()
 
 
-def _apply_file(path, plans, script_runs, report, unsafe, write, Applied, write_atomic) -> None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        text = data.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        report.warnings.append((path, f"cannot be read ({exc}); left untouched"))
-        return
-    bom = data.startswith(b"\xef\xbb\xbf")
-    lines = _split_lines(text)
+def _skip(run: _Run, plan: DeployFix, reason: str) -> None:
+    """Say in the report why the rewrite ``plan`` is not offered (only when unsafe fixes are on:
+    otherwise the report counts the unsafe fixes it has, and this is not one)."""
+    if run.unsafe:
+        rel = os.path.relpath(plan.path, run.context.root) if run.context.root else plan.path
+        run.report.notes.append(f"{rel}:{plan.line}: {plan.code} not fixed: {reason}")
+
+
+def _apply_file(path: str, plans: List[DeployFix], run: _Run) -> List[Applied]:
+    """Apply ``plans`` (bottom-up, so line numbers stay valid) to the deployment file ``path`` in
+    ``run.texts``: each rewrite with the edits that install its server, when every file it edits is
+    in scope; return the fixes applied (their ``others``: every file each one edits)."""
+    text = run.text(path)
+    if text is None:
+        run.report.warnings.append((path, "cannot be read as UTF-8; left untouched"))
+        return []
     applied = []
-    needs_gunicorn = False
-    procfile = os.path.basename(path) == "Procfile"
-    for plan in plans:  # bottom-up, so line numbers stay valid
-        site = command_site(path, "".join(lines), plan.line)
+    for plan in plans:
+        site = command_site(path, text, plan.line)
         if site is None:
+            if plan.kind == "gunicorn":
+                _skip(run, plan, "the command is not one that can be rewritten in place (shell syntax beyond "
+                                 "`&&`/`;` lists and `sh -c`, or ENTRYPOINT and CMD split it): change it by hand")
             continue
-        new_argv, gunicorn = _new_argv(plan, site, script_runs, procfile)
-        needs_gunicorn = needs_gunicorn or gunicorn
-        if new_argv is None or new_argv == site.argv:
+        edits = _rewrite(path, text, plan, site, run)
+        if edits is None:
             continue
-        if not unsafe:
-            report.unsafe_available += 1
+        if not run.unsafe:
+            run.report.unsafe_available += 1
             continue
-        lines[site.start:site.end + 1] = [site.render(new_argv)]
-        applied.append(Applied(path, plan.code, "unsafe", plan.description, plan.line))
-    if not applied:
-        return
-    new_data = ("\ufeff" if bom else "").encode("utf-8") + "".join(lines).encode("utf-8")
-    if write:
+        outside = run.scope.outside(edits)
+        if outside:
+            run.report.outside.append((path, plan.line, plan.code, tuple(outside)))
+            continue
+        run.texts.update(edits)
+        text = edits[path]
+        for other in edits:
+            run.text(other)  # keeps the original bytes of each edited file for the report
+        applied.append(Applied(path, plan.code, "unsafe", plan.description, plan.line,
+                               tuple(p for p in edits if p != path)))
+        if plan.note:
+            run.report.notes.append(plan.note)
+    return list(reversed(applied))
+
+
+def _rewrite(path: str, text: str, plan: DeployFix, site: CommandSite, run: _Run) -> Optional[Dict[str, str]]:
+    """The edits of one rewrite: ``{path: new text}`` of the command's file and of the files that
+    install the new server; None when there is no rewrite or it would not leave a deployment that
+    starts (the reason goes to the report)."""
+    procfile = os.path.basename(path) == "Procfile"
+    rewrite = _new_argv(plan, site, run.script_runs, procfile)
+    if rewrite is None or rewrite.argv == site.argv:
+        return None
+    line = site.render(rewrite.argv)
+    if line is None:
+        _skip(run, plan, "the new command cannot be written inside the quotes of this one: change it by hand")
+        return None
+    if rewrite.target is not None:
+        problem = _target_problem(plan.launch, rewrite.target, rewrite.chdir, run.context)
+        if problem:
+            _skip(run, plan, f"gunicorn could not serve `{rewrite.target}` ({problem})")
+            return None
+    lines = _split_lines(text)
+    lines[site.start:site.end + 1] = [line]
+    new_text = "".join(lines)
+    edits = {path: new_text}
+    if rewrite.package:
+        def text_of(other: str) -> Optional[str]:
+            return new_text if other == path else run.text(other)
+
         try:
-            write_atomic(path, new_data)
-        except OSError as exc:
-            report.errors.append((path, f"cannot be written ({exc.strerror or exc}); not changed"))
-            return
-    report.changed[path] = (data, new_data)
-    report.applied.extend(reversed(applied))
-    if needs_gunicorn:
-        _require_gunicorn(path, report, write, write_atomic)
+            install = plan_install(plan.launch, rewrite.package, text_of, run.context.root)
+        except NoInstall as exc:
+            _skip(run, plan, f"{rewrite.package} would not be installed: {exc}")
+            return None
+        edits.update(install.edits)
+        plan.note = install.note
+    return edits
+
+
+@dataclass
+class _NewCommand:
+    """A rewritten command: its ``argv``; for a switch to a WSGI server, the ``package`` to install,
+    the ``target`` (``module:attr``) it serves and its ``--chdir``."""
+
+    argv: List[str]
+    package: Optional[str] = None
+    target: Optional[str] = None
+    chdir: Optional[str] = None
 
 
 def _new_argv(plan: DeployFix, site: CommandSite, script_runs: Dict[Tuple[str, int], tuple], procfile: bool
-              ) -> Tuple[Optional[List[str]], bool]:
-    """``(argv, gunicorn)``: the rewritten argv of the command ``site`` for ``plan`` (None when there
-    is none), setting ``plan.description``; ``gunicorn`` is True when it starts gunicorn instead of the
-    development server. ``script_runs``: ``(path, line)`` -> ``(run, facts)`` of the ``python app.py``
-    launches; procfile: the file is a Procfile (the port is ``$PORT``)."""
+              ) -> Optional[_NewCommand]:
+    """The rewritten command of ``site`` for ``plan`` (None when there is none), setting
+    ``plan.description``. ``script_runs``: ``(path, line)`` -> ``(run, facts)`` of the ``python
+    app.py`` launches; procfile: the file is a Procfile (the port is ``$PORT``)."""
     launch = plan.launch
-    new_argv = None
-    needs_gunicorn = False
     if plan.kind == "gunicorn":
         if launch.server == FLASK_RUN:
             target = _flask_target(launch)
@@ -469,49 +684,52 @@ def _new_argv(plan: DeployFix, site: CommandSite, script_runs: Dict[Tuple[str, i
                 port = None
             found = _script_target(launch, site.argv, run.receiver, port or "")
             target, chdir = found if found else (None, None)
-        if target and port:
-            new_argv = gunicorn_argv(site.argv, target, port, chdir)
-            plan.description = f"start {target} with gunicorn on {ALL}:{port} instead of the development server"
-            needs_gunicorn = True
-    elif launch.server == FLASK_RUN:
-        new_argv = flask_host_argv(site.argv)
+        if not (target and port):
+            return None
+        plan.description = f"start {target} with gunicorn on {ALL}:{port} instead of the development server"
+        return _NewCommand(gunicorn_argv(site.argv, target, port, chdir), "gunicorn", target, chdir)
+    if launch.server == FLASK_RUN:
         plan.description = f"make `flask run` listen on {ALL} (all interfaces)"
+        argv = flask_host_argv(site.argv)
     else:
-        new_argv = gunicorn_bind_argv(site.argv)
         plan.description = f"make gunicorn bind {ALL} (all interfaces)"
-    return new_argv, needs_gunicorn
+        argv = gunicorn_bind_argv(site.argv)
+    return None if argv is None else _NewCommand(argv)
 
 
-_GUNICORN_REQ = re.compile(r"^\s*gunicorn\b", re.IGNORECASE | re.MULTILINE)
+def _target_problem(launch: Launch, target: str, chdir: Optional[str], context) -> Optional[str]:
+    """Why gunicorn would not find ``target`` (``module:attr``) for ``launch``, or None: FDP006's
+    check on the new command (:class:`~flake8_flask_deploy.rules.fdp006_wsgi_target_not_found.
+    WsgiTargetNotFound`), and a package folder of the module's name beside it (Python imports the
+    package, not the file: https://docs.python.org/3/reference/import.html#regular-packages)."""
+    module, _, attr = target.partition(":")
+    path = launch.script if launch.server == WERKZEUG_SCRIPT else launch.target_path
+    if path is None:
+        return f"{module} is not a module of the project"
+    top = module.split(".")[0]
+    base = os.path.dirname(path)
+    for _ in module.split(".")[1:]:
+        base = os.path.dirname(base)
+    shadow = os.path.join(base, top)
+    if os.path.isdir(shadow) and os.path.isfile(os.path.join(shadow, "__init__.py")) and \
+            not path.startswith(shadow + os.sep):
+        return f"the package {top}/ would be imported instead of {os.path.basename(path)}"
+    if attr.endswith("()") and _required_arguments(path, attr[:-2]):
+        return f"{attr[:-2]}() needs arguments, and gunicorn calls it with none"
+    new = replace(launch, server=GUNICORN, module=module, attr=attr, target_path=path, script=None, options={},
+                  binds=(), via=())
+    rule = get_rule("FDP006")
+    findings = list(rule.check_launch(new, context)) if rule is not None else []
+    return findings[0].message if findings else None
 
 
-def _require_gunicorn(deploy_path: str, report, write: bool, write_atomic) -> None:
-    folder = os.path.dirname(deploy_path)
-    root = sources.find_root(folder)
-    for candidate in (os.path.join(folder, "requirements.txt"), os.path.join(root, "requirements.txt")):
-        if os.path.isfile(candidate):
-            break
-    else:
-        report.notes.append("gunicorn must be installed where the app runs (no requirements.txt found): "
-                            "add it to your dependencies")
-        return
-    old = report.changed.get(candidate, (None, None))[1]
-    if old is None:
-        with open(candidate, "rb") as handle:
-            old = handle.read()
-    text = old.decode("utf-8", "replace")
-    if _GUNICORN_REQ.search(text):
-        report.notes.append(f"gunicorn is already in {os.path.relpath(candidate)}")
-        return
-    newline = "\r\n" if "\r\n" in text else "\n"
-    sep = "" if not text or text.endswith(("\n", "\r")) else newline
-    new = old + f"{sep}gunicorn{newline}".encode("utf-8")
-    if write:
-        try:
-            write_atomic(candidate, new)
-        except OSError as exc:
-            report.errors.append((candidate, f"cannot be written ({exc.strerror or exc}); add gunicorn by hand"))
-            return
-    original = report.changed.get(candidate, (old, None))[0]
-    report.changed[candidate] = (original, new)
-    report.notes.append(f"added gunicorn to {os.path.relpath(candidate)} (the new command needs it)")
+def _required_arguments(path: str, name: str) -> int:
+    """How many positional arguments without a default the module-level function ``name`` of the
+    file ``path`` takes (0 when it is not found): gunicorn's ``module:factory()`` calls it with none
+    (https://docs.gunicorn.org/en/stable/run.html)."""
+    names = module_names(path)
+    func = names.functions.get(name) if names is not None else None
+    args = getattr(func, "args", None)
+    if args is None:
+        return 0
+    return len(list(args.posonlyargs) + list(args.args)) - len(args.defaults)

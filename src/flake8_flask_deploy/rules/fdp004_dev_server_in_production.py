@@ -84,14 +84,28 @@ Mixed.
   `if __name__ == "__main__":`. `python app.py` still starts the development server; a WSGI server
   importing the module no longer starts a second server inside its worker.
 - **Unsafe**: a deployment file that starts the development server (`CMD ["python", "app.py"]` whose
-  module calls `app.run`, `python -m pkg.app`, `flask run` in a Dockerfile, compose `command:` or
-  Procfile) is rewritten to `gunicorn --bind 0.0.0.0:PORT module:app`, keeping the port
-  (`app.run(port=...)`, `flask run --port`/`FLASK_RUN_PORT`, else 5000; a Procfile `web` process gets
-  `$PORT`). Exec form stays exec form, shell form stays shell form. gunicorn must be installed where
-  the app runs: the fix adds `gunicorn` to `requirements.txt` when that file exists (beside the
-  deployment file, else at the project root) and says so; without one it tells you to add it. It is
-  unsafe because the process changes: what the guard did before `app.run` no longer runs (fix FDP001
-  first; `fix` does both in one run), and the development server's options (`threaded=`,
+  module calls `app.run`, `python -m pkg.app`, `flask run` in a Dockerfile, compose `command:`,
+  Procfile or start script) is rewritten to `gunicorn --bind 0.0.0.0:PORT module:app`, keeping the
+  port (`app.run(port=...)`, `flask run --port`/`FLASK_RUN_PORT`, else 5000; a Procfile `web` process
+  gets `$PORT`). Exec form stays exec form, shell form stays shell form. In a compound command
+  (`flask db upgrade && flask run`, `sh -c "..."`, `exec python app.py` in an entrypoint script) only
+  the command that starts Python changes; everything else keeps its bytes. The rewrite is offered
+  only when the deployment still starts afterwards:
+  - gunicorn is installed where that deployment installs packages, in the same run: the
+    requirements file the Dockerfile stage copies and installs (`pip install -r`), the package list
+    of its `pip install`, the `pyproject.toml` dependencies of a `pip install .`, or the
+    `requirements.txt` beside a Procfile. When none can be edited safely (nothing installed, a
+    requirements file with `--hash` or compiled by pip-compile, a poetry/uv/pipenv/pdm lock, an image
+    from elsewhere, a Windows image where gunicorn does not run), there is no fix, and `fix` says
+    what to do (`note: Dockerfile:5: FDP004 not fixed: ...`);
+  - the `module:app` written resolves: FDP006's check runs on it (the app exists at import, a
+    factory needs no argument), and no package of the module's name shadows it;
+  - the command is not split between `ENTRYPOINT` and `CMD`, and holds no shell syntax beyond `&&`/`;`
+    lists and `sh -c` (pipes, `||`, subshells, redirections are left to you).
+  `fix PATH` edits only files under PATH: when the Dockerfile or the requirements file lies outside,
+  the rewrite is left out and the report prints the command that applies it (`--deployment`). It
+  is unsafe because the process changes: what the guard did before `app.run` no longer runs (fix
+  FDP001 first; `fix` does both in one run), and the development server's options (`threaded=`,
   `ssl_context=`) do not carry over.
 
 - **Unsafe**: `app.run` inside a function called at import (`def main(): ...; app.run()` with
@@ -99,7 +113,7 @@ Mixed.
   whatever else `main()` does no longer runs at import either (move set-up out of it first).
 
 Not fixed: a function that runs `app.run` called from anywhere but a plain module-level statement,
-commands chained with `&&`/`;` or run through `sh -c`, an `ENTRYPOINT` split from its `CMD`, and apps that
+the deployments above that would not start after the rewrite, and apps that
 exist only under the guard (a WSGI server could not find them).
 
 ## Options

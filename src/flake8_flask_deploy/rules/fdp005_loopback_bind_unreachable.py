@@ -99,7 +99,11 @@ ruff reads `# noqa: S104` anywhere in the comment, bandit reads `# nosec B104`; 
 runs both on fixed code. semgrep's `avoid_app_run_with_bad_host` and Sonar's S8392 have their own
 suppressions (`# nosemgrep`, `# NOSONAR`); add them if you run those tools. A host held in a module
 constant assigned once (`HOST = "127.0.0.1"`) is changed where it is set (other readers of `HOST`
-see the new value too). Not fixed: a host computed at run time or set in several places.
+see the new value too). Not fixed: a host computed at run time or set in several places. In a
+deployment file the `flask run` or gunicorn command is edited in place, also inside a `&&`/`;`
+chain or `sh -c "..."` (the rest of the line keeps its bytes); a command split between
+`ENTRYPOINT` and `CMD`, or with other shell syntax, is left as it is. `fix PATH` edits a
+deployment file outside PATH only with `--deployment`.
 
 ## Options
 `--flask-deploy-context=off` disables this rule (it needs to know how the app is deployed).

@@ -119,9 +119,10 @@ from . import routes  # noqa: E402,F401
   everything else in the file keeps its bytes, encoding, newlines and permissions;
 - the report shows it on the finding's line: `blog/routes.py:1: FDP009 [unsafe] import this module
   at the end of blog/__init__.py (...)`; `fix --diff` shows the defining module's diff (with that
-  file's own fixes of the same run in one diff), and the edited file counts in "in N files". It may
-  lie outside the paths given to `fix` (a pre-commit hook run on `blog/routes.py` edits
-  `blog/__init__.py`).
+  file's own fixes of the same run in one diff), and the edited file counts in "in N files". `fix`
+  edits only files under the paths it is given: when that module lies outside them (the pre-commit
+  hook given only `blog/routes.py`), the fix is left out and the report prints the command that
+  applies it (`flake8-flask-deploy fix --unsafe-fixes blog/routes.py blog/__init__.py`).
 
 It is unsafe because:
 - importing the module runs all of its import-time code, and what it imports, wherever the package

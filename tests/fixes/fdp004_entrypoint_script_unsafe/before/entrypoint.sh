@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+flask db upgrade
+exec python app.py
