@@ -75,6 +75,8 @@ RULE_RECALL_CODES = RULES[:5]
 REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 CODE = re.compile(r"^FDP\d{3}$")
+#: The code ``check`` gives a file that does not parse (Python 2 code, syntax errors): counted apart.
+PARSE_ERROR = "FDP000"
 FLAKE8_LINE = re.compile(r"^(?P<path>.*?):(?P<line>\d+):(?P<col>\d+): (?P<code>FDP\d+) (?P<msg>.*)$")
 CRASH = re.compile(r"Traceback \(most recent call last\)|critical error|PluginExecutionFailed|internal error",
                    re.IGNORECASE)
@@ -583,7 +585,8 @@ def process(entry: dict, labels: Optional[dict], opts: argparse.Namespace) -> di
     """Export, run and match one entry; return a result dict (``missing`` set when it was skipped,
     ``matched`` None when check gave no report)."""
     result = {"entry": entry, "missing": "", "export": "", "files": None, "warnings": [], "check_crash": "",
-              "flake8_crash": "", "seconds": 0.0, "matched": None, "flake8_diff": [], "absent": []}
+              "flake8_crash": "", "seconds": 0.0, "matched": None, "flake8_diff": [], "absent": [],
+              "unparsable": []}
     snap, result["missing"] = missing_reason(opts.mirror, entry)
     if result["missing"]:
         return result
@@ -597,6 +600,9 @@ def process(entry: dict, labels: Optional[dict], opts: argparse.Namespace) -> di
     report, result["check_crash"], result["seconds"] = run_check(root, opts.timeout)
     if report is not None:
         result["files"], result["warnings"] = report.get("files"), report.get("warnings") or []
+        # FDP000 reports a file Python cannot parse (flake8 says E999 itself): not a rule's finding
+        result["unparsable"] = [f for f in report["findings"] if f["code"] == PARSE_ERROR]
+        report["findings"] = [f for f in report["findings"] if f["code"] != PARSE_ERROR]
         result["matched"] = match(report["findings"], labels)
     if not opts.no_flake8:
         found, result["flake8_crash"], seconds = run_flake8(root, opts.timeout)
@@ -753,6 +759,7 @@ def sections(results: List[dict], flake8_ran: bool) -> List[Tuple[str, List[str]
     missed bugs, large-app findings not labelled TRUE, front-end differences, crashes, partial exports
     and missing snapshots."""
     unlabelled, gone, missed, silent, diff, crashes, missing, partial = [], [], [], [], [], [], [], []
+    unparsable: List[str] = []
     for result in results:
         ident, matched = result["entry"]["id"], result["matched"]
         if result["missing"]:
@@ -763,6 +770,7 @@ def sections(results: List[dict], flake8_ran: bool) -> List[Tuple[str, List[str]
                 crashes.append(f"{ident} ({front}): {crash_summary(text)}")
         if result["absent"]:
             partial.append(partial_line(result))
+        unparsable += [f"{ident}: {f['path']}:{f['line']}: {f['message']}" for f in result.get("unparsable", [])]
         if matched is None:
             continue
         for key, label, reason, finding in matched["rows"]:
@@ -783,6 +791,8 @@ def sections(results: List[dict], flake8_ran: bool) -> List[Tuple[str, List[str]
             (f"large-app findings not labelled TRUE: {len(silent)}", silent),
             (diff_title, diff),
             (f"crashes: {len(crashes)} (full text in apps-findings.txt)", crashes),
+            (f"unparsable files (FDP000, not counted as findings; flake8 reports E999): {len(unparsable)}",
+             unparsable),
             (f"partial exports (blobs absent from the snapshot, left out): {len(partial)}", partial),
             (f"missing snapshots: {len(missing)}", missing)]
 

@@ -9,22 +9,7 @@ import sys
 from pathlib import Path
 
 from flake8_flask_deploy.baseline import fingerprint
-
-APP = '''\
-from flask import Flask
-
-app = Flask(__name__)
-app.config["SECRET_KEY"] = "not-a-secret"
-app.run()
-'''
-
-
-def project(root: Path, files: dict) -> Path:
-    (root / ".git").mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+from test_cli_contract import APP, project  # the same project writer
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess:

@@ -124,7 +124,9 @@ def table_row(out: str, title: str, name: str) -> list:
 @pytest.fixture
 def corpus_run(tmp_path):
     """The fixture corpus: one labelled app with a snapshot, one entry without a snapshot."""
-    mirror, commit, _ = make_snapshot(tmp_path, {"Procfile": "web: gunicorn app:app\n", "app.py": APP})
+    mirror, commit, _ = make_snapshot(tmp_path, {"Procfile": "web: gunicorn app:app\n", "app.py": APP,
+                                                 # Python 2: check reports FDP000, counted apart
+                                                 "legacy.py": "from flask import Flask\napp = Flask(__name__)\nprint 'hello'\n"})
     good = entry("owner/name", commit)
     missing = entry("other/gone", MISSING_COMMIT, kind="tutorial")
     labels = {good["id"]: {
@@ -171,6 +173,7 @@ def test_counts_gone_unlabelled_missing_and_markdown(tmp_path, corpus_run):
     assert f"  {ident}: FDP007 app.py:{SECRET}:" in out
     assert re.search(rf"missing snapshots: 1\n  {re.escape(missing['id'])}: no snapshot at .*other\+gone", out)
     assert "crashes: 0" in out and "tool commit " in out
+    assert re.search(rf"unparsable files \(FDP000[^)]*\): 1\n  {re.escape(ident)}: legacy\.py:\d+: SyntaxError", out), out
     exported = tmp_path / "proj" / ".corpus" / "apps" / ident
     assert (exported / ".exported").read_text().split() == [good["commit"]]
     assert (exported / "app.py").read_text() == APP
@@ -185,7 +188,7 @@ def test_counts_gone_unlabelled_missing_and_markdown(tmp_path, corpus_run):
 def test_flake8_agrees_and_export_is_cached(tmp_path, corpus_run):
     corpus, mirror, good, _ = corpus_run
     first = run(tmp_path, corpus, mirror, "--no-flake8", "--only", good["id"])
-    assert first.returncode == 0 and "(exported 2 files)" in first.stdout, first.stdout + first.stderr
+    assert first.returncode == 0 and "(exported 3 files)" in first.stdout, first.stdout + first.stderr
     proc = run(tmp_path, corpus, mirror, "--only", good["id"], "--jobs", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "(cached)" in proc.stdout
@@ -333,7 +336,6 @@ def test_match_uses_related_and_normalised_paths():
         (("FDP001", "Procfile", 1), "UNLABELLED"), (("FDP007", "pkg/app.py", 4), "DEBATABLE")]
     assert matched["gone"] == [(("FDP003", "app.py", 2), "TRUE", "was found once")]
     assert [found for _, _, found in matched["bugs"]] == [True, False, True]
-
 
 
 def test_a_bug_is_found_at_one_of_its_also_places():

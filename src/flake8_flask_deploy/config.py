@@ -321,24 +321,21 @@ def _table_codes(values: Dict[str, Any], options: Options) -> None:
     options.ignore = options.ignore + values.get("extend-ignore", [])
 
 
+#: The keys whose value a later layer replaces -> the :class:`Options` attribute.
+_SCALARS = {"context": "context", "app-names": "app_names", "entrypoints": "entrypoints",
+            "assume-production": "assume_production", "unsafe-fixes": "unsafe_fixes",
+            "fix-deployment": "fix_deployment"}
+
+
 def _merge(options: Options) -> None:
     """Fill the merged attributes of ``options`` from its two layers (the pyproject table wins)."""
     _flake8_codes(options.flake8.values, options)
     _table_codes(options.pyproject.values, options)
     for layer in (options.flake8, options.pyproject):
         values = layer.values
-        if "context" in values:
-            options.context = values["context"]
-        if "app-names" in values:
-            options.app_names = values["app-names"]
-        if "entrypoints" in values:
-            options.entrypoints = values["entrypoints"]
-        if "assume-production" in values:
-            options.assume_production = values["assume-production"]
-        if "unsafe-fixes" in values:
-            options.unsafe_fixes = values["unsafe-fixes"]
-        if "fix-deployment" in values:
-            options.fix_deployment = values["fix-deployment"]
+        for key, attribute in _SCALARS.items():
+            if key in values:
+                setattr(options, attribute, values[key])
         if "exclude" in values:
             options.exclude = list(values["exclude"])
         options.exclude += values.get("extend-exclude", [])
