@@ -31,9 +31,6 @@ KNOWN: Dict[str, str] = {
     "fdp001_routes_move_safe": "FDP001 moves `app.config['SECRET_KEY'] = 'dev'` out of the guard with the routes: "
                                "FDP007 (a literal secret key in production); a development-only statement must stay "
                                "under the guard, or the fix be withheld (issue 23, part 4)",
-    "fdp002_imported_safe": "FDP002 deletes `from flask import Flask` and `app = Flask(...)` but keeps their blank "
-                            "lines: E303",
-    "fdp002_partial_import_safe": "FDP002 deletes `app = Flask(...)` but keeps its blank lines: E303",
     "fdp005_add_host_unsafe": "FDP005's `# noqa: S104  # nosec B104` comment makes the line longer than 79: E501",
     "fdp005_host_constant_unsafe": "FDP005's `# noqa: S104  # nosec B104` comment makes the line longer than 79: E501",
     "fdp005_multiline_loopback_unsafe": "FDP005's `# noqa: S104  # nosec B104` comment makes the lines longer than 79: "

@@ -33,7 +33,6 @@ UNSAFE = "unsafe"
 N = TypeVar("N", bound=cst.CSTNode)
 
 
-
 @dataclass
 class Change:
     """One rewrite of one finding.
@@ -145,7 +144,8 @@ class FixContext:
         return self.remove_line(line)
 
     def remove_line(self, line: cst.BaseStatement) -> cst.Module:
-        """Delete a whole statement line (see :meth:`remove_statement`)."""
+        """Delete a whole statement line (see :meth:`remove_statement`); the blank lines around it
+        are merged as :func:`merge_leading_lines` says (no E303 for the gap it leaves)."""
         block = self.parents.get(line)
         siblings = list(getattr(block, "body", ()))
         index = next(i for i, s in enumerate(siblings) if s is line)
@@ -155,9 +155,10 @@ class FixContext:
             mapping[line] = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=leading)
         else:
             mapping[line] = cst.RemovalSentinel.REMOVE
-            if leading and index + 1 < len(siblings):
+            if index + 1 < len(siblings):
                 nxt = siblings[index + 1]
-                mapping[nxt] = nxt.with_changes(leading_lines=leading + list(nxt.leading_lines))
+                top = index == 0 and isinstance(block, cst.Module)
+                mapping[nxt] = nxt.with_changes(leading_lines=merge_leading_lines(leading, nxt.leading_lines, top))
         return self.replace_many(mapping)
 
 
@@ -198,6 +199,31 @@ class _Replacer(cst.CSTTransformer):
 
 
 # ---- helpers shared by the rules ---------------------------------------------------------------
+def merge_leading_lines(deleted: Sequence[cst.EmptyLine], following: Sequence[cst.EmptyLine],
+                        top: bool = False) -> List[cst.EmptyLine]:
+    """The leading lines of the statement that follows a deleted one.
+
+    Args:
+        deleted: the deleted statement's leading lines (blank and comment lines above it).
+        following: the next statement's own leading lines.
+        top: the deleted statement was the first of the module (the next one becomes first).
+    Returns:
+        The comment lines of ``deleted`` (with the blank lines between them) are kept; the blank
+        lines that separated the deleted statement from what comes before belong to it and go,
+        so the gap becomes as wide as the wider of the two (never the sum, which pycodestyle reports
+        as E303 "too many blank lines"); at the top of the module, without comments, no blank line
+        is left. Example: ``import x`` / 1 blank / ``app = Flask()`` / 2 blanks / ``@app.route``
+        without the middle statement is ``import x`` / 2 blanks / ``@app.route``.
+    """
+    deleted, following = list(deleted), list(following)
+    last_comment = max((i for i, line in enumerate(deleted) if line.comment is not None), default=-1)
+    head, tail = deleted[:last_comment + 1], deleted[last_comment + 1:]
+    own = next((i for i, line in enumerate(following) if line.comment is not None), len(following))
+    if top and not head:
+        return following[own:]
+    return head + [cst.EmptyLine()] * max(len(tail), own) + following[own:]
+
+
 def remove_from_sequence(items: Sequence[N], target: N, attr: str = "comma") -> List[N]:
     """``items`` without ``target`` (an ``Arg`` or ``DictElement``); when the last item goes, the
     new last item takes its comma so a trailing comma (or its absence) is kept."""
@@ -239,4 +265,4 @@ def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:
 
 
 __all__ = ["SAFE", "UNSAFE", "MAPPED_FINDINGS", "Change", "FixContext", "module_fix", "remove_from_sequence",
-           "is_main_guard", "main_guard"]
+           "merge_leading_lines", "is_main_guard", "main_guard"]
