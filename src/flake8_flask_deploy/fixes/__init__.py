@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import importlib.util
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
@@ -22,9 +23,11 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVa
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ..config import load_options
 from ..facts import ModuleFacts
 from ..fixable import MAPPED_FINDINGS
 from ..model import Finding
+from ..session import LAYOUT, current
 from ..sources import LINE_BREAK
 
 SAFE = "safe"
@@ -115,6 +118,17 @@ class FixContext:
             current = self.parents.get(current)
         return current  # type: ignore[return-value]
 
+    @property
+    def max_line_length(self) -> int:
+        """flake8's ``max-line-length`` for this module (:func:`max_line_length`)."""
+        return max_line_length(self.path)
+
+    def long_lines(self, code: str) -> int:
+        """How many lines of ``code`` (a whole module's text) are longer than :attr:`max_line_length`
+        (pycodestyle's E501 counts characters, without the line break)."""
+        limit = self.max_line_length
+        return sum(1 for line in LINE_BREAK.split(code) if len(line) > limit)
+
     # ---- edits ----------------------------------------------------------------------------------
     def replace(self, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
         """The module with ``old`` (matched by identity) replaced by ``new``."""
@@ -160,6 +174,18 @@ class FixContext:
                 top = index == 0 and isinstance(block, cst.Module)
                 mapping[nxt] = nxt.with_changes(leading_lines=merge_leading_lines(leading, nxt.leading_lines, top))
         return self.replace_many(mapping)
+
+
+def max_line_length(path: str) -> int:
+    """flake8's ``max-line-length`` that applies to the module ``path`` (the ``[flake8]`` section of
+    ``setup.cfg``, ``tox.ini`` or ``.flake8`` that :func:`~flake8_flask_deploy.config.load_options`
+    finds; 79, flake8's default, without one), so that a fix writes no line pycodestyle calls too
+    long (E501). Cached per folder for the session."""
+    folder = os.path.dirname(path)
+    cache = current().cache("fixes.max_line_length", LAYOUT)
+    if folder not in cache:
+        cache[folder] = load_options(folder).max_line_length
+    return cache[folder]
 
 
 def _index(module: cst.Module, starts: Dict[Tuple[int, int], List[cst.CSTNode]],
