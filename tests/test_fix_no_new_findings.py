@@ -32,8 +32,6 @@ KNOWN: Dict[str, str] = {
     "fdp001_routes_move_safe": "FDP001 moves `app.config['SECRET_KEY'] = 'dev'` out of the guard with the routes: "
                                "FDP007 (a literal secret key in production); a development-only statement must stay "
                                "under the guard, or the fix be withheld (issue 23, part 4)",
-    "fdp011_app_factory_unsafe": "FDP011's `app.wsgi_app = ProxyFix(...)` line inside the factory is longer than 79: "
-                                 "E501",
 }
 
 
