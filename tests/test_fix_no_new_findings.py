@@ -28,11 +28,7 @@ CASES = Path(__file__).parent / "fixes"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("noop_"))
 
 #: Pairs whose fix still creates a finding or a violation (strict xfail: the entry goes when fixed).
-KNOWN: Dict[str, str] = {
-    "fdp001_routes_move_safe": "FDP001 moves `app.config['SECRET_KEY'] = 'dev'` out of the guard with the routes: "
-                               "FDP007 (a literal secret key in production); a development-only statement must stay "
-                               "under the guard, or the fix be withheld (issue 23, part 4)",
-}
+KNOWN: Dict[str, str] = {}
 
 
 def _meta(case: str) -> Dict[str, str]:
