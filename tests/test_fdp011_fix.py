@@ -217,3 +217,18 @@ def test_not_reported_when_the_app_reads_no_client_information(tmp_path, capsys)
                                     "    return url_for('index', _external=True)\n")
     assert "FDP011" not in run_check(root, capsys)  # gunicorn itself trusts X-Forwarded-Proto from localhost
 
+
+@pytest.mark.parametrize("width, limit, expected", [
+    (0, 79, "app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)\n"),
+    (4, 79, "app.wsgi_app = ProxyFix(\n    app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1\n)\n"),
+    (4, 120, "app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)\n"),
+    (24, 79, "app.wsgi_app = ProxyFix(\n    app.wsgi_app,\n    x_for=1,\n    x_proto=1,\n    x_host=1,\n"
+             "    x_prefix=1,\n)\n"),
+])
+def test_wrapper_statement_keeps_to_the_line_length(width, limit, expected):
+    """The ProxyFix line is split as black would when it is longer than flake8's max-line-length
+    (``width``: the indentation of the block it goes in)."""
+    fdp011 = importlib.import_module("flake8_flask_deploy.fixes.fdp011")
+    counts = {"x_for": 1, "x_proto": 1, "x_host": 1, "x_prefix": 1}
+    text = fdp011.wrapper_statement("app", counts, width, limit)
+    assert text == expected

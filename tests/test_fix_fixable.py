@@ -37,6 +37,9 @@ RULE_FLAGS_DIFFER: dict = {
     "fdp004_sh_c_pip_install_line_unsafe": _CHAIN,
     "noop_fdp004_entrypoint_cmd_split": "issue 23: FDP004's flag does not look at the Dockerfile's other instruction; "
                                         "the fixer leaves a command split between ENTRYPOINT and CMD alone",
+    "noop_fdp001_needs_dev_only": "issue 23: FDP001's flag looks only for a server started by the set-up's function; "
+                                  "that the route reads a name bound by development-only code (seeding) is the "
+                                  "fixer's dependency analysis (fixes/fdp001.py), which withholds the fix",
     "noop_fdp004_hashed_requirements": _NO_INSTALL,
     "noop_fdp004_package_shadows_module": _NO_INSTALL,
     "noop_fdp004_windows_image": _NO_INSTALL,

@@ -4,9 +4,10 @@ After ``fix`` (with the case's options), on the project as the fix leaves it:
 
 * ``check`` reports no ``(code, file)`` it did not report before (a fix of one rule must not turn
   into a finding of another: a moved statement, a new import, a rewritten command);
-* ``flake8 --select E,W,F`` (pycodestyle and pyflakes, its defaults otherwise) reports no code more
-  often than before in the Python files (blank lines around moved code, E402 for an import that
-  must stay below code: the fix writes ``# noqa: E402`` there).
+* ``flake8 --select E,W,F`` (pycodestyle and pyflakes, with the project's ``[flake8]`` section if
+  it has one, their defaults otherwise) reports no code more often than before in the Python files
+  (blank lines around moved code, E501 for a comment or a line the fix writes, E402 for an import
+  that must stay below code: the fix writes ``# noqa: E402`` there).
 """
 from __future__ import annotations
 
@@ -27,20 +28,7 @@ CASES = Path(__file__).parent / "fixes"
 NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("noop_"))
 
 #: Pairs whose fix still creates a finding or a violation (strict xfail: the entry goes when fixed).
-KNOWN: Dict[str, str] = {
-    "fdp001_routes_move_safe": "FDP001 moves `app.config['SECRET_KEY'] = 'dev'` out of the guard with the routes: "
-                               "FDP007 (a literal secret key in production); a development-only statement must stay "
-                               "under the guard, or the fix be withheld (issue 23, part 4)",
-    "fdp002_imported_safe": "FDP002 deletes `from flask import Flask` and `app = Flask(...)` but keeps their blank "
-                            "lines: E303",
-    "fdp002_partial_import_safe": "FDP002 deletes `app = Flask(...)` but keeps its blank lines: E303",
-    "fdp005_add_host_unsafe": "FDP005's `# noqa: S104  # nosec B104` comment makes the line longer than 79: E501",
-    "fdp005_host_constant_unsafe": "FDP005's `# noqa: S104  # nosec B104` comment makes the line longer than 79: E501",
-    "fdp005_multiline_loopback_unsafe": "FDP005's `# noqa: S104  # nosec B104` comment makes the lines longer than 79: "
-                                        "E501",
-    "fdp011_app_factory_unsafe": "FDP011's `app.wsgi_app = ProxyFix(...)` line inside the factory is longer than 79: "
-                                 "E501",
-}
+KNOWN: Dict[str, str] = {}
 
 
 def _meta(case: str) -> Dict[str, str]:
@@ -57,11 +45,14 @@ def _findings(root: Path) -> Counter:
 
 
 def _flake8(root: Path) -> Counter:
-    """``{(code, file): count}`` of ``flake8 --select E,W,F`` on the project's Python files."""
+    """``{(code, file): count}`` of ``flake8 --select E,W,F`` on the project's Python files, with the
+    project's ``[flake8]`` section (its ``max-line-length``, which the fixes keep to) when it has one."""
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
     if not files:
         return Counter()
-    proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "E,W,F",
+    config = next((["--config", name] for name in ("setup.cfg", "tox.ini", ".flake8")
+                   if (root / name).is_file() and "[flake8]" in (root / name).read_text()), ["--isolated"])
+    proc = subprocess.run([sys.executable, "-m", "flake8", *config, "--select", "E,W,F",
                            "--format", "%(path)s\t%(code)s", *files], cwd=root, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode in (0, 1), proc.stderr

@@ -95,6 +95,9 @@ class Options:
             :class:`flake8_flask_deploy.session.Options`).
         exclude: patterns of paths not linted (flake8's default list unless configured), with
             ``extend-exclude`` added; per_file_ignores: ``[(pattern, [codes])]``.
+        max_line_length: flake8's ``max-line-length`` of the ``[flake8]`` section (79, flake8's
+            default, when not set or not a positive number: flake8's to report): the fixes keep the
+            lines they write within it.
         flake8, pyproject: what each source set (:class:`Layer`; the plugin takes from ``pyproject``
             what flake8 cannot give it).
         sources: files the options came from; warnings, errors: ``(path, message)``.
@@ -109,6 +112,7 @@ class Options:
     entrypoints: List[str] = field(default_factory=list)
     assume_production: bool = False
     exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    max_line_length: int = flake8_defaults.MAX_LINE_LENGTH
     per_file_ignores: List[Tuple[str, List[str]]] = field(default_factory=list)
     flake8: Layer = field(default_factory=Layer)
     pyproject: Layer = field(default_factory=Layer)
@@ -208,6 +212,16 @@ def _value(kind: str, value: Any, folder: str, strict_codes: bool) -> Tuple[Any,
     return _names(value), None
 
 
+def _line_length(text: str) -> Optional[int]:
+    """flake8's ``max-line-length`` (an int option, https://flake8.pycqa.org/en/latest/user/options.html)
+    from its configured text; None when it is not a positive integer (flake8 reports that, not us)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
 def _mapping(value: Any, folder: str, strict_codes: bool) -> Tuple[Any, Optional[str]]:
     """``per-file-ignores``: flake8's ``"pattern: codes ..."`` text (or a list of such lines), or in
     the pyproject table a TOML table ``{pattern = codes}``, -> ``[(normalised pattern, [codes])]``."""
@@ -249,6 +263,9 @@ def _read_flake8(path: str, options: Options) -> bool:
             kind = PLUGIN_KEYS[name]
         elif key in FLAKE8_KEYS:
             name, kind = key, FLAKE8_KEYS[key]
+        elif key == "max-line-length":
+            layer.values[key] = _line_length(text)
+            continue
         else:
             continue  # flake8's own options and other plugins' are theirs to check
         parsed, problem = _value(kind, text, layer.folder, strict_codes=False)
@@ -340,6 +357,7 @@ def _merge(options: Options) -> None:
             options.exclude = list(values["exclude"])
         options.exclude += values.get("extend-exclude", [])
         options.per_file_ignores += values.get("per-file-ignores", [])
+    options.max_line_length = options.flake8.values.get("max-line-length") or options.max_line_length
 
 
 def load_options(start: str) -> Options:

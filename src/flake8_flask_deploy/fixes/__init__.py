@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import importlib.util
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
@@ -22,16 +23,17 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVa
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ..config import load_options
 from ..facts import ModuleFacts
 from ..fixable import MAPPED_FINDINGS
 from ..model import Finding
+from ..session import LAYOUT, current
 from ..sources import LINE_BREAK
 
 SAFE = "safe"
 UNSAFE = "unsafe"
 
 N = TypeVar("N", bound=cst.CSTNode)
-
 
 
 @dataclass
@@ -116,6 +118,17 @@ class FixContext:
             current = self.parents.get(current)
         return current  # type: ignore[return-value]
 
+    @property
+    def max_line_length(self) -> int:
+        """flake8's ``max-line-length`` for this module (:func:`max_line_length`)."""
+        return max_line_length(self.path)
+
+    def long_lines(self, code: str) -> int:
+        """How many lines of ``code`` (a whole module's text) are longer than :attr:`max_line_length`
+        (pycodestyle's E501 counts characters, without the line break)."""
+        limit = self.max_line_length
+        return sum(1 for line in LINE_BREAK.split(code) if len(line) > limit)
+
     # ---- edits ----------------------------------------------------------------------------------
     def replace(self, old: cst.CSTNode, new: cst.CSTNode) -> cst.Module:
         """The module with ``old`` (matched by identity) replaced by ``new``."""
@@ -145,7 +158,8 @@ class FixContext:
         return self.remove_line(line)
 
     def remove_line(self, line: cst.BaseStatement) -> cst.Module:
-        """Delete a whole statement line (see :meth:`remove_statement`)."""
+        """Delete a whole statement line (see :meth:`remove_statement`); the blank lines around it
+        are merged as :func:`merge_leading_lines` says (no E303 for the gap it leaves)."""
         block = self.parents.get(line)
         siblings = list(getattr(block, "body", ()))
         index = next(i for i, s in enumerate(siblings) if s is line)
@@ -155,10 +169,23 @@ class FixContext:
             mapping[line] = cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=leading)
         else:
             mapping[line] = cst.RemovalSentinel.REMOVE
-            if leading and index + 1 < len(siblings):
+            if index + 1 < len(siblings):
                 nxt = siblings[index + 1]
-                mapping[nxt] = nxt.with_changes(leading_lines=leading + list(nxt.leading_lines))
+                top = index == 0 and isinstance(block, cst.Module)
+                mapping[nxt] = nxt.with_changes(leading_lines=merge_leading_lines(leading, nxt.leading_lines, top))
         return self.replace_many(mapping)
+
+
+def max_line_length(path: str) -> int:
+    """flake8's ``max-line-length`` that applies to the module ``path`` (the ``[flake8]`` section of
+    ``setup.cfg``, ``tox.ini`` or ``.flake8`` that :func:`~flake8_flask_deploy.config.load_options`
+    finds; 79, flake8's default, without one), so that a fix writes no line pycodestyle calls too
+    long (E501). Cached per folder for the session."""
+    folder = os.path.dirname(path)
+    cache = current().cache("fixes.max_line_length", LAYOUT)
+    if folder not in cache:
+        cache[folder] = load_options(folder).max_line_length
+    return cache[folder]
 
 
 def _index(module: cst.Module, starts: Dict[Tuple[int, int], List[cst.CSTNode]],
@@ -198,6 +225,31 @@ class _Replacer(cst.CSTTransformer):
 
 
 # ---- helpers shared by the rules ---------------------------------------------------------------
+def merge_leading_lines(deleted: Sequence[cst.EmptyLine], following: Sequence[cst.EmptyLine],
+                        top: bool = False) -> List[cst.EmptyLine]:
+    """The leading lines of the statement that follows a deleted one.
+
+    Args:
+        deleted: the deleted statement's leading lines (blank and comment lines above it).
+        following: the next statement's own leading lines.
+        top: the deleted statement was the first of the module (the next one becomes first).
+    Returns:
+        The comment lines of ``deleted`` (with the blank lines between them) are kept; the blank
+        lines that separated the deleted statement from what comes before belong to it and go,
+        so the gap becomes as wide as the wider of the two (never the sum, which pycodestyle reports
+        as E303 "too many blank lines"); at the top of the module, without comments, no blank line
+        is left. Example: ``import x`` / 1 blank / ``app = Flask()`` / 2 blanks / ``@app.route``
+        without the middle statement is ``import x`` / 2 blanks / ``@app.route``.
+    """
+    deleted, following = list(deleted), list(following)
+    last_comment = max((i for i, line in enumerate(deleted) if line.comment is not None), default=-1)
+    head, tail = deleted[:last_comment + 1], deleted[last_comment + 1:]
+    own = next((i for i, line in enumerate(following) if line.comment is not None), len(following))
+    if top and not head:
+        return following[own:]
+    return head + [cst.EmptyLine()] * max(len(tail), own) + following[own:]
+
+
 def remove_from_sequence(items: Sequence[N], target: N, attr: str = "comma") -> List[N]:
     """``items`` without ``target`` (an ``Arg`` or ``DictElement``); when the last item goes, the
     new last item takes its comma so a trailing comma (or its absence) is kept."""
@@ -239,4 +291,4 @@ def module_fix(code: str) -> Optional[Callable[[FixContext], Optional[Change]]]:
 
 
 __all__ = ["SAFE", "UNSAFE", "MAPPED_FINDINGS", "Change", "FixContext", "module_fix", "remove_from_sequence",
-           "is_main_guard", "main_guard"]
+           "merge_leading_lines", "is_main_guard", "main_guard"]

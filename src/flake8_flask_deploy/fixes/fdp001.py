@@ -7,6 +7,12 @@ it, in their order and with their comments; what serves only ``app.run(...)`` (a
 the run itself) stays in the guard. Under ``if __name__ != "__main__": ... else:`` the ``else``
 block is the guarded one.
 
+Development-only statements (:func:`~flake8_flask_deploy.rules.fdp001_routes_under_main_guard.development_only`:
+debug toggles, literal or ``os.urandom`` secret keys, development config, routes that reset the
+database, seeding, ``create_all``) are never moved, and the rule does not count them; when a
+statement that must move reads a name one of them binds, there is no fix (None). A moved ``def`` or
+``class`` gets two blank lines around it (E302/E305 at module level).
+
 Safety: safe when only registrations and definitions move (``def``/``class``, imports, registration
 calls, assignments of literals); unsafe when other statements move (they now run at import, in
 every WSGI worker: reading files, connecting to services).
@@ -21,6 +27,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..rules.fdp001_routes_under_main_guard import development_only
 from ..walk import is_main_guard
 from . import SAFE, UNSAFE, Change, FixContext
 
@@ -92,14 +99,17 @@ def _move(ctx: FixContext, guard: ast.If, ablock: List[ast.stmt], cguard: cst.If
     run_funcs = {r.where.scope.split(".")[0] for r in facts.runs if r.where.scope}
     reg_stmts = {id(r.stmt) for r in regs}
     run_stmts = {id(r.stmt) for r in facts.runs}
+    dev = {j for j, stmts in groups.items() if any(development_only(a) for a in stmts)}
     must = set()
     for j in range(n):
         ids = {id(x) for x in nodes[j]}
-        if ids & reg_stmts or calls[j] & reg_funcs:
+        if j not in dev and (ids & reg_stmts or calls[j] & reg_funcs):
             must.add(j)
     if not must:
         return None
     moved = _with_dependencies(must, reads, binds)
+    if moved & dev:
+        return None  # what production needs reads a name that development-only code binds
     for j in moved:
         ids = {id(x) for x in nodes[j]}
         if ids & run_stmts or calls[j] & run_funcs:
@@ -170,7 +180,7 @@ def _replace_guard(ctx: FixContext, cguard: cst.If, cblock: cst.IndentedBlock, o
     """The module with the statements ``out`` (non-empty) placed before the guard ``cguard`` (which
     gives its leading lines to the first) and its guarded block ``cblock`` reduced to ``stay`` (``pass``
     when empty; an ``==`` guard left empty and without ``else`` is dropped)."""
-    out = list(out)
+    out = _top_level_spacing(list(out))
     out[0] = out[0].with_changes(leading_lines=list(cguard.leading_lines) + list(out[0].leading_lines))
     blank = [cst.EmptyLine()] * (2 if isinstance(out[-1], (cst.FunctionDef, cst.ClassDef)) else 1)
     replacement: List[cst.BaseStatement] = list(out)
@@ -187,6 +197,19 @@ def _replace_guard(ctx: FixContext, cguard: cst.If, cblock: cst.IndentedBlock, o
     if new_guard is not None:
         replacement.append(new_guard)
     return ctx.replace_many({cguard: replacement})
+
+
+def _top_level_spacing(out: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
+    """``out`` (statements leaving the guard for module level) with two blank lines between a
+    ``def``/``class`` and its neighbours, as PEP 8 asks at module level (pycodestyle's E302, E305);
+    inside the guard one was enough. Comment lines stay where they are, after those blank lines."""
+    defs = (cst.FunctionDef, cst.ClassDef)
+    for i in range(1, len(out)):
+        if isinstance(out[i], defs) or isinstance(out[i - 1], defs):
+            leading = list(out[i].leading_lines)
+            blanks = next((k for k, line in enumerate(leading) if line.comment is not None), len(leading))
+            out[i] = out[i].with_changes(leading_lines=[cst.EmptyLine()] * max(blanks, 2) + leading[blanks:])
+    return out
 
 
 def _is_definition(cstmt: cst.BaseStatement, stmts: List[ast.stmt], reg_stmts: Set[int]) -> bool:

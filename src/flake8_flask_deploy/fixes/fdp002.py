@@ -18,7 +18,7 @@ from typing import Optional
 
 import libcst as cst
 
-from . import SAFE, UNSAFE, Change, FixContext, remove_from_sequence
+from . import SAFE, UNSAFE, Change, FixContext, merge_leading_lines, remove_from_sequence
 
 
 def fix(ctx: FixContext) -> Optional[Change]:
@@ -83,13 +83,9 @@ def _drop_unused_flask_import(module: cst.Module, name: str) -> cst.Module:
                 names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             body[index] = line.with_changes(body=[stmt.with_changes(names=names)])
         else:
-            leading = list(line.leading_lines)
             del body[index]
             if index < len(body):
-                following = leading + list(body[index].leading_lines)
-                if index == 0:  # no blank lines at the top of the file
-                    while following and following[0].comment is None:
-                        following.pop(0)
-                body[index] = body[index].with_changes(leading_lines=following)
+                merged = merge_leading_lines(line.leading_lines, body[index].leading_lines, top=index == 0)
+                body[index] = body[index].with_changes(leading_lines=merged)
         return module.with_changes(body=body)
     return module

@@ -13,11 +13,17 @@ container (Docker forwards published ports to the container's external interface
 Bandit B104 and ruff S104 flag every ``"0.0.0.0"`` literal (an environment-variable default too), so
 the fix writes the decision down where reviewers see it: the line gets
 ``# container: listen on all interfaces  # noqa: S104  # nosec B104`` (both tools honour these
-comments; ruff reads ``# noqa`` anywhere in the comment, bandit reads ``# nosec <test id>``).
+comments; ruff reads ``# noqa`` anywhere in the comment, bandit reads ``# nosec <test id>``, each on
+the line of the literal). When that line would then be longer than flake8's ``max-line-length``
+(:func:`~flake8_flask_deploy.fixes.max_line_length`, 79 unless configured), the reason goes on a
+comment line of its own above the statement and the line keeps ``# noqa: S104  # nosec B104``; when
+it is still too long and the call fits on one line, its arguments are split one per line (hanging
+indent, trailing comma, as black writes them) and the host's line carries the suppressions. The
+first of these layouts that adds no line over the limit (pycodestyle's E501) is the one written.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Dict, Optional
 
 import libcst as cst
 
@@ -26,7 +32,16 @@ from . import UNSAFE, Change, FixContext
 
 ALL_INTERFACES = "0.0.0.0"  # the value the fix writes  # noqa: S104  # nosec B104
 REASON = "container: listen on all interfaces"
-SUPPRESS = f"# {REASON}  # noqa: S104  # nosec B104"
+SHORT = "# noqa: S104  # nosec B104"
+SUPPRESS = f"# {REASON}  {SHORT}"
+#: The layouts of the comment, in the order they are tried (see the module docstring): everything on
+#: the line; the reason above the statement; that, with the call's arguments one per line.
+INLINE, ABOVE, WRAPPED = "inline", "above", "wrapped"
+LAYOUTS = (INLINE, ABOVE, WRAPPED)
+
+#: A layout -> the replacements (node -> node or function of the updated node) that write it, or None
+#: when the layout does not apply.
+Build = Callable[[str], Optional[Dict[cst.CSTNode, object]]]
 
 
 def fix(ctx: FixContext) -> Optional[Change]:
@@ -43,6 +58,7 @@ def fix(ctx: FixContext) -> Optional[Change]:
     if host is None:
         return _add_host(ctx, call)
     target = _loopback_literal(host.value)
+    in_call = target is not None
     if target is None and isinstance(host.value, cst.Name):
         target = _constant_literal(ctx, host.value.value)
     if target is None:
@@ -50,9 +66,21 @@ def fix(ctx: FixContext) -> Optional[Change]:
     quote = target.quote
     new_string = target.with_changes(value=f"{target.prefix}{quote}{ALL_INTERFACES}{quote}")
     start, _ = ctx.span(target)
-    mapping = {target: new_string}
-    _comment_line(ctx, start, mapping)
-    return Change(ctx.replace_many(mapping), UNSAFE, f'bind app.run() to "{ALL_INTERFACES}" (all interfaces)')
+    index = next(i for i, a in enumerate(call.args) if a is host)
+
+    def build(layout: str) -> Optional[Dict[cst.CSTNode, object]]:
+        mapping: Dict[cst.CSTNode, object] = {target: new_string}
+        if layout == WRAPPED:
+            stmt = _one_line_statement(ctx, call) if in_call else None
+            if stmt is None:
+                return None
+            mapping[call] = lambda updated: _wrapped(updated, index, ctx.module.default_indent)
+            _mark(mapping, stmt, None)
+        else:
+            _comment_line(ctx, start, mapping, layout)
+        return mapping
+
+    return Change(_best_layout(ctx, build), UNSAFE, f'bind app.run() to "{ALL_INTERFACES}" (all interfaces)')
 
 
 def _constant_literal(ctx: FixContext, name: str) -> Optional[cst.SimpleString]:
@@ -81,48 +109,131 @@ def _loopback_literal(expr: cst.BaseExpression) -> Optional[cst.SimpleString]:
 
 
 def _add_host(ctx: FixContext, call: cst.Call) -> Optional[Change]:
-    value = cst.SimpleString(f'"{ALL_INTERFACES}"')
+    """``host="0.0.0.0"`` added as the first argument of ``call`` (``app.run(...)``), or None for a
+    call without arguments written over several lines."""
     before = call.whitespace_before_args
-    mapping: dict = {}
-    if not call.args:
-        arg = cst.Arg(keyword=cst.Name("host"), value=value, equal=_no_space_equal())
-        new_call = call.with_changes(args=[arg])
-        start, _ = ctx.span(call)
-        mapping[call] = new_call
-        if ctx.span(call)[1] != start:
-            return None
-        _comment_line(ctx, start, mapping)
-    elif isinstance(before, cst.ParenthesizedWhitespace):
-        comma = cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
-            first_line=cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(SUPPRESS)),
-            empty_lines=[], indent=True, last_line=before.last_line))
-        arg = cst.Arg(keyword=cst.Name("host"), value=value, equal=_no_space_equal(), comma=comma)
-        mapping[call] = call.with_changes(args=[arg] + list(call.args))
-    else:
-        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        arg = cst.Arg(keyword=cst.Name("host"), value=value, equal=_no_space_equal(), comma=comma)
-        mapping[call] = call.with_changes(args=[arg] + list(call.args))
-        start, _ = ctx.span(call)
-        _comment_line(ctx, start, mapping)
-    return Change(ctx.replace_many(mapping), UNSAFE, f'add host="{ALL_INTERFACES}" to app.run() (all interfaces)')
+    start, end = ctx.span(call)
+    if not call.args and start != end:
+        return None
+
+    def build(layout: str) -> Optional[Dict[cst.CSTNode, object]]:
+        mapping: Dict[cst.CSTNode, object] = {}
+        if isinstance(before, cst.ParenthesizedWhitespace):  # already one argument per line
+            stmt = ctx.ancestor(call, cst.SimpleStatementLine)
+            if layout == WRAPPED or layout == ABOVE and stmt is None:
+                return None
+            comma = cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
+                first_line=_trailing(SUPPRESS if layout == INLINE else SHORT),
+                empty_lines=[], indent=True, last_line=before.last_line))
+            mapping[call] = call.with_changes(args=[_host_arg(comma)] + list(call.args))
+            if layout == ABOVE:
+                _mark(mapping, stmt, None)
+            return mapping
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")) if call.args else cst.MaybeSentinel.DEFAULT
+        new_call = call.with_changes(args=[_host_arg(comma)] + list(call.args))
+        if layout == WRAPPED:
+            stmt = _one_line_statement(ctx, call)
+            if stmt is None:
+                return None
+            mapping[call] = _wrapped(new_call, 0, ctx.module.default_indent)
+            _mark(mapping, stmt, None)
+        else:
+            mapping[call] = new_call
+            _comment_line(ctx, start, mapping, layout)
+        return mapping
+
+    return Change(_best_layout(ctx, build), UNSAFE, f'add host="{ALL_INTERFACES}" to app.run() (all interfaces)')
+
+
+def _host_arg(comma) -> cst.Arg:
+    value = cst.SimpleString(f'"{ALL_INTERFACES}"')
+    return cst.Arg(keyword=cst.Name("host"), value=value, equal=_no_space_equal(), comma=comma)
 
 
 def _no_space_equal() -> cst.AssignEqual:
     return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
-def _comment_line(ctx: FixContext, line_no: int, mapping: dict) -> None:
-    """Add the S104/B104 suppression comment to the statement line that starts on ``line_no``."""
+# ---- the comment's layout --------------------------------------------------------------------------
+def _best_layout(ctx: FixContext, build: Build) -> cst.Module:
+    """The module written with the first of :data:`LAYOUTS` that ``build`` gives and that adds no line
+    longer than flake8's ``max-line-length`` (:meth:`FixContext.long_lines`); the last one built
+    when none does (a host expression too long for any layout)."""
+    limit = ctx.long_lines(ctx.text)
+    module = ctx.module
+    for layout in LAYOUTS:
+        mapping = build(layout)
+        if mapping is None:
+            continue
+        module = ctx.replace_many(mapping)
+        if ctx.long_lines(module.code) <= limit:
+            break
+    return module
+
+
+def _one_line_statement(ctx: FixContext, node: cst.CSTNode) -> Optional[cst.SimpleStatementLine]:
+    """The statement line holding ``node`` when it is written on one line (its call can be split)."""
+    stmt = ctx.ancestor(node, cst.SimpleStatementLine)
+    if stmt is None:
+        return None
+    first, last = ctx.span(stmt)
+    return stmt if first == last else None
+
+
+def _comment_line(ctx: FixContext, line_no: int, mapping: dict, layout: str) -> None:
+    """Add the S104/B104 suppression comment to the statement line that starts and ends on
+    ``line_no`` (nothing when there is none): :data:`SUPPRESS` for :data:`INLINE`, else :data:`SHORT`
+    with the reason on a line of its own above the statement."""
     for node, rng in ctx.positions.items():
         if isinstance(node, cst.SimpleStatementLine) and rng.start.line == line_no == rng.end.line:
-            mapping[node] = lambda updated: updated.with_changes(
-                trailing_whitespace=_with_comment(updated.trailing_whitespace))
+            _mark(mapping, node, SUPPRESS if layout == INLINE else SHORT, reason=layout != INLINE)
             return
 
 
-def _with_comment(ws: cst.TrailingWhitespace) -> cst.TrailingWhitespace:
+def _mark(mapping: dict, stmt: cst.SimpleStatementLine, comment: Optional[str], reason: bool = True) -> None:
+    """Replace ``stmt`` in ``mapping`` by itself with ``comment`` at the end of its line (when given)
+    and the comment line ``# container: listen on all interfaces`` above it (when ``reason``)."""
+    def edit(updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        if comment is not None:
+            updated = updated.with_changes(trailing_whitespace=_with_comment(updated.trailing_whitespace, comment))
+        if reason:
+            above = cst.EmptyLine(indent=True, whitespace=cst.SimpleWhitespace(""), comment=cst.Comment(f"# {REASON}"))
+            updated = updated.with_changes(leading_lines=list(updated.leading_lines) + [above])
+        return updated
+
+    mapping[stmt] = edit
+
+
+def _trailing(comment: str) -> cst.TrailingWhitespace:
+    return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment))
+
+
+def _with_comment(ws: cst.TrailingWhitespace, comment: str) -> cst.TrailingWhitespace:
     if ws.comment is None:
-        return ws.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(SUPPRESS))
+        return _trailing(comment)
     if "S104" in ws.comment.value:
         return ws
-    return ws.with_changes(comment=cst.Comment(f"{ws.comment.value}  {SUPPRESS}"))
+    return ws.with_changes(comment=cst.Comment(f"{ws.comment.value}  {comment}"))
+
+
+def _wrapped(call: cst.Call, host: int, indent: str) -> cst.Call:
+    """``call`` with one argument per line (hanging indent ``indent`` past the statement's, a trailing
+    comma, the closing parenthesis on a line of its own) and :data:`SHORT` at the end of the line of
+    argument ``host`` (its index)::
+
+        app.run(
+            host="0.0.0.0",  # noqa: S104  # nosec B104
+            port=5000,
+        )
+    """
+    args = list(call.args)
+    out = []
+    for i, arg in enumerate(args):
+        after = cst.ParenthesizedWhitespace(
+            first_line=_trailing(SHORT) if i == host else cst.TrailingWhitespace(), empty_lines=[], indent=True,
+            last_line=cst.SimpleWhitespace("" if i == len(args) - 1 else indent))
+        out.append(arg.with_changes(whitespace_after_arg=cst.SimpleWhitespace(""),
+                                    comma=cst.Comma(whitespace_after=after)))
+    opening = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True,
+                                          last_line=cst.SimpleWhitespace(indent))
+    return call.with_changes(args=out, whitespace_before_args=opening)

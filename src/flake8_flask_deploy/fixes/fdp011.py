@@ -6,7 +6,8 @@ statement that binds the served app, it inserts::
 
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
-with the app's own variable name, and ``from werkzeug.middleware.proxy_fix import ProxyFix`` (added
+(split over lines, as black would, when it is longer than flake8's ``max-line-length``: see
+:func:`wrapper_statement`) with the app's own variable name, and ``from werkzeug.middleware.proxy_fix import ProxyFix`` (added
 by libcst's ``AddImportsVisitor`` when missing). Where the app is bound:
 
 * ``app = Flask(...)`` / ``app = create_app()`` at module level: after that statement;
@@ -69,13 +70,39 @@ def fix(ctx: FixContext) -> Optional[Change]:
         return None
     line, name = target
     args = ", ".join(f"{arg}={count}" for arg, count in counts.items())
-    wrap = cst.parse_statement(f"{name}.wsgi_app = ProxyFix({name}.wsgi_app, {args})\n", ctx.module.config_for_parsing)
+    first, _ = ctx.span(line)
+    code_line = ctx.lines[first - 1] if 0 < first <= len(ctx.lines) else ""
+    width = len(code_line) - len(code_line.lstrip(" \t"))
+    text = wrapper_statement(name, counts, width, ctx.max_line_length, ctx.module.default_indent)
+    wrap = cst.parse_statement(text, ctx.module.config_for_parsing)
     module = ctx.replace_many({line: lambda updated: [updated, wrap]})
     context = CodemodContext()
     AddImportsVisitor.add_needed_import(context, IMPORT_MODULE, "ProxyFix")
     module = AddImportsVisitor(context).transform_module(module)
     return Change(module, UNSAFE, f"wrap `{name}.wsgi_app` in ProxyFix({args}): one trusted hop per X-Forwarded-* "
                                   f"header nginx sets (more proxies in front need higher counts)")
+
+
+def wrapper_statement(name: str, counts: Dict[str, int], width: int, limit: int, unit: str = "    ") -> str:
+    """The text of the statement that wraps ``name``'s ``wsgi_app``, as black lays it out within
+    ``limit`` columns (flake8's ``max-line-length``, so the fix adds no E501), written at column 0
+    (libcst indents it as the block it goes in; ``width``: that block's indentation, in characters).
+
+    Args:
+        name: the app's variable; counts: ``{"x_for": 1, ...}``; unit: one level of indentation.
+    Returns:
+        ``app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)\n`` when it fits; else the
+        arguments on one hanging line below the call; else one argument per line with a trailing
+        comma, ending with a line break.
+    """
+    head = f"{name}.wsgi_app = ProxyFix("
+    args = [f"{name}.wsgi_app"] + [f"{arg}={count}" for arg, count in counts.items()]
+    joined = ", ".join(args)
+    if width + len(head) + len(joined) + 1 <= limit:
+        return f"{head}{joined})\n"
+    if width + len(unit) + len(joined) <= limit:
+        return f"{head}\n{unit}{joined}\n)\n"
+    return head + "\n" + "".join(f"{unit}{arg},\n" for arg in args) + ")\n"
 
 
 def forwarding_counts(path: str, facts, line: int, col: int) -> Dict[str, int]:
@@ -185,4 +212,4 @@ def _pos(node: ast.AST) -> Tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", -1)
 
 
-__all__: List[str] = ["fix", "forwarding_counts", "insertion_point"]
+__all__: List[str] = ["fix", "forwarding_counts", "insertion_point", "wrapper_statement"]

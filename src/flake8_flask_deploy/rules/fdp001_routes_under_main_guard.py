@@ -9,9 +9,10 @@ https://docs.gunicorn.org/en/stable/run.html#commands
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List
+import re
+from typing import Dict, Iterator, List, Optional
 
-from ..facts import Registration
+from ..facts import DEV_ONLY_CONFIG_KEYS, Registration
 from ..model import WSGI_SERVERS, Finding
 from . import (APP_CREATION, FACTORY_WORDS, GUARD_WORDS, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule,
                register)
@@ -43,9 +44,10 @@ app exists at module level: `@app.route` / `@app.get` / ... views, `app.add_url_
 registers the blueprints, a `load_config()` that fills `app.config`) counts too. One finding per
 guard, at the first hidden call; the message says how many calls are hidden and what they are.
 
-Development-only config keys (`DEBUG`, `TESTING`, `TEMPLATES_AUTO_RELOAD`, ...) under the guard are
-intended and not counted. An app that itself only exists under the guard (`app = create_app()`
-inside it) hides nothing from a server.
+Development-only statements under the guard are intended and not counted: config keys (`DEBUG`,
+`TESTING`, `TEMPLATES_AUTO_RELOAD`, ...), debug toggles, development config objects, literal or
+`os.urandom` secret keys, routes that reset the database, seeding (see Fix safety). An app that
+itself only exists under the guard (`app = create_app()` inside it) hides nothing from a server.
 
 ## Why is this bad?
 gunicorn, uWSGI, waitress and `flask run` import the module. `__name__` is then the module's name,
@@ -88,11 +90,22 @@ they need move with them: the assignments of names they read (such as
 `config = load(open("config.json"))`, `site = Website(app)`) and the loops around `add_url_rule`.
 What serves only the development server stays in the guard: `app.run(...)`, a `print` of the port,
 anything no moved statement needs. Under `if __name__ != "__main__": ... else:` the `else` block is
-the one emptied.
+the one emptied. A `def` or `class` that moves gets the two blank lines PEP 8 asks for at module
+level.
 
-- **Safe** when only registrations and definitions move (`def`/`class`, imports, registration
-  calls, assignments of literals): importing the module then does what `python app.py` did before
-  `app.run`, and nothing else.
+Development-only statements are neither counted by this rule nor moved by the fix: they stay under
+the guard, where they belong. They are debug toggles (`app.debug = True`, `app.config["DEBUG"]`),
+secret keys that are literals (at module level they would be FDP007) or made at each start
+(`os.urandom`, `secrets`), development config (`app.config.from_object("config.DevelopmentConfig")`
+and the other `from_*` calls naming `dev`, `debug`, `local` or `test`), routes that reset the
+database (`/reset-db`, `drop_all`), seeding, and `create_all`/`drop_all` of a development database.
+When what production needs reads a name that development-only code binds
+(`demo = seed_demo_data()`, then a route built from `demo`), no fix is offered: split it by hand.
+
+- **Safe** when every moved statement is free of side effects at import: registration calls
+  (routes, blueprints, extensions bound to the app, production config) and definitions
+  (`def`/`class`, imports, assignments of literals): importing the module then does what
+  `python app.py` did before `app.run`, without the development-only part.
 - **Unsafe** (needs `--unsafe-fixes`) when other statements move: they now run at import, in every
   WSGI worker and in every test that imports the module (reading a file, connecting to a service).
   Read the diff (`fix --diff --unsafe-fixes`) before applying it.
@@ -122,7 +135,7 @@ WSGI server).
         for reg in facts.registrations:
             if reg.receiver not in module_apps or not facts.is_guarded(reg.where):
                 continue
-            if not facts.is_app(reg.receiver, reg.where.scope):
+            if not facts.is_app(reg.receiver, reg.where.scope) or development_only(reg.stmt):
                 continue
             guard = reg.where.guard or facts.function_guards.get(reg.where.scope.split(".")[0])
             if guard is None:
@@ -146,6 +159,108 @@ WSGI server).
             run_scopes = {r.where.scope for r in facts.runs if r.where.scope}
             fixable = not any(r.where.scope in run_scopes for r in regs)
             yield module.finding(self, first.node, message, related=served, fixable=fixable)
+
+
+#: Words of a name or string that mark development-only configuration (``DevelopmentConfig``,
+#: ``"config.DevConfig"``, ``settings_local.py``, ``TestingConfig``), compared with its words.
+DEV_WORDS = frozenset({"dev", "develop", "development", "debug", "local", "test", "testing"})
+#: Words of a route path or view name that mark a route resetting the database.
+RESET_WORDS = frozenset({"reset", "drop", "wipe", "seed", "init", "create"})
+DB_WORDS = frozenset({"db", "database", "tables", "data"})
+RESET_DB_WORDS = frozenset({"initdb", "resetdb", "dropdb", "seeddb"})
+#: Calls that create or drop tables, or seed a database (Flask-SQLAlchemy's ``create_all``/``drop_all``).
+DB_SETUP_CALLS = frozenset({"create_all", "drop_all"})
+SECRET_TARGETS = ("SECRET_KEY", "secret_key")
+
+
+def development_only(stmt: ast.stmt) -> Optional[str]:
+    """Why a statement under the ``__main__`` guard is development-only, or None.
+
+    Such a statement is intended under the guard: the rule does not count it and the fix leaves it
+    there (issue 23: production needs what serves requests, not what sets up a laptop):
+
+    * a debug toggle: ``app.debug = ...``, ``app.config["DEBUG"] = ...`` (and the other keys of
+      :data:`~flake8_flask_deploy.facts.DEV_ONLY_CONFIG_KEYS`);
+    * a secret key that is a literal (hoisting it is FDP007) or comes from ``os.urandom`` /
+      ``secrets`` (a new key at each start: sessions die on every restart and differ per worker);
+    * development config: ``app.config.from_object("config.DevelopmentConfig")`` and the other
+      ``from_*`` calls whose argument's words include one of :data:`DEV_WORDS`;
+    * a route that resets the database (its path or view name has a word of :data:`RESET_WORDS` and
+      one of :data:`DB_WORDS`: ``/reset-db``, not ``/reset-password``; or its body calls
+      ``drop_all``/``create_all``), seeding (a call of a name with the word ``seed``)
+      and ``create_all``/``drop_all`` (Flask-SQLAlchemy: tables of a development database).
+
+    Args:
+        stmt: an ``ast`` statement; compound statements are judged by every statement they hold.
+    Returns:
+        a short reason (``"a debug toggle"``...), or None.
+    """
+    for node in ast.walk(stmt):
+        reason = _dev_statement(node) if isinstance(node, ast.stmt) else _dev_call(node)
+        if reason:
+            return reason
+    return None
+
+
+def _dev_statement(node: ast.stmt) -> Optional[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for deco in node.decorator_list:
+            words = _words(node.name) | {w for a in getattr(deco, "args", []) for w in _words(_text(a))}
+            if isinstance(deco, ast.Call) and (words & RESET_WORDS and words & DB_WORDS or words & RESET_DB_WORDS):
+                return "a route that resets the database"
+        return None
+    if not isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        return None
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    for target in targets:
+        key = target.attr if isinstance(target, ast.Attribute) else _text(getattr(target, "slice", None))
+        if isinstance(target, ast.Attribute) and key in ("debug", "testing") or key in DEV_ONLY_CONFIG_KEYS:
+            return "a debug toggle"
+        if key in SECRET_TARGETS and isinstance(target, (ast.Attribute, ast.Subscript)):
+            return _dev_secret(node.value)
+    return None
+
+
+def _dev_secret(value: Optional[ast.expr]) -> Optional[str]:
+    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+        return "a literal secret key (at module level it would be FDP007)"
+    calls = {_text(n.func) for n in ast.walk(value) if isinstance(n, ast.Call)} if value is not None else set()
+    if any(c in ("os.urandom", "urandom") or c.startswith("secrets.") for c in calls):
+        return "a secret key made at each start (os.urandom)"
+    return None
+
+
+def _dev_call(node: ast.AST) -> Optional[str]:
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name in DB_SETUP_CALLS:
+        return f"`{name}` of a development database"
+    if "seed" in _words(name):
+        return "seeding the database"
+    if isinstance(func, ast.Attribute) and name.startswith("from_") and _text(func.value).endswith("config"):
+        if any(_words(_text(a)) & DEV_WORDS for a in node.args):
+            return "development config"
+        if any(k.arg == "SECRET_KEY" and _dev_secret(k.value) for k in node.keywords):
+            return _dev_secret(next(k.value for k in node.keywords if k.arg == "SECRET_KEY"))
+    return None
+
+
+def _text(node: Optional[ast.AST]) -> str:
+    """A dotted name or a string constant as text ("" otherwise)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_text(node.value)}.{node.attr}"
+    return ""
+
+
+def _words(text: str) -> set:
+    """The lower-case words of a name, path or dotted string: ``DevConfig`` -> {dev, config}."""
+    return {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", text)}
 
 
 def _label(reg: Registration) -> str:

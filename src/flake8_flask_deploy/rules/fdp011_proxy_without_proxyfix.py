@@ -267,7 +267,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 ```
-with the app's own variable name, and one count per `X-Forwarded-*` header the proxy sets: `x_for`
+(split over lines as black would when it is longer than flake8's `max-line-length`, 79 unless the
+`[flake8]` section says otherwise) with the app's own variable name, and one count per `X-Forwarded-*` header the proxy sets: `x_for`
 (`X-Forwarded-For`), `x_proto` (`X-Forwarded-Proto`), `x_host` (`X-Forwarded-Host`), `x_port`
 (`X-Forwarded-Port`), `x_prefix` (`X-Forwarded-Prefix`), `1` for one nginx hop. `x_for` and
 `x_proto` default to `1` in `ProxyFix`, so they are written as `0` when the proxy does not set that

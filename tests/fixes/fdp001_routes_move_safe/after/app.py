@@ -10,9 +10,10 @@ app = Flask(__name__)
 def index():
     return "hi"
 
+
 app.register_blueprint(api, url_prefix="/api")  # keep this comment
-app.config["SECRET_KEY"] = "dev"
 
 if __name__ == "__main__":
+    app.config["SECRET_KEY"] = "dev"
     print("serving on 5000")
     app.run(port=5000)

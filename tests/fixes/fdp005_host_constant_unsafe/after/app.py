@@ -1,6 +1,7 @@
 from flask import Flask
 
-HOST = "0.0.0.0"  # container: listen on all interfaces  # noqa: S104  # nosec B104
+# container: listen on all interfaces
+HOST = "0.0.0.0"  # noqa: S104  # nosec B104
 app = Flask(__name__)
 
 if __name__ == "__main__":

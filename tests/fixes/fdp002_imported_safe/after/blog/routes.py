@@ -1,7 +1,6 @@
 from blog import app
 
 
-
 @app.route("/")
 def index():
     return "hi"
