@@ -101,16 +101,21 @@ DEFAULT_INDEX = "https://pypi.org/simple"
 
 
 def pip_locations() -> dict:
-    """index-url, extra-index-url and find-links as this interpreter's pip sees them (its configuration
-    files and ``PIP_*`` variables), in order, without repeats."""
+    """index-url, extra-index-url and find-links as this interpreter's pip sees them: a ``PIP_*`` variable
+    wins over the configuration files, whose values are taken in order, without repeats."""
     proc = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
                           timeout=120)
-    found: dict = {"index-url": [], "extra-index-url": [], "find-links": []}
+    files: dict = {"index-url": [], "extra-index-url": [], "find-links": []}
+    variables: dict = {}
     for line in proc.stdout.splitlines():
         key, _, value = line.partition("=")
-        name = key.rsplit(".", 1)[-1]
-        if name in found:
-            found[name] += [v for v in value.strip().strip("'\"").split() if v not in found[name]]
+        section, _, name = key.rpartition(".")
+        values = value.strip().strip("'\"").split()
+        if name in files and section == ":env:":
+            variables[name] = values
+        elif name in files:
+            files[name] += [v for v in values if v not in files[name]]
+    found = dict(files, **variables)
     found["index-url"] = found["index-url"][-1:] or [DEFAULT_INDEX]
     return found
 
