@@ -168,3 +168,63 @@ def test_in_process_runs_see_every_edit_of_the_deployment(tmp_path: Path, capsys
     assert run() == []
     dockerfile.write_text('FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["python", "app.py"]\n')
     assert run() == ["FDP003", "FDP004", "FDP005"]
+
+
+def test_in_process_runs_match_a_fresh_process_after_each_edit(tmp_path: Path, capsys) -> None:
+    """The editors issue's acceptance test: flake8 in one long-lived process (runpy, as VS Code runs
+    it) after edits to a Dockerfile, a Procfile, the served module and a module it imports, each time
+    reporting what a fresh ``flake8`` process reports on the same files."""
+    import runpy
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    served = tmp_path / "app.py"
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    argv = ["--isolated", "--select", "FDP", "--jobs", "1", str(served)]
+
+    def in_process() -> list:
+        saved = sys.argv
+        sys.argv = ["flake8", *argv]
+        try:
+            runpy.run_module("flake8", run_name="__main__")
+        except SystemExit:
+            pass
+        finally:
+            sys.argv = saved
+        return sorted(line.split()[1] for line in capsys.readouterr().out.splitlines() if " FDP" in line)
+
+    def fresh() -> list:
+        out = subprocess.run([sys.executable, "-m", "flake8", *argv], capture_output=True, text=True).stdout
+        return sorted(line.split()[1] for line in out.splitlines() if " FDP" in line)
+
+    steps = [
+        # the served module imports its app from the package; the Dockerfile runs it with python
+        (blog / "__init__.py", "from flask import Flask\n\nserver = Flask(__name__)\n"),
+        (served, "from blog import server\n\nif __name__ == '__main__':\n    server.run(debug=True)\n"),
+        (tmp_path / "Dockerfile", 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["python", "app.py"]\n'),
+        # the Dockerfile goes, a Procfile serves the app with gunicorn: the guard never runs
+        (tmp_path / "Dockerfile", None),
+        (tmp_path / "Procfile", "web: gunicorn app:server\n"),
+        # the Procfile runs the file again
+        (tmp_path / "Procfile", "web: python app.py\n"),
+        # the imported module no longer binds a Flask app under that name
+        (blog / "__init__.py", "class Server:\n    def run(self, **options):\n        pass\n\n\nserver = Server()\n"),
+        # the served module binds its own app again
+        (served, "from flask import Flask\n\nserver = Flask(__name__)\n\nif __name__ == '__main__':\n"
+                 "    server.run(debug=True)\n"),
+    ]
+    seen = []
+    for path, text in steps:
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text)
+        if path == blog / "__init__.py" and not served.exists():
+            continue
+        got = in_process()
+        assert got == fresh(), (path.name, text)
+        seen.append(tuple(got))
+    dev = ("FDP003", "FDP004", "FDP005")  # debug, dev server and loopback bind, when python runs the file
+    assert seen == [(), dev, (), (), dev, (), dev]  # each edit changed what is reported
