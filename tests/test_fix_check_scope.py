@@ -34,7 +34,8 @@ TREES = [
     "fdp004_dockerfile_python_unsafe", "fdp004_compose_flask_run_unsafe", "fdp004_procfile_flask_run_unsafe",
     "fdp004_pip_install_project_unsafe", "fdp005_gunicorn_bind_unsafe", "fdp009_package_init_unsafe",
     "fdp009_src_layout_unsafe", "fdp011_module_app_unsafe", "fdp001_routes_move_safe",
-    "noop_fdp009_unsafe_needs_flag", "noop_fdp004_hashed_requirements",
+    "noop_fdp009_unsafe_needs_flag", "noop_fdp004_hashed_requirements", "fdp006_uncalled_factory_unsafe",
+    "fdp006_one_app_unsafe", "fdp012_port_unsafe",
 ]
 
 
