@@ -37,6 +37,7 @@ from . import sources
 from .engine import code_selected, configure
 from .model import PARSE_ERROR
 from .rules import all_rules
+from .session import current as current_session
 
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
 PLUGIN_PREFIX = "FDP"
@@ -406,7 +407,9 @@ def configure_engine(options: Options) -> None:
 def apply_to_check(args: Any) -> Options:
     """Fill ``check``'s ``select``/``ignore``/``flask_deploy_context`` from configuration where the
     command line left them empty (or at the default ``auto``), and ``exclude`` (``--exclude``
-    replaces the configured list, ``--extend-exclude`` adds to it), then configure the engine.
+    replaces the configured list, ``--extend-exclude`` adds to it), then configure the engine, and
+    record in the session the scope ``fix`` would have with the same paths and ``fix-deployment``
+    (``Session.fix_scope``): ``--show-fixes`` marks only what that ``fix`` changes.
 
     Returns:
         the Options read (their ``warnings`` and ``errors`` are for the caller to print).
@@ -421,6 +424,7 @@ def apply_to_check(args: Any) -> Options:
     exclude = flake8_utils.normalize_paths(cli_exclude) if cli_exclude is not None else options.exclude
     args.exclude = exclude + flake8_utils.normalize_paths(getattr(args, "extend_exclude", None) or [])
     configure_engine(options)
+    current_session().fix_scope = (tuple(paths), bool(options.fix_deployment))
     return options
 
 

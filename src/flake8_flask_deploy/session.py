@@ -86,6 +86,10 @@ class Session:
             it (``fix --diff``); the deployment readers read it instead of the disk.
         recent_roots, left_roots, projects_kept: which projects' caches are kept (see
             ``engine.enter_project``).
+        fix_scope: ``(paths, deployment)`` of the run: the paths the command was given and whether
+            ``fix`` may edit the projects' deployment files outside them (``fix-deployment``). ``check``
+            records it (``config.apply_to_check``) so that ``--show-fixes`` marks what ``fix`` with
+            the same paths and options changes (``fix_safety``); None: no restriction.
     """
 
     def __init__(self, options: Optional[Options] = None) -> None:
@@ -97,6 +101,7 @@ class Session:
         self.recent_roots: List[str] = []
         self.left_roots: Set[str] = set()
         self.projects_kept = 1
+        self.fix_scope: Optional[Tuple[Tuple[str, ...], bool]] = None
         self._caches: Dict[str, Tuple[str, bool, Dict[Any, Any]]] = {}
         self._counters: Dict[str, float] = {}
 

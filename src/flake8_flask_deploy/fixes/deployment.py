@@ -32,7 +32,7 @@ from ..deploy.commands import parse_command, split_shell
 from ..engine import clear_caches, launch_findings
 from ..facts import string_value
 from ..fixable import EVERYTHING, Applied, FixScope, fixable_findings, is_selected
-from ..model import FLASK_RUN, GUNICORN, WERKZEUG_SCRIPT, Launch, is_loopback_host
+from ..model import FLASK_RUN, GUNICORN, WERKZEUG_SCRIPT, Finding, Launch, is_loopback_host
 from ..rules import get_rule
 from ..rules.fdp006_wsgi_target_not_found import module_names
 from ..sources import decode, write_atomic
@@ -344,15 +344,22 @@ def gunicorn_bind_argv(argv: List[str]) -> Optional[List[str]]:
 # ---- planning ------------------------------------------------------------------------------------
 @dataclass
 class DeployFix:
-    """One planned rewrite: ``path``/``line`` of the command, rule ``code``, new lines, description."""
+    """One planned rewrite: ``path``/``line`` of the command, rule ``code``, new lines, description;
+    ``finding``: the finding a ``"target"``/``"upstream"`` rewrite fixes (FDP006, FDP012)."""
 
     path: str
     line: int
     code: str
-    kind: str  # "gunicorn" or "host"
+    kind: str  # "gunicorn", "host", "target" (FDP006) or "upstream" (FDP012)
     launch: Launch
     description: str = ""
     note: str = ""
+    finding: Optional[Finding] = None
+
+
+#: Rewrites of one value written on the finding's line (not of a command): kind -> rule code, each
+#: done by ``fixes/<code>.py``'s ``rewrite(text, finding, launch, context)``.
+TEXT_REWRITES = {"target": "FDP006", "upstream": "FDP012"}
 
 
 def _script_target(launch: Launch, site_argv: List[str], run_receiver: str, port: str
@@ -457,13 +464,19 @@ def _flask_port(launch: Launch, site_argv: List[str], shell: bool, procfile: boo
 
 
 def _plans(context, select: Sequence[str], ignore: Sequence[str]
-           ) -> Tuple[Dict[Tuple[str, int], DeployFix], Dict[Tuple[str, int], set], Dict[Tuple[str, int], tuple]]:
-    """``(plans, codes_at, script_runs)`` of one deployment context: the rewrite planned at each
-    ``(file, line)``, the codes found there, and the ``(run, facts)`` of each ``python app.py`` launch."""
-    plans: Dict[Tuple[str, int], DeployFix] = {}
+           ) -> Tuple[Dict[tuple, DeployFix], Dict[Tuple[str, int], set], Dict[Tuple[str, int], tuple]]:
+    """``(plans, codes_at, script_runs)`` of one deployment context: the command rewrite planned at
+    each ``(file, line)`` and the value rewrite (:data:`TEXT_REWRITES`) at each ``(file, line, code)``,
+    the codes found at each command, and the ``(run, facts)`` of each ``python app.py`` launch."""
+    plans: Dict[tuple, DeployFix] = {}
     codes_at: Dict[Tuple[str, int], set] = {}
     for finding, launch in launch_findings(context):
         if not is_selected(finding.code, select, ignore):
+            continue
+        kind = next((k for k, code in TEXT_REWRITES.items() if code == finding.code), None)
+        if kind is not None:
+            plans.setdefault((finding.path, finding.line, finding.code),
+                             DeployFix(finding.path, finding.line, finding.code, kind, launch, finding=finding))
             continue
         if not finding.fixable and finding.code != "FDP004":
             continue  # FDP004's flag says "one simple command"; the fixer also rewrites chains (shellsplice)
@@ -593,13 +606,8 @@ def _apply_file(path: str, plans: List[DeployFix], run: _Run) -> List[Applied]:
         return []
     applied = []
     for plan in plans:
-        site = command_site(path, text, plan.line)
-        if site is None:
-            if plan.kind == "gunicorn":
-                _skip(run, plan, "the command is not one that can be rewritten in place (shell syntax beyond "
-                                 "`&&`/`;` lists and `sh -c`, or ENTRYPOINT and CMD split it): change it by hand")
-            continue
-        edits = _rewrite(path, text, plan, site, run)
+        edits = _text_rewrite(path, text, plan, run) if plan.kind in TEXT_REWRITES else _command_rewrite(
+            path, text, plan, run)
         if edits is None:
             continue
         if not run.unsafe:
@@ -618,6 +626,31 @@ def _apply_file(path: str, plans: List[DeployFix], run: _Run) -> List[Applied]:
         if plan.note:
             run.report.notes.append(plan.note)
     return list(reversed(applied))
+
+
+def _text_rewrite(path: str, text: str, plan: DeployFix, run: _Run) -> Optional[Dict[str, str]]:
+    """The edit of a ``"target"``/``"upstream"`` plan: ``{path: new text}`` from the rule's fix
+    module (``fixes/fdp006.py``, ``fixes/fdp012.py``), or None when it has no rewrite."""
+    import importlib
+
+    module = importlib.import_module(f"{__package__}.{TEXT_REWRITES[plan.kind].lower()}")
+    done = module.rewrite(text, plan.finding, plan.launch, run.context)
+    if done is None:
+        return None
+    plan.description = done[1]
+    return {path: done[0]}
+
+
+def _command_rewrite(path: str, text: str, plan: DeployFix, run: _Run) -> Optional[Dict[str, str]]:
+    """The edits of a command rewrite (``"gunicorn"``/``"host"``) at ``plan.line``: see
+    :func:`_rewrite`; None (and a note for a gunicorn switch) when the command cannot be edited."""
+    site = command_site(path, text, plan.line)
+    if site is None:
+        if plan.kind == "gunicorn":
+            _skip(run, plan, "the command is not one that can be rewritten in place (shell syntax beyond "
+                             "`&&`/`;` lists and `sh -c`, or ENTRYPOINT and CMD split it): change it by hand")
+        return None
+    return _rewrite(path, text, plan, site, run)
 
 
 def _rewrite(path: str, text: str, plan: DeployFix, site: CommandSite, run: _Run) -> Optional[Dict[str, str]]:

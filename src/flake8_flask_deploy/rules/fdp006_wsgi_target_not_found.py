@@ -21,7 +21,7 @@ import ast
 import importlib.util
 import os
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from .. import project, sources
 from ..walk import is_main_guard
@@ -118,7 +118,7 @@ class WsgiTargetNotFound(Rule):
         "the `module:app` a server is told to serve is missing, only under the guard, or an "
         "uncalled factory"
     )
-    fix_safety = None
+    fix_safety = "unsafe"
     docs = """\
 ## What it does
 Checks the `module:attribute` that a deployment file tells a server to serve: gunicorn's
@@ -169,7 +169,20 @@ web: gunicorn "blog:create_app()"
 ```
 
 ## Fix safety
-No fix: the right target (another name, a call, a `wsgi.py` module) is the developer's choice.
+Unsafe (`fix --unsafe-fixes`; it edits a deployment file, so only with that file among the paths or
+with `--deployment`): it changes what production serves. When the right target is known, the fix
+rewrites the `module:attribute` where the finding is (the command, a gunicorn config's `wsgi_app`,
+`FLASK_APP`, a uWSGI `callable` line), and nothing else:
+- a factory gunicorn serves uncalled: `blog:create_app` becomes `"blog:create_app()"` (quoted where a
+  shell would read the parentheses);
+- a missing attribute when the module has exactly one candidate, the one the message names: one app
+  bound at import (`wsgi:app` becomes `wsgi:application`), or, with none and gunicorn, one factory it
+  can call without arguments.
+
+The new target must pass this rule's check. No fix when the module binds several apps (which one is
+served is the developer's choice), when the name exists only under the `__main__` guard, when the
+module is missing, for waitress or uWSGI factories (`--call`, a wsgi module), or when the target is
+not written whole on the line.
 
 ## Options
 `--flask-deploy-context=off` disables this rule. Modules that bind names dynamically (`from x import
@@ -222,7 +235,7 @@ No fix: the right target (another name, a call, a `wsgi.py` module) is the devel
                     "`--call`" if launch.server == WAITRESS else f"`{base} = {base}()` in a wsgi module")
                 yield self._finding(where, f"`{target}` names the factory function `{base}()` without calling it: "
                                            f"{server} serves the function itself and every request fails with a "
-                                           f"TypeError (500); use {fix}")
+                                           f"TypeError (500); use {fix}", launch.server == GUNICORN)
             return
         if base in names.guard_only:
             yield self._finding(where, f"`{target}`: `{base}` is only created under `if __name__ == \"__main__\":` "
@@ -233,7 +246,7 @@ No fix: the right target (another name, a call, a `wsgi.py` module) is the devel
             # uWSGI's ``callable = my_app`` names the missing attribute: that line is the one to change
             where = Location(launch.options["target_file"], int(launch.options["attr_line"]))
         yield self._finding(where, f"`{target}`: {rel} has no module-level `{base}`; {_fails(launch.server, server)}"
-                                   f"{hint}")
+                                   f"{hint}", len(candidate_targets(launch, names)) == 1)
 
     def _where(self, launch: Launch) -> Location:
         if launch.options.get("target_file"):
@@ -243,8 +256,8 @@ No fix: the right target (another name, a call, a `wsgi.py` module) is the devel
             return launch.env_location("FLASK_APP")
         return launch.source
 
-    def _finding(self, where: Location, message: str) -> Finding:
-        return Finding(self.code, message, where.path, where.line, 0)
+    def _finding(self, where: Location, message: str, fixable: bool = False) -> Finding:
+        return Finding(self.code, message, where.path, where.line, 0, fixable=fixable)
 
 
 def _inline_comment(value: str) -> bool:
@@ -266,17 +279,46 @@ def _fails(kind: str, server: str) -> str:
 
 
 def _hint(names: ModuleNames, launch: Launch, module: str) -> str:
-    facts = project.facts_of_file(launch.target_path) if launch.target_path else None
-    if facts is None:
-        return ""
-    apps = [b.name for b in facts.app_bindings if b.scope == "" and b.name in names.at_import]
+    found = candidate_targets(launch, names)
+    return f" (did you mean `{found[0]}`?)" if found else ""
+
+
+def candidate_targets(launch: Launch, names: Optional[ModuleNames] = None) -> List[str]:
+    """The ``module:attr`` targets the server of ``launch`` could serve from the module it names
+    (``launch.target_path``): each app its module binds at import, or, when there is none and the
+    server is gunicorn, each factory gunicorn can call without arguments (``module:create_app()``).
+    The message suggests the first; FDP006's fix rewrites the target only when there is exactly one.
+
+    Args:
+        names: the module's :class:`ModuleNames` (read from ``launch.target_path`` when None).
+    Returns:
+        the candidates, in the module's order; empty when the module cannot be read.
+    """
+    path = launch.target_path
+    names = names if names is not None else (module_names(path) if path else None)
+    facts = project.facts_of_file(path) if path else None
+    if facts is None or names is None or not launch.module:
+        return []
+    apps = list(dict.fromkeys(b.name for b in facts.app_bindings if b.scope == "" and b.name in names.at_import))
     if apps:
-        return f" (did you mean `{module}:{apps[0]}`?)"
+        return [f"{launch.module}:{name}" for name in apps]
     factories = [q for q, region in facts.function_regions.items() if region == "factory" and "." not in q
                  and q in names.functions and _required_positional(names.functions[q]) == 0]
-    if factories and launch.server == GUNICORN:  # only a factory gunicorn can call without arguments
-        return f" (did you mean `{module}:{factories[0]}()`?)"
-    return ""
+    if launch.server != GUNICORN:  # only a factory gunicorn can call without arguments
+        return []
+    return [f"{launch.module}:{name}()" for name in factories]
+
+
+def uncalled_factory(launch: Launch) -> Optional[str]:
+    """``module:factory()`` when gunicorn is told to serve the factory function ``module:factory``
+    itself (FDP006's message says to call it), else None."""
+    if launch.server != GUNICORN or not launch.module or not launch.attr or "(" in launch.attr:
+        return None
+    names = module_names(launch.target_path) if launch.target_path else None
+    function = names.functions.get(launch.attr) if names is not None and launch.attr in names.at_import else None
+    if function is None or _required_positional(function) != 0:
+        return None
+    return f"{launch.module}:{launch.attr}()"
 
 
 def _missing_module(root: str, dotted: str) -> bool:

@@ -87,7 +87,13 @@ def log_call(view):
 or give each view a unique `endpoint=`.
 
 ## Fix safety
-No fix. Renaming a view changes its endpoint, and every `url_for("...")` that names it.
+No fix, because no rewrite keeps every `url_for` caller right. The two views share one endpoint
+name, so every `url_for("blog.index")` (in Python and in templates, `{{ url_for(...) }}`), every
+`redirect(url_for(...))` and every `endpoint` check in a hook means one of them, and which one cannot
+be read from the code: Flask never built the second. Renaming either view (or giving it an
+`endpoint=`) silently sends the callers that meant it to the other view, or makes them raise
+`BuildError`; adding `functools.wraps` to a decorator changes the endpoint of every view it wraps.
+Pick the name each view should have, then update the callers that mean it.
 
 ## Options
 None.

@@ -20,7 +20,9 @@ from ..model import FLASK_RUN, WSGI_SERVERS, DeploymentContext, Finding, Launch,
 from . import Rule, register
 
 
-def _served(launch: Launch) -> bool:
+def served(launch: Launch) -> bool:
+    """True for a production launch that serves the app (a WSGI server, ``flask run``, a script that
+    runs ``app.run``): the processes whose binds a proxy must reach."""
     return launch.production and (launch.server in WSGI_SERVERS or launch.server == FLASK_RUN
                                   or launch.serves_with is not None or launch.runs_as_main)
 
@@ -46,7 +48,7 @@ def mismatches(context: DeploymentContext) -> List[Finding]:
     if cached is not None:
         return cached
     out: List[Finding] = []
-    launches = [x for x in context.launches if _served(x)]
+    launches = [x for x in context.launches if served(x)]
     if launches and all(_known(x) for x in launches):
         by_file: Dict[str, List[Proxy]] = {}
         for proxy in context.proxies:
@@ -69,11 +71,13 @@ def _judge(proxies: List[Proxy], launches: List[Launch], context: DeploymentCont
     listening = "; ".join(f"{x.server} in {x.source.short(context.root or None)} binds "
                           + ", ".join(_show(b) for b in effective_binds(x)) for x in launches[:3])
     findings = []
+    one_bind = len({bind for x in launches for bind in effective_binds(x)}) == 1
     for proxy in proxies:
         where = ", ".join(_show(a) for a in proxy.addresses)
         findings.append(Finding("FDP012", f"nginx forwards to {where}, where no process of the project listens "
                                           f"({listening}): every request answers 502 Bad Gateway",
-                                proxy.source.path, proxy.source.line, 0))
+                                proxy.source.path, proxy.source.line, 0,
+                                fixable=one_bind and proxy.upstream is None and len(proxy.addresses) == 1))
     return findings
 
 
@@ -92,7 +96,7 @@ class ProxyUpstreamMismatch(Rule):
     consequence = (
         "nginx forwards to a host:port no process of the project binds: 502"
     )
-    fix_safety = None
+    fix_safety = "unsafe"
     docs = """\
 ## What it does
 Reports an nginx `proxy_pass` / `uwsgi_pass` (an `upstream` block's servers included) that forwards
@@ -122,7 +126,13 @@ location / { proxy_pass http://localhost:4444; }
 ```
 
 ## Fix safety
-No fix: which of the two sides is right is the developer's decision.
+Unsafe (`fix --unsafe-fixes`; it edits the nginx site, so only with that file among the paths or with
+`--deployment`): which of the two sides is right is a decision, and the fix takes the server's. Only
+when the project's served processes bind exactly one address (one `host:port` or one unix socket), the
+`proxy_pass`/`uwsgi_pass` names one address on its own line (not an `upstream` block, whose servers
+may serve others), and the new address reaches that bind: the port (or the socket path) in the
+address is replaced, keeping its host and scheme (`proxy_pass http://localhost:4445;` becomes
+`proxy_pass http://localhost:4444;`). No fix when the project binds several addresses.
 
 ## Options
 `--flask-deploy-context=off` disables this rule. Not judged: forwards to remote hosts or
@@ -139,6 +149,6 @@ match by file name (containers often mount the same socket at different paths).
 """
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
-        if not _served(launch) or not _known(launch):
+        if not served(launch) or not _known(launch):
             return
         yield from mismatches(context)

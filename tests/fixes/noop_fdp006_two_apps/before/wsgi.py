@@ -1,0 +1,4 @@
+from flask import Flask
+
+site = Flask(__name__)
+admin = Flask("admin")
