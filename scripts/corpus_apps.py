@@ -25,8 +25,11 @@ Usage (from the repository root, with the package installed)::
    traceback, "internal error"/"critical error", an exit status other than 0/1, non-JSON output, a
    timeout) and seconds.
 5. Matches ``check``'s findings to the labels by (code, path, line), and the listed bugs to the
-   findings (same code, and the finding's or its ``related`` (path, line) is the bug's, or one of the
-   bug's ``also`` places: where a relocated finding reports the same bug).
+   findings (same code, and the finding's or one of its ``related`` (path, line) is the bug's, or one
+   of the bug's ``also`` places: where a relocated finding reports the same bug). A label of a
+   finding the tool no longer reports because it reports each problem once (the "python twin" of a
+   deployment finding, the copy of a Python finding at its deployment line) shows as GONE; the bug
+   is still found through the one finding's related locations.
 6. Prints per entry, per rule, overall and per kind: findings, TRUE/FALSE/DEBATABLE/UNLABELLED,
    precision = TRUE/(TRUE+FALSE), bugs, found, missed, recall = found/bugs; the issue's targets
    (precision >= 95%, recall >= 90% overall and >= 85% for each of FDP001-FDP005) with met/missed;
@@ -536,12 +539,20 @@ def finding_key(finding: dict) -> Key:
     return finding["code"], norm_path(finding["path"]), finding["line"]
 
 
-def related_key(finding: dict) -> Optional[Key]:
-    """The (code, related path, related line) of a finding, or None when it has no ``related``."""
+def related_keys(finding: dict) -> List[Key]:
+    """The (code, related path, related line) of each related location of a finding: ``related`` is
+    a list of ``{"path", "line"}`` (one finding per problem, issue 24), or one such object or null in
+    reports of older versions of the tool."""
     rel = finding.get("related")
-    if not isinstance(rel, dict) or "path" not in rel:
-        return None
-    return finding["code"], norm_path(rel["path"]), rel.get("line")
+    places = rel if isinstance(rel, list) else [rel]
+    return [(finding["code"], norm_path(r["path"]), r.get("line")) for r in places
+            if isinstance(r, dict) and "path" in r]
+
+
+def related_key(finding: dict) -> Optional[Key]:
+    """The first of :func:`related_keys`, or None when the finding has no related location."""
+    keys = related_keys(finding)
+    return keys[0] if keys else None
 
 
 def match(findings: List[dict], labels: Optional[dict]) -> dict:
@@ -560,7 +571,7 @@ def match(findings: List[dict], labels: Optional[dict]) -> dict:
         rows.append((key, label, reason, finding))
     gone = [(key, label, reason) for key, (label, reason) in sorted(labels["findings"].items())
             if key not in by_key]
-    places = set(by_key) | {related_key(f) for f in findings}
+    places = set(by_key) | {key for f in findings for key in related_keys(f)}
     also = labels.get("also", {})
     bugs = [(key, reason, key in places or any(alt in places for alt in also.get(key, ())))
             for key, reason in labels["bugs"]]
@@ -829,9 +840,9 @@ def write_findings(path: str, results: List[dict]) -> None:
             lines.append(f"MISSING {result['missing']}")
         matched = result["matched"] or {"rows": [], "gone": [], "bugs": []}
         for key, label, reason, finding in matched["rows"]:
-            rel = related_key(finding)
+            rel = ", ".join(f"{r[1]}:{r[2]}" for r in related_keys(finding))
             lines.append(f"{label:<10} {key[1]}:{key[2]}: {key[0]} {finding.get('message', '')}"
-                         + (f" [related {rel[1]}:{rel[2]}]" if rel else "") + (f"  -- {reason}" if reason else ""))
+                         + (f" [related {rel}]" if rel else "") + (f"  -- {reason}" if reason else ""))
         lines += [f"GONE {label:<5} {key[1]}:{key[2]}: {key[0]}  -- {reason}" for key, label, reason in matched["gone"]]
         lines += [f"BUG {'FOUND ' if found else 'MISSED'} {key[1]}:{key[2]}: {key[0]}  -- {reason}"
                   for key, reason, found in matched["bugs"]]

@@ -37,8 +37,12 @@ def context(root: str) -> DeploymentContext:
 
 
 def deploy_findings(root: str) -> List[Finding]:
-    """Findings located in deployment files (what ``check`` adds to the module findings)."""
-    return engine.deployment_findings(context(root))
+    """What the rules find in deployment files, at their deployment lines: the findings ``check``
+    reports there (:func:`~flake8_flask_deploy.engine.deployment_findings`) and those it reports on
+    the served module instead because their fix is there (FDP011: see :func:`module_findings`)."""
+    ctx = context(root)
+    moved = [f for f, launch in engine.launch_findings(ctx) if engine.reported_on_module(f, launch)]
+    return sorted(engine.deployment_findings(ctx) + moved, key=lambda f: (f.path, f.line, f.code))
 
 
 def module_findings(root: str, rel: str) -> List[Finding]:

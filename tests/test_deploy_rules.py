@@ -3,6 +3,7 @@ FDP012, on small projects on disk."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -248,9 +249,12 @@ def test_fdp006_waitress_factory_needs_call(tmp_path):
 def test_fdp006_gunicorn_config_wsgi_app_is_reported_in_the_config(tmp_path):
     root = make_project(tmp_path, {"app.py": FLASK_APP,
                                    "gunicorn.conf.py": 'bind = "0.0.0.0:8000"\n\nwsgi_app = "app:application"\n'})
-    assert rel_lines(deploy_findings(root), root) == ["gunicorn.conf.py:3 FDP006"]
-    found = module_findings(root, "app.py")
-    assert [(f.code, f.line) for f in found] == [("FDP006", 3)]  # on the app definition, for flake8
+    found = deploy_findings(root)
+    assert rel_lines(found, root) == ["gunicorn.conf.py:3 FDP006"]
+    # the fix is in the config: reported there only, naming the app definition as related
+    assert [(Path(r.path).name, r.line) for r in found[0].related_locations] == [("app.py", 3)]
+    assert found[0].message.endswith(" (app.py:3)")
+    assert module_findings(root, "app.py") == []
 
 
 def microblog(tmp_path, app="from flask import Flask\napp = Flask(__name__)\n"):

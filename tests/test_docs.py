@@ -251,3 +251,15 @@ def test_editor_settings_are_valid_json() -> None:
     assert blocks
     for block in blocks:
         json.loads(block)
+
+
+def test_readme_example_output_is_what_check_prints() -> None:
+    """README's first command: ``check examples/broken_blog`` prints exactly the lines shown under
+    it, one per problem (issue 24), and exits 1."""
+    block = code_blocks(ROOT / "README.md", "console")[0]
+    command, *shown = block.rstrip("\n").splitlines()
+    assert command == "$ pip install . && flake8-flask-deploy check examples/broken_blog"
+    proc = cli(ROOT, "check", "examples/broken_blog", "--color", "never")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.rstrip("\n").splitlines() == shown
+    assert shown[-1].startswith(f"Found {len(shown) - 1} findings")

@@ -54,26 +54,28 @@ def run_check(root: Path, capsys, *args: str) -> str:
 
 
 # ---- check marks both places of the finding as an unsafe fix --------------------------------------
-def test_show_fixes_counts_both_findings_as_unsafe_fixes(tmp_path, capsys):
+def test_show_fixes_counts_the_one_finding_as_an_unsafe_fix(tmp_path, capsys):
+    """Found in the nginx file, fixed in Python: one finding, at the app definition (issue 24)."""
     root = make(tmp_path, {"wsgi.py": APP})
     out = run_check(root, capsys, "--show-fixes")
-    assert out.count("FDP011") == 2 and "[*]" not in out
-    assert "0 fixable with `flake8-flask-deploy fix`, 2 more with `--unsafe-fixes`" in out
+    assert out.count("FDP011") == 1 and "[*]" not in out
+    assert "0 fixable with `flake8-flask-deploy fix`, 1 more with `--unsafe-fixes`" in out
     (root / "pyproject.toml").write_text("[tool.flake8-flask-deploy]\nunsafe-fixes = true\n")
     marked = [line for line in run_check(root, capsys, "--show-fixes").splitlines() if "FDP011" in line]
-    assert len(marked) == 2 and all("FDP011 [*] " in line for line in marked), marked
+    assert len(marked) == 1 and "wsgi.py:3:1: FDP011 [*] " in marked[0], marked
 
 
-def test_json_marks_the_nginx_line_through_its_module_copy(tmp_path, capsys):
+def test_json_marks_the_finding_at_the_module_with_the_nginx_line_related(tmp_path, capsys):
     root = make(tmp_path, {"pyproject.toml": "[tool.flake8-flask-deploy]\nunsafe-fixes = true\n", "wsgi.py": APP})
     found = json.loads(run_check(root, capsys, "--format", "json"))["findings"]
-    assert sorted((Path(f["path"]).name, f["fixable"]) for f in found) == [("blog.conf", True), ("wsgi.py", True)]
+    assert [(Path(f["path"]).name, f["fixable"]) for f in found] == [("wsgi.py", True)]
+    assert [Path(r["path"]).name for r in found[0]["related"]] == ["blog.conf"]
 
 
 def test_only_x_real_ip_is_not_marked(tmp_path, capsys):
     root = make(tmp_path, {"wsgi.py": APP}, headers="        proxy_set_header X-Real-IP $remote_addr;\n")
     out = run_check(root, capsys, "--show-fixes")
-    assert out.count("FDP011") == 2 and "0 fixable with `flake8-flask-deploy fix`)." in out
+    assert out.count("FDP011") == 1 and "0 fixable with `flake8-flask-deploy fix`)." in out
 
 
 # ---- the rule sees the text being fixed -----------------------------------------------------------

@@ -121,4 +121,5 @@ def test_check_on_a_folder_of_projects_checks_each_project(tmp_path: Path) -> No
     for name in ("a", "b"):
         # each project judged with its own Dockerfile
         assert f"mono/{name}/app.py:9:5: FDP004" in proc.stdout
-        assert f"mono/{name}/Dockerfile:8:1: FDP004" in proc.stdout
+        assert f"mono/{name}/app.py:9:5: FDP004 " in proc.stdout and "(Dockerfile:8 runs this file with python)" in \
+            proc.stdout.split(f"mono/{name}/app.py:9:5: FDP004 ")[1].splitlines()[0]

@@ -74,6 +74,7 @@ def assert_valid(log: dict) -> None:
 
 
 def test_sarif_is_valid_and_complete(project: Path) -> None:
+    (project / "Procfile").write_text("web: flask run --host 0.0.0.0 --port $PORT\n")  # a deployment finding
     proc = cli(project, "check", "--format", "sarif", ".")
     assert proc.returncode == 1
     log = json.loads(proc.stdout)
@@ -96,15 +97,20 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
         loc = result["locations"][0]["physicalLocation"]
         by_place[(result["ruleId"], loc["artifactLocation"]["uri"], loc["region"]["startLine"])] = result
         assert loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
-    assert set(by_place) >= {("FDP003", "app.py", 12), ("FDP004", "app.py", 12), ("FDP005", "app.py", 12),
-                             ("FDP003", "Dockerfile", 5)}
+    # one result per problem (issue 24), at the line its fix changes
+    assert set(by_place) == {("FDP003", "app.py", 12), ("FDP004", "app.py", 12), ("FDP005", "app.py", 12),
+                             ("FDP004", "Procfile", 1)}
     # the module finding names the deployment line that makes it one, and the other way round
     debug = by_place[("FDP003", "app.py", 12)]
     assert debug["locations"][0]["physicalLocation"]["region"]["startColumn"] == len("    app.run(port=8080, ") + 1
-    related = debug["relatedLocations"][0]["physicalLocation"]
-    assert (related["artifactLocation"]["uri"], related["region"]["startLine"]) == ("Dockerfile", 5)
-    in_dockerfile = by_place[("FDP003", "Dockerfile", 5)]["relatedLocations"][0]["physicalLocation"]
-    assert (in_dockerfile["artifactLocation"]["uri"], in_dockerfile["region"]["startLine"]) == ("app.py", 12)
+    [related] = debug["relatedLocations"]
+    assert related["id"] == 1 and related["message"]["text"] == "the deployment file line that makes this a finding"
+    assert (related["physicalLocation"]["artifactLocation"]["uri"],
+            related["physicalLocation"]["region"]["startLine"]) == ("Dockerfile", 5)
+    [in_procfile] = by_place[("FDP004", "Procfile", 1)]["relatedLocations"]
+    assert in_procfile["message"]["text"] == "the Python code this concerns"
+    assert (in_procfile["physicalLocation"]["artifactLocation"]["uri"],
+            in_procfile["physicalLocation"]["region"]["startLine"]) == ("app.py", 3)
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/svc/")
 
@@ -206,8 +212,8 @@ def test_github_format_prints_workflow_commands(project: Path) -> None:
     lines = proc.stdout.splitlines()
     assert ("::error file=app.py,line=12,col=24,title=FDP003::`debug=True` serves the interactive Werkzeug "
             "debugger in production (remote code execution) (Dockerfile:5 runs this file with python)") in lines
-    assert any(line.startswith("::error file=Dockerfile,line=5,col=1,title=FDP005::") for line in lines)
-    assert all(line.startswith("::error file=") for line in lines)
+    assert not any(line.startswith("::error file=Dockerfile,") for line in lines)  # one annotation per problem
+    assert len(lines) == 3 and all(line.startswith("::error file=app.py,line=12,") for line in lines)
 
 
 def test_github_format_escapes_properties_and_data(tmp_path: Path) -> None:
@@ -260,11 +266,12 @@ def test_sarif_fix_is_what_fix_would_do(tmp_path: Path) -> None:
 
 
 def test_gitlab_code_quality_report(project: Path) -> None:
+    (project / "Procfile").write_text("web: flask run --host 0.0.0.0 --port $PORT\n")  # a deployment finding
     proc = cli(project, "check", "--format", "gitlab", ".")
     assert proc.returncode == 1
     issues = json.loads(proc.stdout)
-    assert {(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues} >= {
-        ("FDP003", "app.py", 12), ("FDP003", "Dockerfile", 5)}
+    assert {(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues} == {
+        ("FDP003", "app.py", 12), ("FDP004", "app.py", 12), ("FDP005", "app.py", 12), ("FDP004", "Procfile", 1)}
     for issue in issues:
         assert set(issue) >= {"description", "check_name", "fingerprint", "severity", "location"}
         assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
@@ -276,3 +283,33 @@ def test_gitlab_code_quality_report(project: Path) -> None:
     moved = json.loads(cli(project, "check", "--format", "gitlab", ".").stdout)
     assert sorted(i["fingerprint"] for i in moved) == sorted(fingerprints)
     assert {i["location"]["lines"]["begin"] for i in moved if i["location"]["path"] == "app.py"} == {13}
+
+
+def test_json_gives_one_finding_per_problem_with_a_list_of_related_places(project: Path) -> None:
+    """``related`` is a list of ``{"path", "line"}``: the Dockerfile line for the Python findings it
+    makes findings, the app definition for a finding located in a deployment file, ``[]`` for none."""
+    (project / "Procfile").write_text("web: flask run --host 0.0.0.0 --port $PORT\n")
+    (project / "config.py").write_text("from app import app\n\napp.config['SECRET_KEY'] = 'dev'\n")
+    report = json.loads(cli(project, "check", "--format", "json", ".").stdout)
+    places = {(f["code"], f["path"], f["line"]): f["related"] for f in report["findings"]}
+    assert places == {
+        ("FDP003", "app.py", 12): [{"path": "Dockerfile", "line": 5}],
+        ("FDP004", "app.py", 12): [{"path": "Dockerfile", "line": 5}],
+        ("FDP005", "app.py", 12): [{"path": "Dockerfile", "line": 5}],
+        ("FDP004", "Procfile", 1): [{"path": "app.py", "line": 3}],
+        ("FDP007", "config.py", 3): [],
+    }
+
+
+def test_two_launches_of_one_script_make_one_finding_with_both_related(project: Path) -> None:
+    """The Dockerfile and the Procfile both run ``python app.py``: still one finding per problem, at
+    the Python line, naming both launch lines (``Finding.also``) in JSON and SARIF."""
+    (project / "Procfile").write_text("web: python app.py\n")
+    report = json.loads(cli(project, "check", "--format", "json", ".").stdout)
+    debug = [f for f in report["findings"] if f["code"] == "FDP003"]
+    assert [(f["path"], f["line"]) for f in debug] == [("app.py", 12)]
+    assert sorted((r["path"], r["line"]) for r in debug[0]["related"]) == [("Dockerfile", 5), ("Procfile", 1)]
+    log = json.loads(cli(project, "check", "--format", "sarif", ".").stdout)
+    assert_valid(log)
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "FDP003"]
+    assert [r["id"] for r in result["relatedLocations"]] == [1, 2]

@@ -28,8 +28,12 @@ def test_the_launch_runs_main_py(files: dict, launcher: str, tmp_path: Path) -> 
     root = make_project(tmp_path, {"main.py": DEV_APP, **files})
     launch = next(x for x in context(root).launches if x.script)
     assert Path(launch.script).name == "main.py"
-    found = rel_lines(check_paths([root]).findings, root)
-    assert f"{launcher} FDP004" in found and f"{launcher} FDP003" in found  # check shows the launch line too
+    findings = check_paths([root]).findings
+    found = rel_lines(findings, root)
+    assert "main.py:12 FDP004" in found and "main.py:12 FDP003" in found  # one finding each, in Python
+    for finding in findings:  # naming the launch line as related (issue 24: not repeated there)
+        assert finding.related is not None and Path(finding.related.path).relative_to(root).as_posix() == \
+            launcher.rpartition(":")[0] and finding.related.line == int(launcher.rpartition(":")[2])
     module = module_findings(root, "main.py")  # flake8 reports them on the module, naming the launch
     assert {f.code for f in module} >= {"FDP003", "FDP004"}
     assert all(launcher in f.message for f in module if f.code in ("FDP003", "FDP004"))

@@ -20,11 +20,10 @@ from .baseline import BaselineError, apply_baseline, write_baseline
 from .config import DEFAULT_EXCLUDE, apply_to_check, command_line_codes, is_excluded, load_options, reported_here
 from .engine import CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter, set_rule_filter
 from .fix_safety import fix_safeties, mark_fixable
-from .model import PARSE_ERROR, Finding, Location
+from .model import PARSE_ERROR, Finding
 from .output import FORMATS, Report, format_text
 from .session import new_session
 from .sources import decode, is_noqa, iter_python_files, relative_path  # noqa: F401 - is_noqa: the CLI's API
-from .suppress import unsuppressed
 
 
 def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
@@ -209,7 +208,10 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
 
 
 def _check_into(report: Report, files: List[str], mode: str, jobs: int) -> List[Finding]:
-    """Lint ``files`` into ``report`` (its warnings and roots); return every finding, unfiltered."""
+    """Lint ``files`` into ``report`` (its warnings and roots); return every finding, unfiltered:
+    the module findings (each at its Python line, the deployment line that makes it one as
+    ``related``) and the deployment findings (:func:`~flake8_flask_deploy.engine.deployment_findings`),
+    each problem once."""
     contexts: Dict[str, object] = {}
     module_findings: List[Finding] = []
     for path, parsed, warning, found in _map_files([(path, mode) for path in files], jobs):
@@ -225,20 +227,11 @@ def _check_into(report: Report, files: List[str], mode: str, jobs: int) -> List[
         report.warnings.extend(context.warnings)  # type: ignore[attr-defined]
         if mode != "off":
             deploy.extend(deployment_findings(context))  # type: ignore[arg-type]
-    # a module finding caused by a deployment line is also shown at that line
-    for finding in module_findings:
-        if finding.related is not None and not finding.from_deployment:
-            where = Location(finding.path, finding.line).short()
-            mirror = finding.moved(finding.related.path, finding.related.line, 0,
-                                   related=Location(finding.path, finding.line))
-            deploy.append(replace(mirror, message=_strip_related(finding.message) + f" ({where})"))
     report.warnings = sorted(set(report.warnings))
-    # a copy at a deployment line is silenced by that file's comments, as its own findings are
-    return _unique(module_findings + unsuppressed(deploy))
-
-
-def _strip_related(message: str) -> str:
-    return re.sub(r" \([^()]*:\d+ [^()]*\)$", "", message)
+    # one finding per problem, at the line its fix changes (issue 24): a module finding caused by a
+    # deployment line names that line as ``related`` and is not repeated there, and a deployment
+    # finding is not repeated on the module (already silenced by its own file's comments)
+    return _unique(module_findings + deploy)
 
 
 def _unique(findings: List[Finding]) -> List[Finding]:

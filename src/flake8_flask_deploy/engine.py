@@ -15,7 +15,8 @@ from typing import Iterable, List, Optional, Sequence, Union
 from . import project, sources
 from .deploy import get_context
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
-from .rules import APP_CREATION, DEBUG_SETTING, ROUTE_DECORATOR, RUN_CALL, TRIGGERS, ModuleContext, Rule, all_rules
+from .rules import (APP_CREATION, DEBUG_SETTING, ROUTE_DECORATOR, RUN_CALL, TRIGGERS, ModuleContext, Rule, all_rules,
+                    get_rule)
 from .session import Options, current
 from .suppress import Suppressions
 
@@ -352,10 +353,11 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
 
 
 def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
-    """Deployment-file findings whose launch targets this module, re-located onto the app
-    definition (or line 1) with the deployment location as ``related``."""
+    """The deployment-file findings whose fix is in this module (:func:`reported_on_module`: FDP011),
+    located at its app definition (or line 1) with the deployment line as ``related``: their one
+    place (:func:`deployment_findings` leaves them out)."""
     for finding, launch in launch_findings(module.deployment):
-        if module.path not in (launch.target_path, launch.script):
+        if _launch_target(launch) != module.path or not reported_on_module(finding, launch):
             continue
         node = module.facts.app_definition(launch.attr)
         line = getattr(node, "lineno", 1)
@@ -364,6 +366,36 @@ def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
         yield Finding(finding.code, f"{finding.message} ({where})", module.path, line, col,
                       related=Location(finding.path, finding.line), fixable=finding.fixable,
                       from_deployment=True)
+
+
+def _launch_target(launch: Launch) -> Optional[str]:
+    """The Python file ``launch`` runs or serves, when it is one of the project's files."""
+    target = launch.script or launch.target_path
+    return target if target and os.path.isfile(target) else None
+
+
+def reported_on_module(finding: Finding, launch: Launch) -> bool:
+    """True when ``finding`` (of :meth:`~flake8_flask_deploy.rules.Rule.check_launch` on ``launch``)
+    is reported on the module the launch serves, not at its deployment line: its rule's fix is in
+    the module (``Rule.fixes_mapped_copy``, FDP011), and the launch is a production launch of a
+    project file (the engine lints that module whatever its text: :func:`might_matter`)."""
+    rule = get_rule(finding.code)
+    return bool(rule is not None and rule.fixes_mapped_copy and launch.production and _launch_target(launch))
+
+
+def _app_location(launch: Launch) -> Optional[Location]:
+    """Where the module ``launch`` runs or serves defines its app (``Flask(...)``, the imported app,
+    the factory's ``def``; line 1 when none is found), or None when the target is not a project
+    file or cannot be parsed: the related location of a deployment-file finding."""
+    target = _launch_target(launch)
+    if target is None:
+        return None
+    try:
+        tree = ast.parse(current().read_bytes(target), filename=target)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    node = project.complete_facts(tree, target).app_definition(launch.attr)
+    return Location(target, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
 
 def set_rule_filter(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> None:
@@ -399,7 +431,7 @@ def active_rules():
 def launch_findings(context: DeploymentContext):
     """``[(finding, launch)]`` for every rule's :meth:`check_launch` over the context, without the
     findings a comment in their file silences (:mod:`~flake8_flask_deploy.suppress`: so neither
-    ``check``, nor the copies flake8 shows on the module, nor the fixer see them), kept in
+    ``check``, nor flake8 on the module (FDP011), nor the fixer see them), kept in
     ``context.memo`` per rule filter (not while the fixer holds a file's text, ``Session.overrides``:
     FDP011 reads the project's sources)."""
     session = current()
@@ -420,8 +452,33 @@ def launch_findings(context: DeploymentContext):
 
 
 def deployment_findings(context: DeploymentContext) -> List[Finding]:
-    """Findings located in the deployment files of ``context`` (for the CLI)."""
-    return _dedupe([finding for finding, _ in launch_findings(context)])
+    """The findings whose primary location is a deployment file of ``context`` (for the CLI): those
+    of every rule's :meth:`~flake8_flask_deploy.rules.Rule.check_launch` but the ones reported on
+    the module (:func:`reported_on_module`), each with the app definition of the module its launch
+    runs or serves as ``related`` (named at the end of the message: ``(blog/__init__.py:4)``).
+    Kept in ``context.memo`` (not while the fixer holds a file's text)."""
+    session = current()
+    key = ("engine.deployment_findings", session.select, session.ignore)
+    cached = context.memo.get(key)
+    if cached is not None and not session.overrides:
+        return cached
+    places = {}
+    out = []
+    for finding, launch in launch_findings(context):
+        if reported_on_module(finding, launch):
+            continue
+        place = (_launch_target(launch), launch.attr)
+        if place not in places:
+            places[place] = _app_location(launch) if place[0] else None
+        where = places[place]
+        if where is not None:
+            shown = where.short(context.root or None)
+            finding = replace(finding, message=f"{finding.message} ({shown})", related=where)
+        out.append(finding)
+    out = _dedupe(out)
+    if not session.overrides:
+        context.memo[key] = out
+    return out
 
 
 def _dedupe(findings: List[Finding]) -> List[Finding]:

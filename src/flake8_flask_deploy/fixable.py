@@ -19,10 +19,11 @@ from .rules import all_rules
 from .session import current
 from .sources import LINE_BREAK, decode, is_noqa
 
-#: Codes whose module fix also rewrites the copy of a deployment-file finding that the engine maps
-#: onto the served module (``Finding.from_deployment``): the rules that say so
-#: (``Rule.fixes_mapped_copy``). Every other mapped copy is left to the deployment-file rewrites of
-#: :mod:`flake8_flask_deploy.fixes.deployment` (FDP004, FDP005) and never offered to ``fix(ctx)``.
+#: Codes whose deployment-file findings the engine reports on the served module, because their
+#: module fix rewrites them there (``Finding.from_deployment``): the rules that say so
+#: (``Rule.fixes_mapped_copy``, FDP011). The other deployment findings stay at their deployment line
+#: and are left to the deployment-file rewrites of :mod:`flake8_flask_deploy.fixes.deployment`
+#: (FDP004, FDP005); the engine no longer maps them onto the module.
 MAPPED_FINDINGS = frozenset(rule.code for rule in all_rules() if rule.fixes_mapped_copy)
 
 
@@ -134,9 +135,9 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
     ``text`` stands for the file in ``Session.overrides`` while it is analysed, unless ``on_disk``
     says it is the file's text on disk (then the file's scan is cached as ``check`` caches it).
 
-    The copy of a deployment-file finding mapped onto the module (``from_deployment``) is kept only
-    for the codes of :data:`MAPPED_FINDINGS` (FDP011: the module fix adds
-    ``ProxyFix``); the others are the deployment-file rewrites' (FDP004, FDP005).
+    A deployment-file finding reported on the module (``from_deployment``) is kept only for the
+    codes of :data:`MAPPED_FINDINGS` (FDP011: the module fix adds ``ProxyFix``; the engine reports
+    no other), the others being the deployment-file rewrites' (FDP004, FDP005).
 
     Raises:
         SyntaxError, ValueError: ``text`` does not parse (only asked of a text that passes

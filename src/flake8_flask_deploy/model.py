@@ -266,10 +266,20 @@ class Finding:
         path: absolute path of the file the finding is reported in.
         line, col: 1-based line and 0-based column of the node (``ast`` columns: UTF-8 bytes).
         end_line, end_col: the end of the node, for the fixer.
-        related: a second location (the deployment file line that makes this a finding, or the
-            Python line a deployment finding concerns).
+        related: the first related location: the deployment file line that makes a Python finding
+            one (``Dockerfile:7`` runs this file with python), or the Python line a deployment
+            finding concerns (the app its command serves); None when there is none.
+        also: the further related locations, after ``related`` (another launch that runs the same
+            line); :attr:`related_locations` gives them all.
         fixable: True when the rule has a rewrite for this finding.
-        from_deployment: True for a deployment-file finding re-located onto the module it concerns.
+        from_deployment: True for a finding a rule found in a deployment file (``check_launch``)
+            whose primary location is the Python module it concerns, because its fix is there
+            (FDP011: ``ProxyFix`` wraps the app; ``Rule.fixes_mapped_copy``); ``related`` is then
+            the deployment line.
+
+    A finding has one primary location (``path``, ``line``), the line a user changes to fix it, and
+    is reported once, there (issue 24, "one problem, one finding"): flake8 shows the findings whose
+    primary location is a Python file, ``check`` all of them.
     """
 
     code: str
@@ -282,6 +292,12 @@ class Finding:
     related: Optional[Location] = None
     fixable: bool = False
     from_deployment: bool = False
+    also: Tuple[Location, ...] = ()
+
+    @property
+    def related_locations(self) -> Tuple[Location, ...]:
+        """Every related location, ``related`` first then :attr:`also` (empty without ``related``)."""
+        return ((self.related,) + tuple(self.also)) if self.related is not None else tuple(self.also)
 
     @property
     def text(self) -> str:
@@ -290,4 +306,4 @@ class Finding:
 
     def moved(self, path: str, line: int, col: int = 0, related: Optional[Location] = None) -> "Finding":
         """Return the same finding reported at another location."""
-        return replace(self, path=path, line=line, col=col, end_line=None, end_col=None, related=related)
+        return replace(self, path=path, line=line, col=col, end_line=None, end_col=None, related=related, also=())

@@ -114,7 +114,9 @@ def _has_fix(code: str) -> bool:
 
 
 def format_json(report: Report, show_fixes: bool = False) -> str:
-    """A JSON object with ``findings`` and ``warnings`` (stable keys, for tools)."""
+    """A JSON object with ``findings`` and ``warnings`` (stable keys, for tools). A finding's
+    ``path``/``line`` is its one primary location (the line its fix changes); ``related`` lists the
+    other places of the same problem, ``[{"path", "line"}]`` (empty when there are none)."""
     items = []
     for f in report.findings:
         rule = get_rule(f.code)
@@ -122,7 +124,7 @@ def format_json(report: Report, show_fixes: bool = False) -> str:
             "code": f.code, "name": code_name(f.code) or None, "message": f.message,
             "path": relative_path(f.path), "line": f.line, "column": f.col + 1,
             "end_line": f.end_line, "end_column": f.end_col + 1 if f.end_col is not None else None,
-            "related": {"path": relative_path(f.related.path), "line": f.related.line} if f.related else None,
+            "related": [{"path": relative_path(r.path), "line": r.line} for r in f.related_locations],
             "fixable": f.fixable, "url": rule.docs_url if rule else None,
         })
     warnings = [{"path": relative_path(p), "message": m} for p, m in report.warnings]
@@ -265,13 +267,28 @@ def _descriptor(rule) -> Dict[str, Any]:
     }
 
 
+def _sarif_related(finding: Finding) -> List[Dict[str, Any]]:
+    """SARIF ``relatedLocations`` of ``finding``: each related location with an ``id`` (1, 2, ...)
+    and a message saying what it is."""
+    out = []
+    for number, where in enumerate(finding.related_locations, 1):
+        related = _physical(where.path, where.line)
+        related["id"] = number
+        what = "the Python code this concerns" if where.path.endswith(".py") else \
+            "the deployment file line that makes this a finding"
+        related["message"] = {"text": what}
+        out.append(related)
+    return out
+
+
 def sarif_log(report: Report) -> Dict[str, Any]:
     """The SARIF 2.1.0 log of a report, as a JSON-ready dict.
 
     One run; ``tool.driver.rules`` lists every registered rule (id, name, descriptions, ``helpUri``,
-    fix safety); each result names its rule by ``ruleId``/``ruleIndex``. A finding caused by a
-    deployment file carries that file's line in ``relatedLocations``; a finding located in a
-    deployment file has it as its ``locations`` and the Python line it concerns as related.
+    fix safety); each result names its rule by ``ruleId``/``ruleIndex``. One result per problem, at
+    its primary location (the line its fix changes): a Python finding caused by a deployment file
+    carries that file's line in ``relatedLocations``; a finding located in a deployment file has it
+    as its ``locations`` and the Python line it concerns in ``relatedLocations``.
     """
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
@@ -286,13 +303,8 @@ def sarif_log(report: Report) -> Dict[str, Any]:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
-        if f.related is not None:
-            related = _physical(f.related.path, f.related.line)
-            related["id"] = 1
-            what = "the Python code this concerns" if f.related.path.endswith(".py") else \
-                "the deployment file line that makes this a finding"
-            related["message"] = {"text": what}
-            result["relatedLocations"] = [related]
+        if f.related_locations:
+            result["relatedLocations"] = _sarif_related(f)
         fixes = _sarif_fixes(f)
         if fixes:
             result["fixes"] = fixes

@@ -233,8 +233,9 @@ class Suppressions:
         return any(_noqa_covers(comment, code) for comment in fmt.applicable(comments, where.line))
 
     def silenced(self, finding: Finding) -> bool:
-        """True when ``finding`` is silenced at its own line or, for a deployment finding copied onto
-        a Python module (``from_deployment``), at the deployment line it comes from."""
+        """True when ``finding`` is silenced at its own line or, for a finding a rule found in a
+        deployment file but reports on the Python module (``from_deployment``: FDP011), at the
+        deployment line it comes from."""
         if self.silences(Location(finding.path, finding.line), finding.code):
             return True
         return finding.from_deployment and finding.related is not None and self.silences(finding.related, finding.code)

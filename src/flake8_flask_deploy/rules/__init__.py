@@ -17,7 +17,7 @@ import pkgutil
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Tuple, Type, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from ..deploy.commands import split_shell
 from ..facts import ModuleFacts, Where
@@ -138,9 +138,11 @@ class ModuleContext:
         return any(f.runs_in_production_import(r.where) and f.is_app(r.receiver, r.where.scope) for r in f.runs)
 
     def finding(self, rule: "Rule", node: Union[ast.AST, Spot], message: str, related: Optional[Launch] = None,
-                fixable: bool = False) -> Finding:
+                fixable: bool = False, also: Sequence[Launch] = ()) -> Finding:
         """Build a finding at ``node``, an ``ast`` node or the :class:`~flake8_flask_deploy.model.Spot`
-        a scan keeps of one (its position kept for the fixer)."""
+        a scan keeps of one (its position kept for the fixer). ``related``: the launch that makes it
+        a finding (its line is the finding's related location, named in the message); ``also``: other
+        launches that do the same (``Finding.also``: one finding, however many launches run it)."""
         suffix = f" ({related.describe(self.root or None)})" if related is not None else ""
         return Finding(
             code=rule.code,
@@ -152,6 +154,7 @@ class ModuleContext:
             end_col=getattr(node, "end_col_offset", None),
             related=related.source if related is not None else None,
             fixable=fixable,
+            also=tuple(x.source for x in also if related is not None and x.source != related.source),
         )
 
 
@@ -189,9 +192,12 @@ class Rule:
     #: ``scripts/gen_rules_index.py`` writes it to ``docs/rules/CODE.md``. Lines longer than flake8's
     #: limit: end the string with ``# noqa: E501``.
     docs: str = ""
-    #: True when the rule's module fix (``fixes/<code>.py``) also rewrites the copy of a
-    #: deployment-file finding that the engine maps onto the served module (FDP011 wraps the app in
-    #: ``ProxyFix`` there); otherwise such copies are left to the deployment-file rewrites.
+    #: True when the fix of what :meth:`check_launch` finds is in the served module, not in the
+    #: deployment file (FDP011 wraps the app in ``ProxyFix``): the engine then reports such a finding
+    #: once, at the module's app definition (``Finding.from_deployment``, the deployment line as
+    #: ``related``), and the rule's module fix (``fixes/<code>.py``) rewrites it. Otherwise a
+    #: deployment-file finding stays at its deployment line, with the module as ``related``, and is
+    #: left to the deployment-file rewrites.
     fixes_mapped_copy: bool = False
     #: Only for a rule whose findings are security issues: its severity score for GitHub code
     #: scanning, a string from "0.1" to "10.0" (over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium,
@@ -221,8 +227,9 @@ class Rule:
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:
         """Yield findings located in a deployment file (``path``/``line`` of ``launch.source``).
 
-        Set ``related`` to None; the engine maps each such finding onto the launch's target
-        module for flake8 (see :func:`launch_finding`).
+        Set ``related`` to None; the engine adds the launch's target module (its app definition) as
+        ``related``, or, for a rule whose fix is in the module (:attr:`fixes_mapped_copy`), reports
+        the finding there instead (see :func:`launch_finding`).
         """
         return iter(())
 

@@ -178,7 +178,7 @@ is not marked fixable), and debug switched on by a deployment file (`FLASK_DEBUG
                 # leaves this flag to be judged by how the deployment runs the file
                 continue
             yield module.finding(self, item.node, _message(item.kind, at_import, bool(scripts), what),
-                                 related=scripts[0] if scripts else None,
+                                 related=scripts[0] if scripts else None, also=scripts[1:],
                                  fixable=item.kind not in ("config-from-object", "config-object"))
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:

@@ -146,7 +146,7 @@ exist only under the guard (a WSGI server could not find them).
                     self, run.node,
                     "`app.run()` serves production with the Werkzeug development server, which is not built "
                     "for security or load; serve the app with a WSGI server such as gunicorn",
-                    related=scripts[0], fixable=True,
+                    related=scripts[0], also=scripts[1:], fixable=True,
                 )
 
     def check_launch(self, launch: Launch, context: DeploymentContext) -> Iterator[Finding]:

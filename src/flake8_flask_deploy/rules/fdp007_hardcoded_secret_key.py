@@ -68,8 +68,8 @@ once, at import, to a string literal in a project module. The receiver must be a
 
 In deployment files: `SECRET_KEY` (or `FLASK_SECRET_KEY`, read by `config.from_prefixed_env()`) set
 to a literal for a production launch, by a Dockerfile `ENV` or a compose `environment:` entry, when
-the project's code reads that variable from the environment. The finding is on that line (and a
-copy on the served module, for flake8). `${SECRET_KEY}` (passed from the host) is not a literal;
+the project's code reads that variable from the environment. The finding is on that line, where
+the fix is (`check`; the served module's app definition is its related location). `${SECRET_KEY}` (passed from the host) is not a literal;
 files named for development and a developer's stack (the development server with
 `FLASK_ENV=development`) are not production.
 

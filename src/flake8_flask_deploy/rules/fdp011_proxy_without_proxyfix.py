@@ -218,8 +218,9 @@ Flask-Limiter's `get_remote_address`, Flask-Login's `session_protection = "stron
 `X-Forwarded-For`/`X-Real-IP`/`Forwarded`, or the scheme (`url_for(..., _external=True)`,
 `request.scheme`, `is_secure`, `host_url`, `url_root`, Flask-Talisman) for `X-Forwarded-Proto` when
 the server is not gunicorn (gunicorn trusts `X-Forwarded-Proto` from 127.0.0.1 itself). An app that
-reads neither is not harmed by seeing the proxy's address. The finding is at the first forwarded header's line of the
-nginx file (CLI) and on the served module's app definition (flake8). When the proxy sends only
+reads neither is not harmed by seeing the proxy's address. The finding is on the served module's app
+definition, where the fix is (flake8 and `check`), with the first forwarded header's line of the
+nginx file as its related location. When the proxy sends only
 `X-Real-IP` (a common nginx site), the message says so: `ProxyFix` reads `X-Forwarded-*` only, so the proxy must
 also set `X-Forwarded-For` (or the app must read `X-Real-IP` itself).
 
@@ -257,8 +258,7 @@ hops than you have, or clients can forge their address.
 
 ## Fix safety
 Unsafe: applied by `flake8-flask-deploy fix --unsafe-fixes` only, and `check --show-fixes` marks
-both places of the finding (the nginx line and the app definition) as fixable only with
-`--unsafe-fixes`. The fix inserts, right after the statement that binds the served app in the
+the finding (at the app definition) as fixable only with `--unsafe-fixes`. The fix inserts, right after the statement that binds the served app in the
 served module (after `app = Flask(...)`; after the run of imports holding `from pkg import app`;
 in an app factory such as `gunicorn "pkg:create_app()"`, after the factory's `app = Flask(...)`,
 before its `return`):

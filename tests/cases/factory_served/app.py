@@ -1,7 +1,7 @@
 from flask import Flask
 
 
-def create_app():  # expect: FDP005
+def create_app():  # related: FDP005 (reported at the Dockerfile line)
     app = Flask(__name__)
     app.config["DEBUG"] = True  # expect: FDP003
     return app

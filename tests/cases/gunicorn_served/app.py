@@ -1,6 +1,6 @@
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP005
+app = Flask(__name__)  # related: FDP005 (reported at the Dockerfile line)
 
 
 @app.route("/")

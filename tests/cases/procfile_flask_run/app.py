@@ -1,6 +1,6 @@
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP004, FDP005
+app = Flask(__name__)  # related: FDP004, FDP005 (reported at the Procfile line)
 
 
 @app.route("/")

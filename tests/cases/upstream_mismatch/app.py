@@ -1,6 +1,6 @@
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP012
+app = Flask(__name__)  # related: FDP012 (reported at the nginx line)
 
 
 @app.route("/")

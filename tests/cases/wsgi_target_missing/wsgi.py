@@ -1,6 +1,6 @@
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP006
+app = Flask(__name__)  # related: FDP006 (reported at the Procfile line)
 
 
 @app.route("/")

@@ -1,6 +1,6 @@
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP003, FDP004
+app = Flask(__name__)  # related: FDP003, FDP004 (reported at their docker-compose.yml lines)
 
 
 @app.route("/")

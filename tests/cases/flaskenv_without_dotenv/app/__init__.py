@@ -1,6 +1,6 @@
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP004
+app = Flask(__name__)  # related: FDP004 (reported at the Dockerfile line)
 
 
 @app.route("/")

@@ -2,5 +2,5 @@ import os
 
 from flask import Flask
 
-app = Flask(__name__)  # expect: FDP007
+app = Flask(__name__)  # related: FDP007 (reported at the Dockerfile line)
 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
