@@ -138,13 +138,27 @@ def test_file_outside_any_project_still_linted(tmp_path: Path) -> None:
     assert sorted(code for _, _, code in vscode_diagnostics(out)) == ["FDP004"]  # an import-time run() is one finding
 
 
+def flake8_in_process(argv: list, capsys) -> list:
+    """Run flake8 with ``argv`` inside this process, as VS Code's extension does (``runpy``), and
+    return the sorted FDP codes it printed."""
+    import runpy
+    import sys
+
+    saved = sys.argv
+    sys.argv = ["flake8", *argv]
+    try:
+        runpy.run_module("flake8", run_name="__main__")
+    except SystemExit:
+        pass
+    finally:
+        sys.argv = saved
+    return sorted(line.split()[1] for line in capsys.readouterr().out.splitlines() if " FDP" in line)
+
+
 def test_in_process_runs_see_every_edit_of_the_deployment(tmp_path: Path, capsys) -> None:
     """flake8 run again and again inside one long-lived process (as VS Code's flake8 extension runs
     it, with runpy): each run opens a new session, so an edit of the Dockerfile between runs changes
     the findings as a fresh process would (the editors issue's reproduction)."""
-    import runpy
-    import sys
-
     app = tmp_path / "app.py"
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     app.write_text("from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n"
@@ -152,15 +166,7 @@ def test_in_process_runs_see_every_edit_of_the_deployment(tmp_path: Path, capsys
     dockerfile = tmp_path / "Dockerfile"
 
     def run() -> list:
-        argv = sys.argv
-        sys.argv = ["flake8", "--isolated", "--select", "FDP", "--jobs", "1", str(app)]
-        try:
-            runpy.run_module("flake8", run_name="__main__")
-        except SystemExit:
-            pass
-        finally:
-            sys.argv = argv
-        return sorted(line.split()[1] for line in capsys.readouterr().out.splitlines() if " FDP" in line)
+        return flake8_in_process(["--isolated", "--select", "FDP", "--jobs", "1", str(app)], capsys)
 
     dockerfile.write_text('FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["python", "app.py"]\n')
     assert run() == ["FDP003", "FDP004", "FDP005"]
@@ -174,7 +180,6 @@ def test_in_process_runs_match_a_fresh_process_after_each_edit(tmp_path: Path, c
     """The editors issue's acceptance test: flake8 in one long-lived process (runpy, as VS Code runs
     it) after edits to a Dockerfile, a Procfile, the served module and a module it imports, each time
     reporting what a fresh ``flake8`` process reports on the same files."""
-    import runpy
     import subprocess
     import sys
 
@@ -185,15 +190,7 @@ def test_in_process_runs_match_a_fresh_process_after_each_edit(tmp_path: Path, c
     argv = ["--isolated", "--select", "FDP", "--jobs", "1", str(served)]
 
     def in_process() -> list:
-        saved = sys.argv
-        sys.argv = ["flake8", *argv]
-        try:
-            runpy.run_module("flake8", run_name="__main__")
-        except SystemExit:
-            pass
-        finally:
-            sys.argv = saved
-        return sorted(line.split()[1] for line in capsys.readouterr().out.splitlines() if " FDP" in line)
+        return flake8_in_process(argv, capsys)
 
     def fresh() -> list:
         out = subprocess.run([sys.executable, "-m", "flake8", *argv], capture_output=True, text=True).stdout
