@@ -323,7 +323,6 @@ def test_fdp006_suggests_only_a_factory_gunicorn_can_call(tmp_path):
     assert len(found) == 1 and "did you mean" not in found[0].message
 
 
-
 def test_fdp006_uwsgi_missing_callable_is_reported_on_its_line(tmp_path):
     """``module = hello`` + ``callable = my_app`` where hello binds ``app``: the line to change is the
     ``callable`` one (p0bailey/docker-flask's uwsgi.ini)."""

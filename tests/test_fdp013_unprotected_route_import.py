@@ -184,4 +184,3 @@ def test_autoflake_leaves_a_commented_import_alone(tmp_path: Path) -> None:
                               "blog/__init__.py": INIT + "from blog import routes  # the views\n",
                               "blog/routes.py": ROUTES})
     assert flagged(root) == []
-

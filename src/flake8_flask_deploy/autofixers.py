@@ -168,10 +168,10 @@ def _settings(root: str) -> _Settings:
     if parser.has_section("autoflake"):
         autoflake.update({k: v.strip().lower() in ("1", "true", "yes", "on") for k, v in parser["autoflake"].items()})
     pycln = tool.get("pycln", {}) or {}
+    remove_all = autoflake.get("remove-all-unused-imports", autoflake.get("remove_all_unused_imports"))
+    ignore_init = autoflake.get("ignore-init-module-imports", autoflake.get("ignore_init_module_imports"))
     return _Settings(ruff_fix=ruff.get("fix") is True, ruff_f401=selected and not blocked,
-                     autoflake_all=bool(autoflake.get("remove-all-unused-imports", autoflake.get("remove_all_unused_imports"))),
-                     autoflake_init=not autoflake.get("ignore-init-module-imports", autoflake.get("ignore_init_module_imports")),
-                     pycln_all=bool(pycln.get("all")))
+                     autoflake_all=bool(remove_all), autoflake_init=not ignore_init, pycln_all=bool(pycln.get("all")))
 
 
 # ---- where the tools run ---------------------------------------------------------------------------
@@ -214,7 +214,8 @@ def _pre_commit(path: str, settings: _Settings) -> Iterable[F401Fixer]:
                 continue
             args = hook.get("args") or []
             words = " " + " ".join(str(a) for a in args) if isinstance(args, list) else " " + str(args)
-            line = next((n for n, x in enumerate(lines, 1) if re.search(rf"\bid:\s*['\"]?{re.escape(hook_id)}\b", x)), 0)
+            pattern = rf"\bid:\s*['\"]?{re.escape(hook_id)}\b"
+            line = next((n for n, x in enumerate(lines, 1) if re.search(pattern, x)), 0)
             fixer = _fixer(tool, path, line, words, settings)
             if fixer is not None:
                 yield fixer
@@ -224,8 +225,8 @@ def _commands(path: str, text: str, settings: _Settings) -> Iterable[F401Fixer]:
     is_config = path.endswith(("setup.cfg", "tox.ini"))
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if stripped.startswith("#") or (is_config and (stripped.startswith("[") or re.match(r"[\w-]+\s*=", stripped)
-                                                        and not stripped.startswith("commands"))):
+        setting = re.match(r"[\w-]+\s*=", stripped) and not stripped.startswith("commands")
+        if stripped.startswith("#") or (is_config and (stripped.startswith("[") or setting)):
             continue
         for tool, pattern in _COMMANDS.items():
             if pattern.search(line) or (_MENTIONS[tool].search(line) and _configured(tool, settings)

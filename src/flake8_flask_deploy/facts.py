@@ -577,8 +577,8 @@ class FactsRecorder(Recorder):
             arg = node.args[0]
             if isinstance(arg, ast.Name) and arg.id == "__name__":
                 self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-from-object", None))
-            elif isinstance(arg, (ast.Name, ast.Attribute)) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)) \
-                    or mapping_key(arg) is not None:
+            elif isinstance(arg, (ast.Name, ast.Attribute)) or mapping_key(arg) is not None \
+                    or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                 # a config class or module of the project (or ``CONFIGS["dev"]``: the class a literal
                 # key picks from a mapping), judged with the project index (FDP003)
                 self.f.debug_sets.append(DebugSet(node, stmt, recv, where, "config-object", arg))

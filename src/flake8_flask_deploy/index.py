@@ -874,4 +874,3 @@ def later_config_loads(scan: ModuleScan, receiver: str, scope: str, line: int) -
     app ``receiver`` in ``scope`` after ``line``: what may override a setting made at ``line``."""
     return [load for load in scan.loads
             if load.receiver == receiver and load.ctx.scope == scope and load.node.lineno > line]  # type: ignore
-

@@ -67,6 +67,7 @@ class Blueprint:
 current_app = Flask("current_app")
 '''
 
+
 def _state() -> Dict[str, float]:
     """``{"spent": seconds, "questions": n}`` of the session (its counters; empty means nothing spent)."""
     counters = current().counters()

@@ -100,8 +100,8 @@ def _launching_ancestor(folder: str) -> Optional[str]:
         if parent == current_dir:
             return None  # no repository above: do not wander up the file system
         current_dir = parent
-    return next((c for c in candidates if _launches(c) and any(os.path.exists(os.path.join(c, marker))
-                                                            for marker in ROOT_MARKERS)), None)
+    return next((c for c in candidates
+                 if _launches(c) and any(os.path.exists(os.path.join(c, marker)) for marker in ROOT_MARKERS)), None)
 
 
 def walk_project(root: str, nested: bool = False) -> Iterator[Tuple[str, List[str]]]:
@@ -172,7 +172,6 @@ def python_files(root: str) -> Tuple[str, ...]:
     return found
 
 
-
 def iter_python_files(paths: Sequence[str], excluded: Optional[Callable[[str], bool]] = None) -> Iterable[str]:
     """Yield the ``.py`` files named by ``paths`` (files as given, folders walked).
 
@@ -211,7 +210,6 @@ def is_noqa(line: str, code: str) -> bool:
     if not codes:
         return True
     return any(code.startswith(c.strip().upper()) for c in re.split(r"[,\s]+", codes) if c.strip())
-
 
 
 def relative_path(path: str) -> str:

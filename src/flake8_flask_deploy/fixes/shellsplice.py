@@ -8,10 +8,11 @@ spans (:func:`segments`), finds the one that starts the served process (:func:`s
 looking into ``sh -c "..."`` once), and writes a new argv in its place (:func:`splice`), quoted for
 where it stands (top level, inside ``"..."`` or inside ``'...'``).
 
-Only ``&&`` and ``;`` lists are understood; a comment that ends the line (``# noqa: FDP003``, a ``#``
-at the start of a word, 2.3 "Token Recognition") is kept as written. Anything else at the top level (pipes, ``||``, ``&``,
-subshells, command substitution, redirections, here-documents, ``if``/``for``/``case``, line
-continuations inside a word) makes :func:`segments` return None, and the caller offers no fix.
+Only ``&&`` and ``;`` lists are understood; a comment that ends the line (``# noqa: FDP003``, a
+``#`` at the start of a word, 2.3 "Token Recognition") is kept as written. Anything else at the top
+level (pipes, ``||``, ``&``, subshells, command substitution, redirections, here-documents,
+``if``/``for``/``case``, line continuations inside a word) makes :func:`segments` return None, and
+the caller offers no fix.
 Shell grammar: https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html
 """
 from __future__ import annotations

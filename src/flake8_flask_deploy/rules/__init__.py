@@ -202,7 +202,7 @@ class Rule:
     #: Only for a rule whose findings are security issues: its severity score for GitHub code
     #: scanning, a string from "0.1" to "10.0" (over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium,
     #: 0.1-3.9 low: SARIF ``properties.security-severity`` of a ``reportingDescriptor``,
-    #: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).
+    #: https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#reportingdescriptor-object).  # noqa: E501
     #: None for a rule about correctness (a 404, a 502): code scanning then files it as a quality issue.
     security_severity: Optional[str] = None
     #: The CWE ids (``"CWE-215"``) of a security rule, written as ``external/cwe/cwe-215`` SARIF tags.

@@ -230,7 +230,8 @@ def _deployment_literal(launch: Launch, context: DeploymentContext) -> Optional[
     if not launch.production:
         return None
     index = None
-    for key, reader_words in (("SECRET_KEY", (("environ",), ("getenv",))), ("FLASK_SECRET_KEY", (("from_prefixed_env",),))):
+    readers_of = (("SECRET_KEY", (("environ",), ("getenv",))), ("FLASK_SECRET_KEY", (("from_prefixed_env",),)))
+    for key, reader_words in readers_of:
         value = launch.env.get(key, "").strip().strip("'\"")
         if not value or "$" in value:
             continue
