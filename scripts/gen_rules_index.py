@@ -65,7 +65,11 @@ def render_index() -> str:
     for rule in _rules():
         lines.append(f"| [{rule.code}]({rule.code}.md) | `{rule.name}` | {_cell(rule.summary)} | "
                      f"{SAFETY.get(rule.fix_safety, str(rule.fix_safety))} |")
+    code, name = _parse_error()
     lines += [
+        "",
+        f"[{code}]({code}.md) `{name}` is not a rule: `check` reports a Python file it had to analyse but",
+        "could not parse or decode.",
         "",
         "A fix marked *safe* keeps the app's behaviour in development and only changes what production",
         "runs; `flake8-flask-deploy fix` applies it. An *unsafe* fix changes behaviour you may rely on",
@@ -77,7 +81,9 @@ def render_index() -> str:
 
 def render_nav() -> List[str]:
     """The nav lines of the rule pages, between the markers."""
-    return [NAV_BEGIN] + [f"      - {r.code} {r.name}: rules/{r.code}.md" for r in _rules()] + [NAV_END]
+    code, name = _parse_error()
+    return ([NAV_BEGIN] + [f"      - {r.code} {r.name}: rules/{r.code}.md" for r in _rules()]
+            + [f"      - {code} {name}: rules/{code}.md", NAV_END])
 
 
 def _replaced(text: str, block: List[str], where: str) -> str:
@@ -112,6 +118,19 @@ def updated_readme(text: str) -> str:
     return _replaced(text, render_table(), README)
 
 
+def _parse_error() -> Tuple[str, str]:
+    """``(code, name)`` of the report of an unparsable file (not a rule, but it has a page)."""
+    from flake8_flask_deploy.model import PARSE_ERROR, PARSE_ERROR_NAME
+
+    return PARSE_ERROR, PARSE_ERROR_NAME
+
+
+def _parse_error_page() -> str:
+    from flake8_flask_deploy.rule_cli import rule_page
+
+    return rule_page(_parse_error()[0])  # type: ignore[return-value]
+
+
 def render_page(rule) -> str:
     """The Markdown of ``docs/rules/<code>.md``: what ``flake8-flask-deploy rule <code>`` prints (the
     rule's title and :attr:`~flake8_flask_deploy.rules.Rule.docs`)."""
@@ -135,7 +154,8 @@ def outputs() -> List[Tuple[str, Optional[str]]]:
         readme = handle.read()
     rules = _rules()
     pages: List[Tuple[str, Optional[str]]] = [(os.path.join(PAGES, f"{r.code}.md"), render_page(r)) for r in rules]
-    codes = {r.code for r in rules}
+    pages.append((os.path.join(PAGES, f"{_parse_error()[0]}.md"), _parse_error_page()))
+    codes = {r.code for r in rules} | {_parse_error()[0]}
     pages += [(os.path.join(PAGES, name), None) for name in sorted(os.listdir(PAGES))
               if re.fullmatch(r"FDP\d{3}\.md", name) and name[:-3] not in codes]
     return pages + [(INDEX, render_index()), (MKDOCS, updated_mkdocs(mkdocs)), (README, updated_readme(readme))]

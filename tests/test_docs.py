@@ -263,3 +263,16 @@ def test_readme_example_output_is_what_check_prints() -> None:
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.rstrip("\n").splitlines() == shown
     assert shown[-1].startswith(f"Found {len(shown) - 1} findings")
+
+
+def test_every_code_the_tool_reports_has_a_page() -> None:
+    """Every code ``check`` can print (the rules' and FDP000's, config.known_codes) has its docs/rules
+    page, and ``rule CODE`` prints that page."""
+    from flake8_flask_deploy.config import known_codes
+
+    pages = Path(__file__).resolve().parent.parent / "docs" / "rules"
+    for code in known_codes():
+        page = (pages / f"{code}.md").read_text(encoding="utf-8")
+        printed = subprocess.run([sys.executable, "-m", "flake8_flask_deploy.cli", "rule", code],
+                                 capture_output=True, text=True).stdout
+        assert printed == page and "## What it does" in page, code

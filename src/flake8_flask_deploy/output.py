@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from . import __version__, project, sources
 from .model import PARSE_ERROR, PARSE_ERROR_NAME, Finding
-from .rules import all_rules, get_rule
+from .rules import all_rules, docs_url, get_rule
 from .session import FILE, current
 from .sources import decode, relative_path
 
@@ -125,7 +125,7 @@ def format_json(report: Report, show_fixes: bool = False) -> str:
             "path": relative_path(f.path), "line": f.line, "column": f.col + 1,
             "end_line": f.end_line, "end_column": f.end_col + 1 if f.end_col is not None else None,
             "related": [{"path": relative_path(r.path), "line": r.line} for r in f.related_locations],
-            "fixable": f.fixable, "url": rule.docs_url if rule else None,
+            "fixable": f.fixable, "url": rule.docs_url if rule else docs_url(f.code),
         })
     warnings = [{"path": relative_path(p), "message": m} for p, m in report.warnings]
     return json.dumps({"findings": items, "warnings": warnings, "files": report.files}, indent=2)

@@ -13,7 +13,8 @@ import json
 import sys
 from typing import List, Optional
 
-from .rules import Rule, all_rules, get_rule
+from .model import PARSE_ERROR, PARSE_ERROR_NAME
+from .rules import PARSE_ERROR_DOCS, Rule, all_rules, get_rule
 
 #: Fix safety as shown in the list (ruff's wording).
 SAFETY = {"safe": "safe", "unsafe": "unsafe", "mixed": "safe or unsafe (per finding)", None: "no fix"}
@@ -35,6 +36,8 @@ def page_from_metadata(rule: Rule) -> str:
 
 def rule_page(code: str) -> Optional[str]:
     """The docs page of ``code`` as Markdown text, or None for an unknown code."""
+    if code.upper() == PARSE_ERROR:
+        return f"# {PARSE_ERROR} {PARSE_ERROR_NAME}\n\n{PARSE_ERROR_DOCS.strip()}\n"
     rule = get_rule(code)
     if rule is None:
         return None

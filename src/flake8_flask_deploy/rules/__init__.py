@@ -29,6 +29,55 @@ from ..model import DeploymentContext, Finding, Launch, Location, Spot
 DEMO_FOLDER = re.compile(r"(?i)(?:\w+_)?(?:examples?|demos?|docs?|samples?|tutorials?|snippets?)(?:_\w+)?")
 
 DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main/docs/rules/{code}.md"
+def docs_url(code: str) -> str:
+    """The address of the documentation page of ``code`` (a rule's, or ``FDP000``'s)."""
+    return DOCS_URL.format(code=code)
+
+
+#: The page of :data:`~flake8_flask_deploy.model.PARSE_ERROR` (not a rule: ``check``'s report of a file
+#: it cannot analyse), printed by ``rule FDP000`` and generated to docs/rules/FDP000.md like a rule's.
+PARSE_ERROR_DOCS = """\
+## What it does
+Reports a Python file that `flake8-flask-deploy check` had to analyse (its text names something a
+rule looks at, such as `Flask(` or `app.run(`) but could not parse or decode: a syntax error (often
+Python 2 code such as `print "x"`), bytes invalid in the file's encoding, or nesting too deep for
+Python's parser. The finding is at the line and column the parser names, with its message.
+
+A file whose text no rule could concern is not parsed at all, so its syntax errors are left to
+flake8 itself (`E999`, `E902`), which runs on every file.
+
+## Why is this bad?
+No rule can judge a file it cannot read: a route registered only under the `__main__` guard, a
+debug flag or a hard-coded key in that file goes unreported. A WSGI server that imports the file
+fails at start-up with the same `SyntaxError`.
+
+## Example
+```python
+from flask import Flask
+
+app = Flask(__name__)
+print "serving"   # Python 2
+```
+
+## Use instead
+```python
+from flask import Flask
+
+app = Flask(__name__)
+print("serving")
+```
+
+## Fix safety
+No fix: the right rewrite depends on what the code meant.
+
+## Options
+`FDP000` is not a rule: `--select` never drops it (as ruff keeps its syntax errors); only an
+`--ignore`/`ignore` entry naming `FDP000` exactly does (`F` or `FDP` does not).
+
+## References
+- flake8's `E999`/`E902`: https://flake8.pycqa.org/en/latest/user/error-codes.html
+- Python's `ast.parse`: https://docs.python.org/3/library/ast.html#ast.parse
+"""
 
 #: The headings of a rule's documentation page, in order (:attr:`Rule.docs`; ``tests/test_meta.py``).
 DOCS_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options", "References")
@@ -210,7 +259,7 @@ class Rule:
 
     @property
     def docs_url(self) -> str:
-        return DOCS_URL.format(code=self.code)
+        return docs_url(self.code)
 
     def page(self) -> Optional[str]:
         """The rule's documentation page (Markdown): ``# CODE name``, a blank line and :attr:`docs`
