@@ -29,6 +29,8 @@ from ..model import DeploymentContext, Finding, Launch, Location, Spot
 DEMO_FOLDER = re.compile(r"(?i)(?:\w+_)?(?:examples?|demos?|docs?|samples?|tutorials?|snippets?)(?:_\w+)?")
 
 DOCS_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy/blob/main/docs/rules/{code}.md"
+
+
 def docs_url(code: str) -> str:
     """The address of the documentation page of ``code`` (a rule's, or ``FDP000``'s)."""
     return DOCS_URL.format(code=code)
