@@ -60,6 +60,8 @@ import tempfile
 import time
 from typing import IO, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from flake8_flask_deploy.model import PARSE_ERROR  # a file check cannot parse: listed apart, not a finding
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEFAULT_CORPUS = os.path.join(REPO, "corpus")
@@ -78,8 +80,6 @@ RULE_RECALL_CODES = RULES[:5]
 REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9_.-]+$")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 CODE = re.compile(r"^FDP\d{3}$")
-#: The code ``check`` gives a file that does not parse (Python 2 code, syntax errors): counted apart.
-PARSE_ERROR = "FDP000"
 FLAKE8_LINE = re.compile(r"^(?P<path>.*?):(?P<line>\d+):(?P<col>\d+): (?P<code>FDP\d+) (?P<msg>.*)$")
 CRASH = re.compile(r"Traceback \(most recent call last\)|critical error|PluginExecutionFailed|internal error",
                    re.IGNORECASE)

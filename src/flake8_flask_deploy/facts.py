@@ -277,14 +277,19 @@ _NO_DESCENT = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SKIP = _NO_DESCENT + (ast.expr_context,)
 
 
+def subscript_key(node: ast.Subscript) -> Optional[str]:
+    """The string literal between the brackets of ``x["KEY"]`` (``"KEY"``), else None."""
+    key = node.slice
+    if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
+        key = key.value  # type: ignore[attr-defined]
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
 def mapping_key(expr: Optional[ast.expr]) -> Optional[str]:
     """The literal key of a lookup in a mapping named by a name or attribute: ``"dev"`` for
     ``CONFIGS["dev"]`` and ``CONFIGS.get("dev")``; None for anything else (a key read at run time)."""
     if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
-        key = expr.slice
-        if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
-            key = key.value  # type: ignore[attr-defined]
-        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+        return subscript_key(expr)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" \
             and isinstance(expr.func.value, (ast.Name, ast.Attribute)) and len(expr.args) == 1 and not expr.keywords:
         key = expr.args[0]
@@ -464,10 +469,7 @@ class FactsRecorder(Recorder):
                 if isinstance(base, ast.Attribute) and base.attr == "config" and isinstance(base.value, ast.Name):
                     recv = base.value.id
                     self.attr_uses.append((where.scope, recv, "config"))
-                    key = target.slice
-                    if isinstance(key, ast.Index):  # pragma: no cover - Python 3.8
-                        key = key.value  # type: ignore[attr-defined]
-                    keyname = key.value if isinstance(key, ast.Constant) else None
+                    keyname = subscript_key(target)
                     if keyname == "DEBUG":
                         self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "config-item", value))
                     if keyname not in DEV_ONLY_CONFIG_KEYS:

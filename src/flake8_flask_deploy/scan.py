@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import project
-from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_test_path, is_true
+from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_test_path, is_true, subscript_key
 from .model import Spot
 from .walk import Block, Ctx, Recorder, walk
 
@@ -204,13 +204,6 @@ def _secret_literal(expr: Optional[ast.AST]) -> Optional[str]:
         value = expr.value
         return value.decode("latin-1") if isinstance(value, bytes) else value
     return None
-
-
-def _subscript_key(target: ast.Subscript) -> Optional[str]:
-    key = target.slice
-    if type(key).__name__ == "Index":  # pragma: no cover - Python 3.8
-        key = key.value  # type: ignore[attr-defined]
-    return string_constant(key)
 
 
 def import_refs(stmt: ast.stmt, ctx: Ctx) -> List[ImportRef]:
@@ -494,7 +487,7 @@ class ScanRecorder(Recorder):
                 self.exprs(target, ctx)
                 base = target.value
                 if isinstance(base, ast.Attribute) and base.attr == "config" and isinstance(base.value, ast.Name):
-                    self.config_setting(base.value.id, _subscript_key(target), "item", stmt, value, ctx, base.value)
+                    self.config_setting(base.value.id, subscript_key(target), "item", stmt, value, ctx, base.value)
             else:
                 for node in ast.walk(target):
                     if isinstance(node, ast.Name):

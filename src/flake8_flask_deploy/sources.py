@@ -78,10 +78,17 @@ def _find_root(directory: str) -> str:
 
 
 def _launches(folder: str) -> bool:
-    try:
-        return any(LAUNCHING_FILES.match(name) for name in os.listdir(folder))
-    except OSError:
-        return False
+    """True when ``folder`` holds one of :data:`LAUNCHING_FILES` (listed once per session: the walks
+    ask it of every sub-project they meet)."""
+    store = current().cache("sources.launching", LAYOUT)
+    found = store.get(folder)
+    if found is None:
+        try:
+            found = any(LAUNCHING_FILES.match(name) for name in os.listdir(folder))
+        except OSError:
+            found = False
+        store[folder] = found
+    return found
 
 
 def _launching_ancestor(folder: str) -> Optional[str]:

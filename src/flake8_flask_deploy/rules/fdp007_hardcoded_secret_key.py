@@ -159,16 +159,11 @@ None.
         """A production launch whose environment sets ``SECRET_KEY`` (``FLASK_SECRET_KEY`` for
         ``from_prefixed_env``) to a literal written in a deployment file (a Dockerfile ``ENV``, a
         compose ``environment:``), in a project whose code reads it from the environment: the key is in
-        the repository (and in every layer of the image). Reported once per line that sets it."""
+        the repository (and in every layer of the image)."""
         found = _deployment_literal(launch, context)
         if found is None:
             return
-        key, where = found
-        for other in context.launches:
-            if other is launch:
-                break
-            if _deployment_literal(other, context) == found:
-                return  # the same line, reported with the first launch that gets it
+        key, where = found  # several launches that get one line: one finding (engine.deployment_findings)
         finding = launch_finding(self, launch, f"`{key}` is a literal in a deployment file: anyone who can read "
                                  "the repository (or the image) can forge session cookies; pass it from a secret "
                                  "store or the host's environment (`" + key + ": ${" + key + "}`)", where.line)
