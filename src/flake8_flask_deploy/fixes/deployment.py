@@ -420,7 +420,8 @@ def _script_plan(launch: Launch, select, ignore, mode_select) -> Optional[Tuple[
     for finding in findings:
         if finding.code != "FDP004" or finding.related is None:
             continue
-        if (finding.related.path, finding.related.line) != (launch.source.path, launch.source.line):
+        # one finding names every launch that runs the file (``related``, then ``also``)
+        if (launch.source.path, launch.source.line) not in {(p.path, p.line) for p in finding.related_locations}:
             continue
         tree = ast.parse(text)
         facts = project.complete_facts(tree, path)
