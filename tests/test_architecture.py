@@ -52,6 +52,7 @@ DEFERRED_FOR_STARTUP = {
     ("prefilter", "rules"): "the rules' text test, read from the on-disk cache when it is fresh",
     ("prefilter", "deploy"): "the deployment files, read when no cache holds their words",
     ("prefilter", "deploy.readers"): "the deployment files, read when no cache holds their words",
+    ("deploy", "deploy.build"): "the builder and every reader: a warm run's context comes from the on-disk cache",
 }
 
 
@@ -172,6 +173,16 @@ def test_the_declared_deferred_imports_are_deferred() -> None:
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     for module in ("engine", "rules", "deploy", "index", "facts", "project", "fix"):
         assert f"'{NAME}.{module}'" not in loaded, (module, loaded)
+
+
+def test_the_engine_imports_no_builder() -> None:
+    """The engine, the rules and the suppression comments load no deployment builder nor reader of
+    a file format: a warm run (the context from the on-disk cache) does not pay their import."""
+    code = ("import sys, flake8_flask_deploy.engine\n"
+            "print(sorted(m for m in sys.modules if m.startswith('flake8_flask_deploy.deploy')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    for module in ("build", "shell", "configs", "hostfiles", "clis"):
+        assert f"'{NAME}.deploy.{module}'" not in loaded, (module, loaded)
 
 
 def test_no_import_cycle() -> None:

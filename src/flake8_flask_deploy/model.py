@@ -144,6 +144,11 @@ class Launch:
         image: for a compose service that runs the command of the image it builds (no ``command:``
             of its own), the Dockerfile line of that command: a problem of that command is one
             finding, at the Dockerfile line, with the service as a related location.
+        script_args: for a python-script launch, the words after the script on its command line.
+        bases: for a python-script launch, the folders its relative paths are resolved from
+            (WORKDIR, build context, working directory), nearest first. These two are what
+            re-deriving the fields its script decides needs
+            (:func:`flake8_flask_deploy.deploy.build.python_server_fields`); not compared.
     """
 
     source: Location
@@ -170,6 +175,8 @@ class Launch:
     bind_default: bool = False
     image: Optional[Location] = None
     calls: Tuple[Tuple[str, str], ...] = ()
+    script_args: Tuple[str, ...] = field(default=(), compare=False, repr=False)
+    bases: Tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def env_location(self, key: str) -> Location:
         """Where the variable ``key`` of ``env`` is set (its own file and line when known)."""

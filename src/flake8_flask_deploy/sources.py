@@ -428,19 +428,27 @@ def load_cached(root: str, name: str) -> Any:
 
 
 @contextlib.contextmanager
-def recording_reads(inside: str = "") -> Iterator[Dict[str, Optional[List[int]]]]:
+def recording_reads(inside: str = "", alone: bool = False) -> Iterator[Dict[str, Optional[List[int]]]]:
     """While active, every file the process opens (under the folder ``inside``, when given: the
     project's; the modules a parser's import opens are not its files) is recorded with its size and
     mtime *before* it is read (``sys.addaudithook``'s ``open`` event): a file changed while it is read
-    is stored with its old stamp, so the entry is found stale next time, never wrongly fresh."""
+    is stored with its old stamp, so the entry is found stale next time, never wrongly fresh.
+
+    ``alone``: the recordings already active do not see the files opened meanwhile (a part of a
+    value kept in the cache with its own files: the scripts of a deployment context)."""
     seen: Dict[str, Optional[List[int]]] = {}
     session = current()
     _install_audit_hook()
+    outer = session.recording
+    if alone:
+        session.recording = []
     session.recording.append((inside + os.sep if inside else "", seen))
     try:
         yield seen
     finally:
         session.recording.pop()
+        if alone:
+            session.recording = outer
 
 
 _HOOKED: List[bool] = []
@@ -477,6 +485,26 @@ def store_cached(root: str, name: str, value: Any, files: Dict[str, Optional[Lis
               if p.startswith(root + os.sep) and not p.startswith(folder + os.sep)}
     _write_cache(root, name, {"format": CACHE_FORMAT, "tool": tool_stamp(), "root": root, "walk": _walk_key(root),
                               "files": inside, "value": value})
+
+
+def replace_cached_value(root: str, name: str, previous: Any, value: Any) -> None:
+    """Store ``value`` under ``name`` in the cache of the project ``root`` in place of ``previous``,
+    keyed as that one was (its files, walk and tool): for a value derived from the same files, with
+    parts checked on their own (the scripts of a deployment context). Nothing is written when the
+    entry there no longer holds ``previous`` (another process replaced it), is another tool's or
+    cannot be read."""
+    if not cache_enabled():
+        return
+    try:
+        with open(os.path.join(root, CACHE_DIR, name + ".json"), "rb") as handle:
+            data = json.loads(handle.read())
+        if (data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp()
+                or data["value"] != previous):
+            return
+        data["value"] = value
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    _write_cache(root, name, data)
 
 
 def load_entries(root: str, name: str) -> Dict[str, Any]:

@@ -48,7 +48,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
-from .deploy import kind_of
+from .deploy.kinds import kind_of
 from .deploy.nginx import looks_like_nginx
 from .deploy.readers import DeployFileError, read_text
 from .model import Finding, Location

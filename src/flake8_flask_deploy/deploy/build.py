@@ -7,17 +7,18 @@ serves the app. Nothing here raises on bad input: a file that cannot be read or 
 """
 from __future__ import annotations
 
-import fnmatch
+import dataclasses
 import os
 import re
 import shlex
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .. import project, sources
 from ..facts import string_value
 from ..model import (FLASK_RUN, FLASK_SCRIPT_SERVER, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, WSGI_SERVERS, Bind,
                      DeploymentContext, Launch, Location)
 from . import readers
+from .kinds import FILE_KINDS, NGINX_DIRS, find_deployment_files, kind_of, reader_for  # noqa: F401 (re-exported)
 from .commands import ParsedCommand, gunicorn_bind, parse_command, parse_gunicorn, split_target
 from .clis import flask_groups
 from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_config, read_uwsgi_ini, uwsgi_argv
@@ -27,35 +28,6 @@ from .pyserve import entry_calls, flask_script_server, waitress_serve
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
 
-#: (glob on the file name, kind). Dockerfile names are matched case-sensitively like the others.
-FILE_KINDS: Tuple[Tuple[str, str], ...] = (
-    ("Dockerfile", "dockerfile"),
-    ("Dockerfile.*", "dockerfile"),
-    ("*.Dockerfile", "dockerfile"),
-    ("*.dockerfile", "dockerfile"),
-    ("docker-compose*.yml", "compose"),
-    ("docker-compose*.yaml", "compose"),
-    ("compose*.yml", "compose"),
-    ("compose*.yaml", "compose"),
-    ("Procfile", "procfile"),
-    ("*.service", "systemd"),
-    ("gunicorn*.py", "gunicorn-config"),
-    ("*.ini", "ini"),
-    ("*.conf", "conf"),
-    ("*.conf.template", "conf"),
-    ("*.nginx", "nginx"),
-    ("nginx", "conf"),
-    ("nginx.conf*", "conf"),
-    ("nginx-*.conf", "conf"),
-    ("*.sh", "shell"),
-    ("docker-entrypoint*", "shell"),
-    ("entrypoint", "shell"),
-    (".flaskenv", "dotenv"),
-    (".env", "dotenv"),
-    (".env.*", "dotenv"),
-)
-#: Folders whose files (any name) may be nginx site configs.
-NGINX_DIRS = frozenset({"sites-available", "sites-enabled", "conf.d", "nginx"})
 #: A start script nothing refers to counts as production only when its name says it starts the app.
 START_SCRIPT = re.compile(r"(entrypoint|start|boot|serve|server|prod|production|deploy|launch|gunicorn|uwsgi)",
                           re.IGNORECASE)
@@ -102,39 +74,6 @@ def in_non_production_dir(path: str, root: str) -> bool:
     return not rel.startswith("..") and any(part.lower() in NON_PRODUCTION_DIRS for part in parts)
 
 
-#: :data:`FILE_KINDS` as one pattern, one named group per glob in order (the first glob that
-#: matches wins, as in a loop over them; every project file name is tested against it).
-_FILE_KINDS_RE = re.compile("|".join(f"(?P<k{i}>{fnmatch.translate(glob)})" for i, (glob, _) in enumerate(FILE_KINDS)))
-
-
-def kind_of(name: str, folder: str = "") -> Optional[str]:
-    """The kind of deployment file ``name`` is (``"dockerfile"``, ``"systemd"``, ...) or None."""
-    match = _FILE_KINDS_RE.match(name)
-    if match is not None and match.lastgroup is not None:
-        kind = FILE_KINDS[int(match.lastgroup[1:])][1]
-        if kind == "dotenv" and name.endswith((".example", ".sample", ".template", ".dist")):
-            return None
-        return kind
-    if os.path.basename(folder) in NGINX_DIRS and "." not in name:
-        return "conf"
-    return None
-
-
-def reader_for(name: str):
-    """Backwards-compatible: a truthy value when ``name`` is a deployment file name we read."""
-    return kind_of(name)
-
-
-def find_deployment_files(root: str) -> List[str]:
-    """Every deployment file under ``root`` (virtualenvs, VCS and build folders skipped), sorted."""
-    found = []
-    for folder, files in sources.walk_project(root):
-        for name in files:
-            if kind_of(name, folder) is not None:
-                found.append(os.path.join(folder, name))
-    return found
-
-
 #: Files that list a project's Python dependencies (see :meth:`_Builder.dotenv_installed`).
 _DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
                               r"|environment\.ya?ml)$")
@@ -172,6 +111,57 @@ def build_context(root: str) -> DeploymentContext:
     return _Builder(root).build()
 
 
+#: The fields of a python-script launch that its script's text decides (``serve(app)``, a Flask-Script
+#: manager, the functions it calls, ``app.run()``'s address): see :func:`python_server_fields`.
+SCRIPT_FIELDS = ("serves_with", "binds", "host_given", "debug", "calls", "bind_default")
+
+
+@dataclasses.dataclass
+class ScriptPart:
+    """What the scripts of a build's python-script launches decided, kept apart from the rest so
+    that an edit of such a script re-derives these fields only (the on-disk cache of the context).
+
+    Attributes:
+        launches: ``(launch, its SCRIPT_FIELDS before its script was read)`` for each python-script
+            launch of the context, in the order built.
+        reads: the files opened only to read those scripts (path -> ``[size, mtime_ns]`` before the
+            read, None when missing), the scripts themselves included.
+    """
+
+    launches: List[Tuple[Launch, Dict[str, Any]]] = dataclasses.field(default_factory=list)
+    reads: Dict[str, Optional[List[int]]] = dataclasses.field(default_factory=dict)
+
+
+def build_context_and_scripts(root: str) -> Tuple[DeploymentContext, ScriptPart]:
+    """:func:`build_context`, and what the python-script launches' scripts decided in it
+    (:class:`ScriptPart`): the files read only for them are recorded apart (never raises)."""
+    builder = _Builder(root)
+    context = builder.build()
+    for launch, _before in builder.scripts_part.launches:
+        if launch.script:
+            builder.scripts_part.reads.setdefault(os.path.abspath(launch.script), sources.stat_key(launch.script))
+    return context, builder.scripts_part
+
+
+def python_server_fields(launch: Launch, root: str) -> Dict[str, Any]:
+    """The :data:`SCRIPT_FIELDS` of the python-script ``launch`` of the project ``root`` as its script
+    decides them now, computed as a build does (same function, from the launch's ``script``,
+    ``script_args`` and ``bases``); ``launch`` itself is not changed.
+
+    Args:
+        launch: a python-script launch (``script`` set), its SCRIPT_FIELDS as they were before its
+            script was read (see :class:`ScriptPart`).
+        root: the absolute project root.
+    Returns:
+        ``{field name: value}`` for every name of SCRIPT_FIELDS. Never raises on a bad script (it
+        parses as the builder does).
+    """
+    probe = dataclasses.replace(launch)
+    if probe.script:
+        _Builder(root).apply_python_server(probe, probe.script_args, probe.bases)
+    return {name: getattr(probe, name) for name in SCRIPT_FIELDS}
+
+
 class _Builder:
     def __init__(self, root: str) -> None:
         self.root = root
@@ -185,6 +175,7 @@ class _Builder:
         self.used: set = set()  # scripts and config files some launch goes through
         self.discovered: List[str] = []
         self._dotenv_installed: Optional[bool] = None
+        self.scripts_part = ScriptPart()
 
     # ---- reading ----------------------------------------------------------------------------
     def build(self) -> DeploymentContext:
@@ -493,7 +484,12 @@ class _Builder:
             self.apply_uwsgi(launch, bases)
         elif launch.server == WERKZEUG_SCRIPT and launch.script:
             args = parsed.argv[parsed.argv.index(parsed.script) + 1:] if parsed.script in parsed.argv else []
-            self.apply_python_server(launch, args, bases)
+            launch.script_args, launch.bases = tuple(args), tuple(bases)
+            self.scripts_part.launches.append((launch, {name: getattr(launch, name) for name in SCRIPT_FIELDS}))
+            with sources.recording_reads(self.root, alone=True) as read:  # apart from the other files' reads
+                self.apply_python_server(launch, args, bases)
+            for path, key in read.items():
+                self.scripts_part.reads.setdefault(path, key)
         if launch.module and launch.target_path is None:
             launch.target_path = project.dotted_to_file(self.root, launch.module, bases)
         return launch
