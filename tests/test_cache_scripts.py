@@ -12,7 +12,7 @@ import pytest
 from test_deploy_helpers import bump
 from test_disk_cache import APP, PYTHON, codes, same_as_fresh
 
-from flake8_flask_deploy import sources
+from flake8_flask_deploy import autofixers, sources
 from flake8_flask_deploy.deploy import build, get_context
 from flake8_flask_deploy.model import Bind
 from flake8_flask_deploy.session import new_session
@@ -108,3 +108,54 @@ def served(root: Path, both: bool = True) -> list:
     if both:
         assert got == fields(False)
     return got
+
+
+# ---- FDP013's autofixers (autofixers.json) ---------------------------------------------------------
+def fixers(root: Path, cached: bool = True) -> list:
+    new_session().disk_cache = cached
+    return [(f.tool, Path(f.path).name, f.line, f.in_init) for f in autofixers.f401_fixers(str(root))]
+
+
+def fixers_as_fresh(root: Path) -> list:
+    got = fixers(root)
+    assert got == fixers(root, cached=False)
+    return got
+
+
+RUFF_HOOK = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    hooks:\n      - id: ruff\n{args}"
+
+
+def test_the_autofixers_answer_follows_the_files_it_comes_from(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert fixers_as_fresh(tmp_path) == []
+    hook = tmp_path / ".pre-commit-config.yaml"
+    hook.write_text(RUFF_HOOK.format(args="        args: [--fix]\n"))  # added
+    assert fixers_as_fresh(tmp_path) == [("ruff", ".pre-commit-config.yaml", 4, False)]
+    found: list = []
+    real = autofixers._find
+    monkeypatch.setattr(autofixers, "_find", lambda root: found.append(root) or real(root))
+    assert fixers(tmp_path) == [("ruff", ".pre-commit-config.yaml", 4, False)] and found == []  # from the cache
+    bump(hook, RUFF_HOOK.format(args=""))  # edited: no --fix
+    assert fixers_as_fresh(tmp_path) == []
+    bump(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n[tool.ruff]\nfix = true\n")  # the setting
+    assert fixers_as_fresh(tmp_path) == [("ruff", ".pre-commit-config.yaml", 4, False)]
+    hook.unlink()  # deleted
+    assert fixers_as_fresh(tmp_path) == []
+
+
+def test_a_workflow_added_edited_or_removed_is_seen(tmp_path: Path) -> None:
+    """``.github`` is a hidden folder the project walk does not list: the workflows' listing is part
+    of the key."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    assert fixers_as_fresh(tmp_path) == []
+    lint = folder / "lint.yml"
+    lint.write_text("jobs:\n  lint:\n    steps:\n      - run: autoflake --remove-all-unused-imports -r .\n")
+    assert fixers_as_fresh(tmp_path) == [("autoflake", "lint.yml", 4, True)]
+    bump(lint, "jobs:\n  lint:\n    steps:\n      - run: autoflake -r .\n")
+    assert fixers_as_fresh(tmp_path) == []
+    (folder / "ci.yaml").write_text("steps:\n  - run: pycln --all .\n")
+    assert fixers_as_fresh(tmp_path) == [("pycln", "ci.yaml", 2, True)]
+    (folder / "ci.yaml").unlink()
+    assert fixers_as_fresh(tmp_path) == []

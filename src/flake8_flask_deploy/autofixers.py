@@ -22,7 +22,8 @@ such a tool runs over the code, so it reports nothing without evidence of one:
 Read: ``.pre-commit-config.yaml``/``.yml``, ``pyproject.toml``, ``ruff.toml``, ``.ruff.toml``,
 ``setup.cfg``, ``tox.ini``, ``Makefile``, ``noxfile.py``, ``.gitlab-ci.yml`` and GitHub workflows, at
 the project root. Unreadable or malformed files are skipped (they show no evidence). Kept for the
-session per root.
+session per root, and between runs in the project's on-disk cache (``autofixers.json``), keyed by the
+stamps of every file above (present or not) and the listing of ``.github/workflows``.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from . import sources
 from .session import PROJECT, current
 
 RUFF = "ruff"
@@ -85,7 +87,44 @@ def f401_fixers(root: str) -> Tuple[F401Fixer, ...]:
     store = current().cache("autofixers.f401", PROJECT)
     found = store.get(root)
     if found is None:
-        found = store[root] = tuple(_find(root))
+        found = store[root] = _cached_or_found(root)
+    return found
+
+
+#: The files at the project root whose text or presence can change the answer.
+_ROOT_FILES = PRE_COMMIT_FILES + COMMAND_FILES + ("pyproject.toml", "ruff.toml", ".ruff.toml", "setup.cfg")
+
+
+def _workflows(root: str) -> Optional[List[str]]:
+    """The file names in ``.github/workflows`` (sorted), None when there is no such folder: the project
+    walk skips hidden folders, so a workflow added or removed is seen by this listing."""
+    try:
+        return sorted(os.listdir(os.path.join(root, ".github", "workflows")))
+    except OSError:
+        return None
+
+
+def _cached_or_found(root: str) -> Tuple[F401Fixer, ...]:
+    """:func:`_find`, or its answer from the on-disk cache when every file it reads (and each of
+    :data:`_ROOT_FILES`, present or not) has its stamp and the workflows folder lists the same files."""
+    if not sources.cache_enabled() or not sources.is_project_root(root):
+        return tuple(_find(root))
+    listing = _workflows(root)
+    cached = sources.load_cached(root, "autofixers")
+    if isinstance(cached, dict) and cached.get("workflows") == listing:
+        try:
+            return tuple(F401Fixer(str(t), str(p), int(n), bool(i), bool(k)) for t, p, n, i, k in cached["fixers"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    with sources.recording_reads(root) as read:
+        found = tuple(_find(root))
+    files = dict(read)
+    for name in _ROOT_FILES:
+        path = os.path.join(root, name)
+        if path not in files:
+            files[path] = sources.stat_key(path)
+    value = {"workflows": listing, "fixers": [[f.tool, f.path, f.line, f.in_init, f.keeps_commented] for f in found]}
+    sources.store_cached(root, "autofixers", value, files)
     return found
 
 

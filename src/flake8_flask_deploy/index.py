@@ -1092,13 +1092,20 @@ def parameter_of(index: "ProjectIndex", path: str, scope: str, name: str) -> boo
 def call_sites(index: "ProjectIndex", path: str, func: str) -> List[Tuple[str, CallSite]]:
     """The calls of the module-level function ``func`` of ``path`` in the project's non-test
     modules that import ``path`` (and in ``path`` itself), outside the ``__main__`` guard:
-    ``[(caller path, call site)]``. Read on demand (each caller is parsed again), once per index."""
+    ``[(caller path, call site)]``. Read on demand (each caller is parsed again), once per index.
+
+    A call site names the function (``func(...)``, ``x.func(...)``: :func:`~flake8_flask_deploy.scan.call_sites_in`),
+    so only the importers that have ``func`` as a word (:meth:`ProjectIndex.mentioning`, answered from
+    the on-disk cache) are parsed; an identifier spelled with other characters that NFKC folds to
+    ``func`` is not seen."""
     key = f"calls:{path}:{func}"
     found = index.memo.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
     out: List[Tuple[str, CallSite]] = []
-    callers = [path] + sorted({other for other, _ in index.importers(path)} - {path})
+    named = set(index.mentioning(func)) & set(index.near(path, "import"))
+    callers = [path] + sorted(other for other in named - {path} if not index.is_test(other)
+                              and any(target == path for target, _ref in index.edges(other)))
     for caller in callers:
         try:
             tree = ast.parse(module_bytes(caller), filename=caller)
