@@ -53,6 +53,8 @@ DEFERRED_FOR_STARTUP = {
     ("prefilter", "deploy"): "the deployment files, read when no cache holds their words",
     ("prefilter", "deploy.readers"): "the deployment files, read when no cache holds their words",
     ("deploy", "deploy.build"): "the builder and every reader: a warm run's context comes from the on-disk cache",
+    ("suppress", "deploy.readers"): "the files of findings, read when a run has a finding to judge",
+    ("suppress", "deploy.nginx"): "asked only of a *.conf file holding a finding",
 }
 
 
@@ -181,7 +183,7 @@ def test_the_engine_imports_no_builder() -> None:
     code = ("import sys, flake8_flask_deploy.engine\n"
             "print(sorted(m for m in sys.modules if m.startswith('flake8_flask_deploy.deploy')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    for module in ("build", "shell", "configs", "hostfiles", "clis"):
+    for module in ("build", "shell", "configs", "hostfiles", "clis", "readers", "nginx"):
         assert f"'{NAME}.deploy.{module}'" not in loaded, (module, loaded)
 
 

@@ -49,8 +49,6 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from .deploy.kinds import kind_of
-from .deploy.nginx import looks_like_nginx
-from .deploy.readers import DeployFileError, read_text
 from .model import Finding, Location
 from .session import current
 from .sources import is_noqa
@@ -189,6 +187,8 @@ def format_of(path: str, text: str) -> Format:
         return FORMATS["python"]
     kind = kind_of(name, os.path.dirname(path))
     if kind == "conf":
+        from .deploy.nginx import looks_like_nginx  # deferred: only a *.conf is asked
+
         return FORMATS["nginx" if looks_like_nginx(text) else "ini"]
     if kind in KIND_FORMATS:
         return FORMATS[KIND_FORMATS[kind]]
@@ -215,6 +215,8 @@ class Suppressions:
         if path not in self._files:
             text = current().overrides.get(path)
             if text is None:
+                from .deploy.readers import DeployFileError, read_text  # deferred: read only for a finding
+
                 try:
                     text = read_text(path)
                 except DeployFileError:

@@ -216,10 +216,35 @@ def _disabled(index: idx.ProjectIndex) -> Set[str]:
 
 def _registration(index: idx.ProjectIndex, path: str, name: str) -> str:
     """``"registered"``, ``"unknown"`` (some call we cannot follow) or ``"never"``."""
+    if "fdp008" not in index.memo and _registered_where_named(index, path, name):
+        return "registered"
     registered, unknown, _ = _registrations(index)
     if (path, name) in registered:
         return "registered"
     return "unknown" if unknown else "never"
+
+
+def _registered_where_named(index: idx.ProjectIndex, path: str, name: str) -> bool:
+    """True when a ``register_blueprint`` call of a module that has ``name`` as a word registers the
+    blueprint ``name`` of ``path``: the answer :func:`_registrations` gives for it when True (the same
+    calls, resolved the same way), without scanning and resolving every registering module of the
+    project first (the blueprint's own registration names it, most often: ``register_blueprint(views)``
+    after ``from .views import views``). False says nothing: the whole set is computed then."""
+    for other in index.mentioning("register_blueprint", name):
+        scan = index.scan(other)
+        if scan is None:
+            continue
+        calls = sorted(scan.registers, key=lambda call: not _names(call, name))  # the likely ones first
+        if any((path, name) in (idx.register_targets(index, other, call) or ()) for call in calls):
+            return True
+    return False
+
+
+def _names(call, name: str) -> bool:
+    """Whether the argument of the register call ``call`` (or a loop value it stands for) has ``name``."""
+    nodes = [call.arg] + [v for values in call.ctx.loops.values() for v in (values or ())]
+    return any(isinstance(n, ast.Name) and n.id == name or isinstance(n, ast.Attribute) and n.attr == name
+               for node in nodes if node is not None for n in ast.walk(node))
 
 
 def _registrations(index: idx.ProjectIndex):
