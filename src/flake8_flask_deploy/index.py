@@ -200,9 +200,15 @@ class _DiskEntries:
         """Whether the module has each of ``words`` as a whole word (:meth:`ProjectIndex.mentioning`),
         when every answer is stored for that stamp; else None."""
         known = self.get(path, stamp, "has")
-        if not isinstance(known, dict) or not all(isinstance(known.get(w), bool) for w in words):
+        if not isinstance(known, dict):
             return None
-        return [known[w] for w in words]
+        out = []
+        for word in words:  # asked for every module and question: no generator
+            value = known.get(word)
+            if value is not True and value is not False:
+                return None
+            out.append(value)
+        return out
 
     def add_answers(self, path: str, stamp: Optional[List[int]], words: List[str], answers: List[bool]) -> None:
         known = self.get(path, stamp, "has")
@@ -502,13 +508,17 @@ class ProjectIndex:
     def _find(self, base: str, dotted: str) -> Optional[str]:
         """``base/<dotted>.py`` or ``base/<dotted>/__init__.py`` (also under ``base/src``) when it is a
         module of the project: the rules of :func:`project.module_file`, answered from memory."""
-        if not dotted or not re.fullmatch(r"[A-Za-z_][\w.]*", dotted):
+        if not dotted or _DOTTED.fullmatch(dotted) is None:
             return None
         rel = dotted.replace(".", os.sep)
+        modules = self.modules
         for prefix in (base, os.path.join(base, "src")):
-            for candidate in (os.path.join(prefix, rel + ".py"), os.path.join(prefix, rel, "__init__.py")):
-                if candidate in self.modules:
-                    return candidate
+            head = os.path.join(prefix, rel)  # asked ~2,000 times by a run: 3 joins, not 4
+            if head + ".py" in modules:
+                return head + ".py"
+            init = os.path.join(head, "__init__.py")
+            if init in modules:
+                return init
         return None
 
     def _resolve(self, importer: str, module: str, level: int) -> Optional[str]:
@@ -632,6 +642,10 @@ class ProjectIndex:
                 return (sub, "")
             return self.resolve_name(base[0], expr.attr, "", depth + 1) or (base[0], expr.attr)
         return None
+
+
+#: A dotted module name :meth:`ProjectIndex._find` looks up.
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*")
 
 
 def _dotted_name(rel: str) -> str:
