@@ -55,6 +55,8 @@ DEFERRED_FOR_STARTUP = {
     ("deploy", "deploy.build"): "the builder and every reader: a warm run's context comes from the on-disk cache",
     ("suppress", "deploy.readers"): "the files of findings, read when a run has a finding to judge",
     ("suppress", "deploy.nginx"): "asked only of a *.conf file holding a finding",
+    ("rules", "deploy.commands"): "the command splitter, asked only of a launch's finding",
+    ("rules.fdp005_loopback_bind_unreachable", "deploy.pyserve"): "asked only of a script a launch runs",
 }
 
 
@@ -183,7 +185,7 @@ def test_the_engine_imports_no_builder() -> None:
     code = ("import sys, flake8_flask_deploy.engine\n"
             "print(sorted(m for m in sys.modules if m.startswith('flake8_flask_deploy.deploy')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    for module in ("build", "shell", "configs", "hostfiles", "clis", "readers", "nginx"):
+    for module in ("build", "shell", "configs", "hostfiles", "clis", "readers", "nginx", "commands", "pyserve"):
         assert f"'{NAME}.deploy.{module}'" not in loaded, (module, loaded)
 
 

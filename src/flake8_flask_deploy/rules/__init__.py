@@ -19,7 +19,6 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
 
-from ..deploy.commands import split_shell
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
 
@@ -330,6 +329,8 @@ def is_simple_command(launch: Launch) -> bool:
     text = launch.command
     if " -c " in f" {text} " or "&&" in text or "||" in text or ";" in text:
         return False
+    from ..deploy.commands import split_shell  # deferred: a warm run on a module imports no command parser
+
     return len(split_shell(text)) <= 1
 
 

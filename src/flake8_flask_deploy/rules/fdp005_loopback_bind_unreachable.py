@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..deploy.matching import effective_binds, proxied_loopback
-from ..deploy.pyserve import waitress_serve
 from ..facts import string_value
 from ..model import (FLASK_RUN, FLASK_SCRIPT_SERVER, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch,
                      is_loopback_host)
@@ -181,6 +180,8 @@ deployment file outside PATH only with `--deployment`.
 
     def _served(self, module: ModuleContext, launch: Launch) -> Iterator[Finding]:
         """``python wsgi.py`` whose ``waitress.serve(app, host="127.0.0.1")`` binds loopback."""
+        from ..deploy.pyserve import waitress_serve  # deferred: asked only of a script a launch runs
+
         served = waitress_serve(module.path)
         if served is None:
             return
