@@ -267,14 +267,17 @@ def expression_nodes(root: ast.AST, enter_scopes: bool = True) -> Iterator[Tuple
     About twice as fast as :func:`ast.walk` on real modules.
     """
     skip = ast.expr_context if enter_scopes else (ast.expr_context,) + _SCOPES
-    Attribute, AST = ast.Attribute, ast.AST
+    Attribute, AST, Name, Constant = ast.Attribute, ast.AST, ast.Name, ast.Constant
     stack: List[Tuple[ast.AST, bool]] = [(root, False)]
     pop, push = stack.pop, stack.append
     while stack:
         node, receiver = pop()
         yield node, receiver
-        if type(node) is Attribute:
+        kind = type(node)
+        if kind is Attribute:
             push((node.value, True))  # type: ignore[attr-defined]
+            continue
+        if kind is Name or kind is Constant:  # the commonest nodes hold no node (a ``ctx`` at most)
             continue
         for name in node._fields:
             value = getattr(node, name, None)
