@@ -93,8 +93,11 @@ class RunCall:
     """An ``<app>.run(...)`` call with its host, port and debug arguments (``None`` when absent).
 
     ``wrapper`` is ``"socketio"`` for Flask-SocketIO's ``socketio.run(app, host, port, ...)``
-    (``receiver`` is then its app argument), None for ``app.run``; ``werkzeug`` says whether that
-    run serves with the Werkzeug development server: always for ``app.run``, for ``socketio.run``
+    (``receiver`` is then its app argument), ``"connexion"`` for a connexion app's
+    ``run(port, server, debug, host)`` (see :meth:`FactsRecorder.connexion_run`), None for
+    ``app.run``; ``werkzeug`` says whether that run serves with the Werkzeug development server:
+    always for ``app.run``, for a connexion app's run unless another ``server`` is named (and
+    connexion 2 is the project's: the rules ask), for ``socketio.run``
     only with ``allow_unsafe_werkzeug=True`` (without it Flask-SocketIO serves with eventlet or
     gevent when installed, and refuses Werkzeug in production:
     https://flask-socketio.readthedocs.io/en/latest/api.html#flask_socketio.SocketIO.run).
@@ -364,6 +367,8 @@ class FactsRecorder(Recorder):
         self.extension_calls: List[Tuple[ast.Call, ast.stmt, Where]] = []
         self.attr_uses: List[Tuple[str, str, str]] = []  # (scope, name, attr)
         self.module_calls: List[Tuple[str, Where]] = []  # calls of plain names outside functions
+        self.connexion_names: Set[str] = set()  # ``connexion`` module / ``App``, ``FlaskApp`` class names
+        self.connexion_apps: Set[Tuple[str, str]] = set()  # (scope, name) bound to ``connexion.App(...)``
 
     # ---- names -------------------------------------------------------------------------------
     def is_flask_ctor(self, func: ast.expr) -> bool:
@@ -419,6 +424,9 @@ class FactsRecorder(Recorder):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 local = alias.asname or alias.name.split(".")[0]
+                if alias.name == "connexion":
+                    self.connexion_names.add(f"{local}.App")
+                    self.connexion_names.add(f"{local}.FlaskApp")
                 if alias.name == "flask":
                     self.f.flask_module_names.add(local)
                 elif alias.name.startswith(("flask_", "flask.ext.")):
@@ -441,9 +449,11 @@ class FactsRecorder(Recorder):
         module = stmt.module or ""
         for alias in stmt.names:
             local = alias.asname or alias.name
-            if module == "flask" and alias.name == "Flask":
-                self.f.flask_class_names.add(local)
+            if module == "flask" and alias.name in ("Flask", "*"):
+                self.f.flask_class_names.add("Flask" if alias.name == "*" else local)  # ``*`` binds ``Flask``
                 continue
+            if module == "connexion" and alias.name in ("App", "FlaskApp"):
+                self.connexion_names.add(local)
             if module in ("apiflask",) and alias.name == "APIFlask":
                 self.f.flask_class_names.add(local)
                 continue
@@ -470,6 +480,10 @@ class FactsRecorder(Recorder):
             if isinstance(target, ast.Name):
                 if isinstance(value, ast.Call) and self.is_flask_ctor(value.func):
                     self.f.app_bindings.append(AppBinding(target.id, where.scope, stmt, "flask", where=where))
+                elif isinstance(value, ast.Call) and dotted_name(value.func) in self.connexion_names:
+                    # ``connexion.App(__name__)``: a Flask app wrapped by connexion (its ``.app``)
+                    self.f.app_bindings.append(AppBinding(target.id, where.scope, stmt, "connexion", where=where))
+                    self.connexion_apps.add((where.scope, target.id))
                 elif isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
                     # maybe a factory; decided once all functions are known
                     self.pending_apps.append((target.id, where.scope, stmt, value, where))
@@ -593,6 +607,9 @@ class FactsRecorder(Recorder):
         if _is_socketio_run(node, recv):
             run.receiver, run.wrapper, names, args = args[0].id, "socketio", ("host", "port"), args[1:]  # type: ignore
             run.werkzeug = any(kw.arg == "allow_unsafe_werkzeug" and is_true(kw.value) for kw in node.keywords)
+        elif (where.scope, recv) in self.connexion_apps or ("", recv) in self.connexion_apps:
+            self.connexion_run(run, node)
+            return
         for i, arg in enumerate(args):
             if isinstance(arg, ast.Starred):
                 run.star_kwargs = True
@@ -615,6 +632,31 @@ class FactsRecorder(Recorder):
         if run.use_debugger is not None:
             target = next(kw for kw in node.keywords if kw.value is run.use_debugger)
             self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "use_debugger", run.use_debugger))
+
+    def connexion_run(self, run: RunCall, node: ast.Call) -> None:
+        """``capp.run(port, server, debug, host)`` of a connexion app: connexion 2 serves with Flask's
+        ``app.run`` (the Werkzeug development server) unless ``server`` names another, on
+        ``host or "0.0.0.0"``; connexion 3 serves with uvicorn (the rules tell the two apart by the
+        project's requirements). https://github.com/spec-first/connexion/blob/2.14.2/connexion/apps/flask_app.py
+        Debug settings are not recorded (connexion 3 has no Werkzeug debugger)."""
+        run.wrapper = "connexion"
+        for i, arg in enumerate(node.args[:4]):
+            if isinstance(arg, ast.Starred):
+                run.star_kwargs = True
+                break
+            name = ("port", "server", "debug", "host")[i]
+            if name != "server":
+                setattr(run, name, arg)
+            elif not (isinstance(arg, ast.Constant) and arg.value == "flask"):
+                run.werkzeug = False
+        for kw in node.keywords:
+            if kw.arg is None:
+                run.star_kwargs = True
+            elif kw.arg in ("host", "port", "debug"):
+                setattr(run, kw.arg, kw.value)
+            elif kw.arg == "server" and not (isinstance(kw.value, ast.Constant) and kw.value.value == "flask"):
+                run.werkzeug = False
+        self.f.runs.append(run)
 
     def config_call(self, node: ast.Call, stmt: ast.stmt, recv: str, method: str, where: Where) -> None:
         self.attr_uses.append((where.scope, recv, "config"))

@@ -136,8 +136,7 @@ def find_deployment_files(root: str) -> List[str]:
 
 
 #: Files that list a project's Python dependencies (see :meth:`_Builder.dotenv_installed`).
-_DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
-                              r"|environment\.ya?ml)$")
+_DEPENDENCY_FILE = project.DEPENDENCY_FILE
 #: python-dotenv, or an extra that installs it (``flask[dotenv]``), named in a dependency file.
 _NAMES_DOTENV = re.compile(rb"dotenv", re.IGNORECASE)
 _LISTS_DEPENDENCIES = re.compile(rb"dependencies|install_requires")

@@ -22,6 +22,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, U
 from ..deploy.commands import split_shell
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
+from ..project import required_major
 
 #: Folders of demo and documentation code (``examples/``, ``python_examples/``, ``docs/``, ``demo/``,
 #: ``tutorial/``, ``samples/``, ``snippets/``): a module there that no deployment runs is a development
@@ -181,6 +182,25 @@ class ModuleContext:
         found = self.finding(rule, node, message + suffix, offers_fix=offers_fix)
         also = tuple(x.source for x in launches[1:] if x.source != first.source)
         return replace(found, related=first.source, also=also)
+
+    def serves_with_werkzeug(self, run) -> bool:
+        """True when the run call ``run`` (a :class:`~flake8_flask_deploy.facts.RunCall`) starts the
+        Werkzeug development server: ``app.run`` always, ``socketio.run`` as its facts say, a
+        connexion app's ``run`` only when the project asks for connexion 2 (which serves with
+        Flask's ``app.run``; connexion 3 serves with uvicorn, an unknown version is not judged)."""
+        if run.wrapper == "connexion":
+            return run.werkzeug and bool(self.root) and required_major(self.root, "connexion") == 2
+        return run.werkzeug
+
+    def default_host(self, run) -> Optional[str]:
+        """What the run call ``run`` binds without ``host``, as a message shows it, or None when that
+        is not a loopback address or not known: Flask's and Flask-SocketIO's ``127.0.0.1``; a
+        connexion 2 app's ``0.0.0.0`` (None), a connexion 3 app's uvicorn ``127.0.0.1``
+        (https://www.uvicorn.org/settings/#socket-binding)."""
+        if run.wrapper == "connexion":
+            major = required_major(self.root, "connexion") if self.root else None
+            return "127.0.0.1 (uvicorn's default under connexion 3)" if major == 3 else None
+        return "127.0.0.1 (Flask-SocketIO's default)" if run.wrapper else "127.0.0.1 (Flask's default)"
 
     def served_factories(self) -> Set[str]:
         """Functions of this module that a deployment calls to build the app
