@@ -13,6 +13,7 @@ import pytest
 from test_deploy_helpers import bump, context, make_project
 from test_disk_cache import same_as_fresh
 
+from flake8_flask_deploy.cli import check_paths
 from flake8_flask_deploy.deploy.build import kind_of
 from flake8_flask_deploy.deploy.nomad import looks_like_nomad, read_nomad
 from flake8_flask_deploy.deploy.readers import DeployFileError
@@ -177,3 +178,16 @@ def test_an_edited_nomad_job_is_read_again(tmp_path: Path):
     assert same_as_fresh(tmp_path) == []
     bump(tmp_path / "jobs" / "web.nomad", DOCKER_JOB)
     assert same_as_fresh(tmp_path) == ["FDP003", "FDP004"]
+
+
+@pytest.mark.parametrize("comment, silenced", [("", False), ("  # noqa: FDP005", True), ("  # noqa: FDP004", False),
+                                               ("above", True)])
+def test_noqa_in_a_nomad_job(comment: str, silenced: bool, tmp_path: Path):
+    args = '["-b", "127.0.0.1:8000", "wsgi:app"]'
+    job = RAW_EXEC_JOB.replace('  group "api" {\n', '  group "api" {\n    service {\n      name = "api"\n    }\n', 1)
+    job = job.replace(f"args = {args}", ("# noqa: FDP005\n        " if comment == "above" else "")
+                      + f"args = {args}" + (comment if comment != "above" else ""))
+    root = make_project(tmp_path, {"wsgi.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+                                   "api.nomad": job})
+    codes = [f.code for f in check_paths([root]).findings]
+    assert codes == ([] if silenced else ["FDP005"])
