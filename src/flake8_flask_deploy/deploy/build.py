@@ -23,6 +23,7 @@ from .clis import flask_groups, installed_scripts
 from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_config, read_uwsgi_ini, uwsgi_argv
 from .hostfiles import has_supervisor_programs, read_supervisor, read_systemd
 from .nginx import looks_like_nginx, read_nginx
+from .nomad import looks_like_nomad, read_nomad
 from .pyserve import entry_calls, flask_script_server, waitress_serve
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
@@ -39,6 +40,9 @@ FILE_KINDS: Tuple[Tuple[str, str], ...] = (
     ("compose*.yaml", "compose"),
     ("Procfile", "procfile"),
     ("*.service", "systemd"),
+    ("*.nomad", "nomad"),
+    ("*.nomad.hcl", "nomad"),
+    ("*.hcl", "hcl"),
     ("gunicorn*.py", "gunicorn-config"),
     ("*.ini", "ini"),
     ("*.conf", "conf"),
@@ -280,6 +284,9 @@ class _Builder:
                 self.context.proxies.extend(read_nginx(path, text))
             elif kind == "nginx":
                 self.note(path)
+            elif kind == "nomad" or (kind == "hcl" and looks_like_nomad(text)):
+                self.note(path)
+                self.raws.extend(read_nomad(path, text, self.root))
 
     def note(self, path: str) -> None:
         if path not in self.context.files:
