@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .baseline import BaselineError, apply_baseline, write_baseline
@@ -239,6 +239,7 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
     given = _deployment_files_given(paths, mode)
     files = [f for f in iter_python_files(paths, excluded) if sources.normpath(f) not in given]
     files += [f for f in _launched_by(given, mode) if f not in files]
+    files += [f for f in _installed_scripts_run(paths, files, mode, excluded) if f not in files]
     report.files = len(files) + len(given)
     set_rule_filter(select, ignore)  # a rule that is not reported is not run (forked workers inherit it)
     try:
@@ -261,6 +262,29 @@ def _deployment_files_given(paths: Sequence[str], mode: str) -> set:
         return set()
     return {sources.normpath(p) for p in paths if os.path.isfile(p) and not p.endswith(".py")
             and kind_of(os.path.basename(p), os.path.dirname(os.path.abspath(p)))}
+
+
+def _installed_scripts_run(paths: Sequence[str], files: List[str], mode: str,
+                           excluded: Optional[Callable[[str], bool]]) -> List[str]:
+    """The scripts without a ``.py`` suffix that production launches run (an installed script,
+    ``bin/serve``, run as ``ENTRYPOINT ["serve"]``) under the folders of ``paths``: linted like the
+    ``.py`` files found there, although a folder walk does not list them. Read from the deployment
+    contexts of the projects of ``files`` (built for the check anyway); none with context ``off``."""
+    folders = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+    if mode == "off" or not folders:
+        return []
+    one_per_root: Dict[str, str] = {}
+    for path in [os.path.join(folder, "-") for folder in folders] + files:  # ``-``: a file of the folder
+        one_per_root.setdefault(sources.find_root(os.path.dirname(os.path.abspath(path))), path)
+    out: List[str] = []
+    for path in one_per_root.values():
+        for launch in context_of_file(path, mode).production_launches:
+            script = launch.script
+            if script and not script.endswith(".py") and script not in out \
+                    and any(script.startswith(folder + os.sep) for folder in folders) \
+                    and not (excluded and excluded(script)):
+                out.append(script)
+    return out
 
 
 def _launched_by(given: set, mode: str) -> List[str]:

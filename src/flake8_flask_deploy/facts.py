@@ -320,6 +320,21 @@ def _is_socketio_run(node: ast.Call, recv: str) -> bool:
         "socketio" in recv.lower().replace("_", "") or any(kw.arg == "allow_unsafe_werkzeug" for kw in node.keywords))
 
 
+#: Callables that call the function given as ``target=`` (in a thread or a process).
+THREAD_RUNNERS = frozenset({"Thread", "Process"})
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _self_attribute(expr: ast.expr) -> str:
+    """``"self.app"`` for ``self.app``; ``""`` for anything else."""
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+        return f"self.{expr.attr}"
+    return ""
+
+
 def _receiver(expr: ast.expr) -> Optional[str]:
     return expr.id if isinstance(expr, ast.Name) else None
 
@@ -509,6 +524,8 @@ class FactsRecorder(Recorder):
 
     def call(self, node: ast.Call, stmt: ast.stmt, where: Where) -> None:
         func = node.func
+        if _called_name(func) in THREAD_RUNNERS:
+            self.thread_target(node, stmt, where)
         if isinstance(func, ast.Name):
             owner = self.f.functions.get(where.scope)
             if owner is not None:
@@ -522,7 +539,9 @@ class FactsRecorder(Recorder):
             return
         method = func.attr
         value = func.value
-        if isinstance(value, ast.Name):
+        if method == "run" and _self_attribute(value):
+            self.run_call(node, stmt, _self_attribute(value), where)  # ``self.app.run()`` in a method
+        elif isinstance(value, ast.Name):
             recv = value.id
             if method == "run":
                 self.run_call(node, stmt, recv, where)
@@ -539,6 +558,27 @@ class FactsRecorder(Recorder):
             recv = value.value.id
             if method in CONFIG_METHODS:
                 self.config_call(node, stmt, recv, method, where)
+
+    def thread_target(self, node: ast.Call, stmt: ast.stmt, where: Where) -> None:
+        """``Thread(target=app.run, kwargs={"host": ..., "debug": True})``: the thread calls
+        ``app.run(**kwargs)``, recorded as that call (positions of the target and the dict's keys)."""
+        target = next((k.value for k in node.keywords if k.arg == "target"), None)
+        if not isinstance(target, ast.Attribute) or target.attr != "run":
+            return
+        recv = target.value.id if isinstance(target.value, ast.Name) else _self_attribute(target.value)
+        if not recv:
+            return
+        call = ast.copy_location(ast.Call(func=target, args=[], keywords=[]), target)
+        for kw in node.keywords:
+            if kw.arg == "args" and isinstance(kw.value, (ast.Tuple, ast.List)):
+                call.args = list(kw.value.elts)
+            elif kw.arg == "kwargs" and isinstance(kw.value, ast.Dict):
+                for key, value in zip(kw.value.keys, kw.value.values):
+                    name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+                    call.keywords.append(ast.copy_location(ast.keyword(arg=name, value=value), key or value))
+            elif kw.arg in ("args", "kwargs"):
+                call.keywords.append(ast.copy_location(ast.keyword(arg=None, value=kw.value), kw.value))
+        self.run_call(call, stmt, recv, where)
 
     @staticmethod
     def _is_route_application(node: ast.Call, stmt: ast.Expr) -> bool:
@@ -744,6 +784,70 @@ def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
     recorder = FactsRecorder(ModuleFacts())
     walk(tree.body, [recorder])
     return recorder.result(tree, filename)
+
+
+class _MethodRecorder(FactsRecorder):
+    """The facts recorder walking the body of a class whose methods a launch reaches
+    (:func:`with_methods`): a parameter annotated ``Flask`` holds an app, and so does an attribute
+    of ``self`` that a method of the class assigns an app (``self.flask_app = Flask(...)``,
+    ``self.app = app``)."""
+
+    enters_classes = True
+
+    def __init__(self, facts: ModuleFacts) -> None:
+        super().__init__(facts)
+        self.self_apps: Set[Tuple[str, str]] = set()  # (class, "self.attr")
+
+    def function(self, stmt: ast.stmt, block: Block, qualname: str) -> None:
+        super().function(stmt, block, qualname)
+        assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
+            if arg.annotation is not None and self.is_flask_ctor(arg.annotation):
+                self.f.other_bindings.pop((qualname, arg.arg), None)
+                self.f.app_bindings.append(AppBinding(arg.arg, qualname, stmt, "flask", where=block.where))
+
+    def assign(self, stmt: ast.stmt, where: Where) -> None:
+        super().assign(stmt, where)
+        value = getattr(stmt, "value", None)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        is_app = isinstance(value, ast.Call) and (self.is_flask_ctor(value.func) or self.is_factory_call(value)) \
+            or isinstance(value, ast.Name) and self.f.is_app(value.id, where.scope)
+        for target in targets:
+            if is_app and target is not None and _self_attribute(target) and "." in where.scope:
+                self.self_apps.add((where.scope.split(".")[0], _self_attribute(target)))
+
+
+def with_methods(facts: ModuleFacts, tree: ast.Module, methods: Iterable[str]) -> ModuleFacts:
+    """``facts`` with the run calls and debug settings of the methods ``methods`` (qualified names,
+    ``"ApiServer.__init__"``) of top-level classes of ``tree``: the module's walk skips class bodies
+    (:class:`FactsRecorder`), but a deployment that runs a program reaching these methods runs their
+    ``self.app.run(...)`` (:func:`~flake8_flask_deploy.deploy.reach.reached_calls`). A new object;
+    ``facts`` is not changed."""
+    wanted = set(methods)
+    classes = {name.split(".")[0] for name in wanted}
+    nodes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name in classes]
+    if not nodes:
+        return facts
+    sub = ModuleFacts(flask_class_names=set(facts.flask_class_names),
+                      flask_module_names=set(facts.flask_module_names),
+                      extension_names=set(facts.extension_names), imports=dict(facts.imports),
+                      app_bindings=[b for b in facts.app_bindings if b.scope == ""],
+                      other_bindings=dict(facts.other_bindings), constants=dict(facts.constants))
+    recorder = _MethodRecorder(sub)
+    walk(nodes, [recorder])
+    recorder.finish()
+
+    def reached(scope: str) -> bool:
+        return any(scope == name or scope.startswith(name + ".") for name in wanted)
+
+    selfs = [AppBinding(attr, scope, node, "flask") for cls, attr in recorder.self_apps
+             for scope, node in ((q, i.node) for q, i in sub.functions.items() if q.startswith(cls + "."))]
+    params = [b for b in sub.app_bindings if b.scope and reached(b.scope)]
+    return replace(facts,
+                   app_bindings=facts.app_bindings + selfs + params,
+                   runs=facts.runs + [r for r in sub.runs if reached(r.where.scope)],
+                   debug_sets=facts.debug_sets + [d for d in sub.debug_sets if reached(d.where.scope)
+                                                  and d.kind in ("run-keyword", "run-positional", "use_debugger")])
 
 
 def _bound_names(target: ast.expr) -> List[ast.Name]:

@@ -19,7 +19,7 @@ from ..model import (FLASK_RUN, FLASK_SCRIPT_SERVER, GUNICORN, UWSGI, WAITRESS, 
                      DeploymentContext, Launch, Location)
 from . import readers
 from .commands import ParsedCommand, gunicorn_bind, parse_command, parse_gunicorn, split_target
-from .clis import flask_groups
+from .clis import flask_groups, installed_scripts
 from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_config, read_uwsgi_ini, uwsgi_argv
 from .hostfiles import has_supervisor_programs, read_supervisor, read_systemd
 from .nginx import looks_like_nginx, read_nginx
@@ -478,12 +478,13 @@ class _Builder:
             return None
         self.apply_env_files(raw)
         groups = flask_groups(self.root)
-        parsed = parse_command(raw.argv, raw.env, groups)
+        scripts = installed_scripts(self.root)
+        parsed = parse_command(raw.argv, raw.env, groups, scripts)
         if parsed is None:
             return None
         if parsed.server in (FLASK_RUN, WERKZEUG_SCRIPT):
             self.apply_dotenv(raw, parsed)
-        launch = to_launch(raw, self.root, groups)
+        launch = to_launch(raw, self.root, groups, scripts)
         if launch is None:
             return None
         bases = _bases(raw, parse_command(raw.argv, raw.env) or parsed)
@@ -753,12 +754,14 @@ def _main_of(path: Optional[str]) -> Optional[str]:
     return path
 
 
-def to_launch(raw: RawCommand, root: str, groups: Optional[Dict[str, Optional[str]]] = None) -> Optional[Launch]:
+def to_launch(raw: RawCommand, root: str, groups: Optional[Dict[str, Optional[str]]] = None,
+              scripts: Optional[Dict[str, str]] = None) -> Optional[Launch]:
     """Interpret a raw command; None when it starts no Python web server we know. ``groups``: the
-    project's Flask CLI programs (:func:`~flake8_flask_deploy.deploy.clis.flask_groups`)."""
+    project's Flask CLI programs (:func:`~flake8_flask_deploy.deploy.clis.flask_groups`);
+    ``scripts``: the scripts it installs as commands (:func:`~flake8_flask_deploy.deploy.clis.installed_scripts`)."""
     if not raw.argv:
         return None
-    parsed = parse_command(raw.argv, raw.env, groups)
+    parsed = parse_command(raw.argv, raw.env, groups, scripts)
     if parsed is None:
         return None
     bases = _bases(raw, parsed)

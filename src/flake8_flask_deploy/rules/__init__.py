@@ -153,24 +153,32 @@ class ModuleContext:
         return [x for x in self.launches if x.runs_as_main and (x.exposed or not exposed_only)]
 
     def entry_launches(self, where: Where, exposed_only: bool = False) -> List[Launch]:
-        """Production ``python`` launches whose script, when it runs, calls the top-level function of
-        this module that ``where`` is in (``Launch.calls``: ``changedetectionio.main()`` from a thin
-        launcher): what that function runs, runs in those launches. ``[]`` outside a function."""
+        """Production ``python`` launches whose script, when it runs, reaches the function or method
+        of this module that ``where`` is in (``Launch.calls``: ``changedetectionio.main()`` from a
+        thin launcher, ``FlaskAppManager(app).run()``): what that function runs, runs in those
+        launches. ``[]`` outside a function."""
         if not where.scope:
             return []
-        top = where.scope.split(".")[0]
-        return [x for x in self.deployment.production_launches if x.runs_as_main and (self.path, top) in x.calls
+        return [x for x in self.deployment.production_launches if x.runs_as_main and self._reached_by(x, where)
                 and (x.exposed or not exposed_only)]
+
+    def _reached_by(self, launch: Launch, where: Where) -> Optional[str]:
+        """The name of the function or method of ``launch.calls`` in this module that holds ``where``."""
+        return next((name for path, name in launch.calls
+                     if path == self.path and (where.scope == name or where.scope.startswith(name + "."))), None)
 
     def entry_finding(self, rule: "Rule", node: Union[ast.AST, Spot], message: str, launches: Sequence[Launch],
                       where: Where, offers_fix: bool = False) -> Finding:
         """A finding at ``node`` of this module, in a function that ``launches`` (from
-        :meth:`entry_launches`) call: the message names the first launch and the call, e.g.
-        ``(Dockerfile:150 runs changedetection.py with python, which calls `main()`)``."""
+        :meth:`entry_launches`) reach: the message names the first launch and the function, e.g.
+        ``(Dockerfile:150 runs changedetection.py with python, which calls `main()`)``; a class's
+        ``__init__`` is named as the class (``ApiServer()``)."""
         first = launches[0]
         script = os.path.relpath(first.script, self.root) if first.script and self.root else first.script
-        suffix = (f" ({first.source.short(self.root or None)} runs {script} with python, which calls "
-                  f"`{where.scope.split('.')[0]}()`)")
+        called = self._reached_by(first, where) or where.scope.split(".")[0]
+        if called.endswith(".__init__"):
+            called = called[:-len(".__init__")]
+        suffix = f" ({first.source.short(self.root or None)} runs {script} with python, which calls `{called}()`)"
         found = self.finding(rule, node, message + suffix, offers_fix=offers_fix)
         also = tuple(x.source for x in launches[1:] if x.source != first.source)
         return replace(found, related=first.source, also=also)

@@ -40,8 +40,11 @@ Reports the Werkzeug development server used in production:
 - `app.run(...)` that executes on import (module level, no `__main__` guard);
 - `app.run(...)` in a file that a deployment file runs with `python app.py` / `python -m pkg.app`
   (`python -m pkg` runs `pkg/__main__.py`), at module level or under the guard, in a branch or not,
-  or in a function of another project module that such a script calls when it runs (a thin
-  launcher: `from pkg import main; main()`);
+  or in a function or method of the project that such a script reaches when it runs (a thin
+  launcher: `from pkg import main; main()`; a program whose calls build an object whose method
+  starts the server: `FlaskAppManager(app).run()` calling `self.app.run()`, or
+  `Thread(target=self.app.run, kwargs={...})`), also through a script the project installs as a
+  command (setuptools `scripts=`);
 - Flask-SocketIO's `socketio.run(app, ..., allow_unsafe_werkzeug=True)` in those places (without that
   argument it serves with eventlet or gevent, or refuses Werkzeug in production, and is not reported
   unless it executes on import). No fix for it: a Socket.IO app needs an async gunicorn worker;
