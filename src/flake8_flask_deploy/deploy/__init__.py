@@ -63,6 +63,9 @@ def _cached_or_built(root: str) -> DeploymentContext:
     # a script's text is read for what it starts (``serve(app)``), maybe from an earlier cache of the
     # run; a served module's existence is in the project walk
     named += [x.script for x in context.launches if x.script]
+    # so are the modules whose functions a script reaches (their trees may come from the session's
+    # parse cache, unopened during this build)
+    named += [path for x in context.launches for path, _name in x.calls]
     for path in named:
         path = os.path.abspath(path)
         if path not in files:

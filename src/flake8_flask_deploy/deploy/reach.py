@@ -58,10 +58,16 @@ def reached_calls(path: str, resolve: Resolve) -> Tuple[Tuple[str, str], ...]:
     seen: Set[Tuple[str, str]] = set()
     found: List[Tuple[str, str]] = []
     modules: Dict[str, Optional[_Module]] = {}
+    resolved: Dict[str, Optional[str]] = {}
+
+    def resolve_once(dotted: str) -> Optional[str]:
+        if dotted not in resolved:
+            resolved[dotted] = resolve(dotted)
+        return resolved[dotted]
 
     def module_of(file: str) -> Optional[_Module]:
         if file not in modules:
-            modules[file] = _Module.of(file, resolve)
+            modules[file] = _Module.of(file, resolve_once)
         return modules[file]
 
     while queue and len(seen) < MAX_REACHED:
@@ -110,7 +116,7 @@ class _Module:
         self.defs: Dict[str, ast.AST] = {}
         self.imported: Dict[str, Tuple[str, str]] = {}  # local name -> (module file, name in it)
         self.modules: Dict[str, str] = {}  # local name -> module file
-        for stmt in ast.walk(tree):
+        for stmt in _statements(tree.body):
             if isinstance(stmt, ast.ImportFrom):
                 self._import_from(stmt)
             elif isinstance(stmt, ast.Import):
@@ -248,3 +254,16 @@ def _walk_calls(body: List[ast.stmt]) -> Iterator[ast.AST]:
         if isinstance(node, (ast.Assign, ast.Call)):
             yield node
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _statements(body: List[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of ``body`` and of the blocks nested in it (``if``, ``try``, ``with``,
+    loops, ``def``, ``class``), expressions not entered: where ``import`` statements can be."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(stmt, name, None)
+            if isinstance(inner, list):
+                stack.extend(reversed([s for s in inner if isinstance(s, ast.AST)]))
