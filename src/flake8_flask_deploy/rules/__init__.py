@@ -41,13 +41,14 @@ def docs_url(code: str) -> str:
 #: it cannot analyse), printed by ``rule FDP000`` and generated to docs/rules/FDP000.md like a rule's.
 PARSE_ERROR_DOCS = """\
 ## What it does
-Reports a Python file that `flake8-flask-deploy check` had to analyse (its text names something a
-rule looks at, such as `Flask(` or `app.run(`) but could not parse or decode: a syntax error (often
-Python 2 code such as `print "x"`), bytes invalid in the file's encoding, or nesting too deep for
-Python's parser. The finding is at the line and column the parser names, with its message.
+Reports a Python file that `flake8-flask-deploy check` checks but could not parse or decode: a
+syntax error (often Python 2 code such as `print "x"`), bytes invalid in the file's encoding, or
+nesting too deep for Python's parser. The finding is at the line and column the parser names, with
+its message.
 
-A file whose text no rule could concern is not parsed at all, so its syntax errors are left to
-flake8 itself (`E999`, `E902`), which runs on every file.
+Every Python file checked is tested, also one whose text no rule could concern (it is not analysed,
+only tested to parse, cheaply: see the configuration page). Under flake8 the plugin reports no
+`FDP000`: flake8's own `E999`/`E902` does, on every file.
 
 ## Why is this bad?
 No rule can judge a file it cannot read: a route registered only under the `__main__` guard, a
