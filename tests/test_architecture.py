@@ -22,7 +22,7 @@ NAME = "flake8_flask_deploy"
 #: The layers, first to last (docs/architecture.md). ``x.*`` stands for every module of package ``x``.
 LAYERS: List[Tuple[str, ...]] = [
     ("", "model", "session"),
-    ("sources",),
+    ("sources", "syntax"),
     ("walk",),
     ("facts",),
     ("project", "inference", "autofixers"),
@@ -40,7 +40,7 @@ LAYERS: List[Tuple[str, ...]] = [
     ("cli", "rule_cli", "fix_cli", "plugin"),
 ]
 #: Third-party libraries that cost real time to import: imported only where used.
-HEAVY_LIBRARIES = {"libcst", "astroid", "yaml", "crossplane", "bashlex", "dockerfile_parse", "dotenv"}
+HEAVY_LIBRARIES = {"libcst", "astroid", "yaml", "crossplane", "bashlex", "dockerfile_parse", "dotenv", "hcl2", "lark"}
 #: Imports of our own light modules deferred on purpose, ``(importer, imported) -> why``: flake8 imports
 #: the plugin at the start of every run, and in an editor that run lints one file, most often one no
 #: rule can concern: the plugin's start-up (the plugin, the options' loader, the pre-filter) imports

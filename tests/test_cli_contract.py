@@ -140,15 +140,16 @@ def test_unparsable_file_counts_with_other_findings_and_in_json(tmp_path: Path) 
     import json
 
     root = project(tmp_path, {"app.py": APP, "broken.py": "from flask import Flask\ndef (:\n    app = Flask(__name__)\n",
-                              # no rule can fire on this module's text: as documented, it is not even parsed
+                              # no rule can fire on this module's text: not analysed, its syntax error counts
                               "plain.py": "def (:\n"})
     proc = run_in(root, "check", "--statistics", ".")
     assert proc.stdout.splitlines()[-4:] == [
-        "1     FDP000 unparsable-file", "1     FDP004 dev-server-in-production", "1     FDP007 hardcoded-secret-key",
-        "Found 3 findings (`--show-fixes` marks the ones `flake8-flask-deploy fix` rewrites)."]
+        "2     FDP000 unparsable-file", "1     FDP004 dev-server-in-production", "1     FDP007 hardcoded-secret-key",
+        "Found 4 findings (`--show-fixes` marks the ones `flake8-flask-deploy fix` rewrites)."]
     data = json.loads(run_in(root, "check", "--format", "json", ".").stdout)
-    [parse] = [f for f in data["findings"] if f["code"] == "FDP000"]
-    assert parse["name"] == "unparsable-file" and parse["path"] == "broken.py" and parse["line"] == 2
+    parses = [f for f in data["findings"] if f["code"] == "FDP000"]
+    assert [(f["name"], f["path"], f["line"]) for f in parses] == [("unparsable-file", "broken.py", 2),
+                                                                   ("unparsable-file", "plain.py", 1)]
 
 
 # ---- output: quiet, statistics, colour ------------------------------------------------------------

@@ -276,7 +276,7 @@ def test_a_python_finding_named_by_a_deployment_line_is_silenced_in_python(tmp_p
 #: The first words of each row of docs/suppression.md's table -> the format it states.
 DOC_ROWS = {"Dockerfile": "dockerfile", "compose file": "yaml", "Procfile": "shell", "shell start script": "shell",
             "`.flaskenv`": "dotenv", "nginx site": "nginx", "uWSGI": "ini", "supervisor": "ini",
-            "systemd unit": "ini", "gunicorn config": "python", "another file": "ini"}
+            "systemd unit": "ini", "Nomad job": "shell", "gunicorn config": "python", "another file": "ini"}
 
 
 def test_the_docs_table_states_what_the_formats_do():

@@ -96,6 +96,22 @@ def test_an_edited_served_module_and_an_added_module(project: Path) -> None:
     assert same_as_fresh(project) == []
 
 
+def test_an_edited_module_a_launched_script_reaches(project: Path) -> None:
+    """The context holds what the script's calls reach (``Launch.calls``): an edit of the module
+    they reach (its ``main()`` renamed away) is a change of the context."""
+    bump(project / "Dockerfile", 'FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD ["python", "launcher.py"]\n')
+    (project / "launcher.py").write_text("from server import main\n\nmain()\n")
+    server = "from app import app\n\n\ndef main():\n    app.run(host='0.0.0.0')\n"
+    (project / "server.py").write_text(server)
+    assert same_as_fresh(project, "server.py") == ["FDP004"]
+    bump(project / "server.py", server.replace("def main", "def serve"))
+    assert same_as_fresh(project, "server.py") == []
+    bump(project / "server.py", server)
+    assert same_as_fresh(project, "server.py") == ["FDP004"]
+    data = json.loads((project / sources.CACHE_DIR / "context.json").read_text())
+    assert str(project / "server.py") in data["value"]["scripts"]["files"]  # the scripts' part of the key
+
+
 def test_another_tool_version_rebuilds(project: Path, monkeypatch) -> None:
     assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]
     new_session().disk_cache = True

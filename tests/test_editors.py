@@ -227,7 +227,7 @@ def test_in_process_runs_match_a_fresh_process_after_each_edit(tmp_path: Path, c
     assert seen == [(), dev, (), (), dev, (), dev]  # each edit changed what is reported
 
 
-PARSERS = ("yaml", "bashlex", "crossplane", "dotenv", "dockerfile_parse")
+PARSERS = ("yaml", "bashlex", "crossplane", "dotenv", "dockerfile_parse", "hcl2")
 IMPORTED = ("import ast, sys\nfrom flake8_flask_deploy.engine import analyze_module, might_matter\n"
             "path = sys.argv[1]\ntext = open(path).read()\n"
             "if might_matter(text, path):\n    analyze_module(ast.parse(text), path)\n"

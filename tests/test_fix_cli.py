@@ -147,7 +147,8 @@ def test_read_only_file_is_an_error_and_others_are_fixed(tmp_path):
 def test_unparsable_and_undecodable_files_are_left_and_reported(tmp_path):
     broken = "from flask import Flask\napp = Flask(__name__)\napp.debug = True\ndef (:\n"
     latin = b"from flask import Flask\napp = Flask('caf\xe9')\napp.debug = True\n"
-    # no rule can fire on these two (the text test on their bytes): like ``check``, not even parsed
+    # no rule can fire on these two (the text test on their bytes): ``fix`` does not even parse them
+    # (nothing to fix there); ``check`` reports them (FDP000 in every file it checks)
     plain_broken, plain_latin = "def (:\n", b"name = 'caf\xe9'\n"
     root = project(tmp_path, {"broken.py": broken, "latin.py": latin, "ok.py": DEBUG_APP,
                               "plain_broken.py": plain_broken, "plain_latin.py": plain_latin})
@@ -162,7 +163,9 @@ def test_unparsable_and_undecodable_files_are_left_and_reported(tmp_path):
     assert (root / "plain_latin.py").read_bytes() == plain_latin
     assert (root / "ok.py").read_text() == FIXED_DEBUG_APP
     check = cli("check", ".", cwd=root)
-    assert "plain_" not in check.stdout + check.stderr and "broken.py:4:5: FDP000 SyntaxError" in check.stdout
+    assert "broken.py:4:5: FDP000 SyntaxError" in check.stdout
+    assert "plain_broken.py:1:5: FDP000 SyntaxError: invalid syntax; not analysed" in check.stdout
+    assert "plain_latin.py:1:14: FDP000 cannot be decoded ('utf-8' codec can't decode byte 0xe9" in check.stdout
 
 
 def test_missing_path_is_an_error(tmp_path):

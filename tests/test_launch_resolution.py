@@ -212,3 +212,31 @@ def test_python_m_package_runs_its_main_module(tmp_path: Path) -> None:
     launch = next(x for x in context(root).launches if x.kind == "dockerfile")
     assert Path(launch.script).relative_to(root).as_posix() == "webapp/__main__.py"
     assert "webapp/__main__.py:4 FDP004" in rel_lines(check_paths([root]).findings, root)
+
+
+@pytest.mark.parametrize("setup_files", [
+    {"setup.py": "from setuptools import setup\n\nsetup(name='svc', scripts=['bin/serve'])\n"},
+    {"setup_examples.py": "from setuptools import setup\nsetup(name='svc', scripts=('bin/serve',))\n"},
+    {"setup.cfg": "[metadata]\nname = svc\n\n[options]\nscripts =\n    bin/serve\n"},
+])
+def test_an_installed_script_runs_its_file(setup_files: dict, tmp_path: Path) -> None:
+    """A command named like a script the project installs (setuptools ``scripts=``) runs that file
+    as ``__main__``: its ``app.run`` is the container's server."""
+    serve = DEV_APP.replace("from flask", "#!/usr/bin/env python3\nfrom flask", 1)
+    root = make_project(tmp_path, {"bin/serve": serve, **setup_files,
+                                   "Dockerfile": 'FROM python:3.12\nCOPY . /src\nRUN pip install /src\nCMD ["serve"]\n'})
+    launch = next(x for x in context(root).launches if x.script)
+    assert Path(launch.script).relative_to(root).as_posix() == "bin/serve"
+    assert launch.runs_as_main
+    found = rel_lines(check_paths([root]).findings, root)  # the script has no .py: check lints it anyway
+    assert "bin/serve:13 FDP004" in found and "bin/serve:13 FDP003" in found
+
+
+def test_an_installed_shell_script_or_other_name_is_not_a_python_launch(tmp_path: Path) -> None:
+    """Only Python files count (a shell script in ``scripts=`` is not run with python), and only the
+    bare name found on PATH (``./bin/serve`` is the file in the working folder, read as before)."""
+    root = make_project(tmp_path, {
+        "bin/serve": "#!/bin/sh\nexec gunicorn app:app\n", "bin/other": DEV_APP,
+        "setup.py": "from setuptools import setup\nsetup(name='svc', scripts=['bin/serve', 'bin/missing'])\n",
+        "Procfile": "web: serve\nworker: missing --now\n"})
+    assert [x for x in context(root).launches if x.script] == []

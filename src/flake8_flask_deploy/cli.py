@@ -13,17 +13,17 @@ import os
 import re
 import sys
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .baseline import BaselineError, apply_baseline, write_baseline
 from .config import DEFAULT_EXCLUDE, apply_to_check, command_line_codes, is_excluded, load_options, reported_here
 from .engine import CONTEXT_AUTO, analyze_module, context_of_file, deployment_findings, might_matter, set_rule_filter
 from .fix_safety import fix_safeties, mark_fixable
-from .model import PARSE_ERROR, Finding
+from .model import Finding
 from .output import FORMATS, Report, format_text
 from .session import current as current_session, new_session
-from . import sources
+from . import sources, syntax
 from .deploy.build import kind_of
 from .sources import decode, is_noqa, iter_python_files, relative_path  # noqa: F401 - is_noqa: the CLI's API
 
@@ -61,41 +61,37 @@ def _source_lines(data: bytes) -> List[str]:
 
 def _parse(data: bytes, path: str) -> Tuple[Optional[ast.Module], Optional[Finding]]:
     """``(tree, None)``, or ``(None, finding)``: a :data:`~flake8_flask_deploy.model.PARSE_ERROR`
-    finding at the place Python gives (flake8's E999 is at the same line and column)."""
-    try:
-        return ast.parse(data, filename=path), None
-    except SyntaxError as exc:
-        text = exc.msg or "invalid syntax"
-        if "codec can't decode" in text or "unicode error" in text:
-            message = f"cannot be decoded ({text.replace('(unicode error) ', '')}); not analysed"
-        else:
-            message = f"SyntaxError: {text}; not analysed"
-        line, col = exc.lineno or 1, max((exc.offset or 1) - 1, 0)
-    except (ValueError, UnicodeDecodeError) as exc:  # null bytes, an unknown codec
-        message, line, col = f"cannot be decoded ({exc}); not analysed", 1, 0
-    except RecursionError:
-        message, line, col = "is nested too deeply for Python's parser; not analysed", 1, 0
-    return None, Finding(PARSE_ERROR, message, path, line, col)
+    finding at the place Python gives (:func:`flake8_flask_deploy.syntax.parse`)."""
+    return syntax.parse(data, path)
 
 
-def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Finding]]:
+def _check_file(job: Tuple[str, str], later: Optional[list] = None
+                ) -> Tuple[str, bool, Optional[str], List[Finding]]:
     """Lint one file for :func:`check_paths` (runs in a worker process when ``--jobs`` > 1).
 
     Args:
         job: ``(path, mode)``.
+        later: when given, a module the text test rules out is appended to it and its result is a
+            placeholder, for :func:`_check_jobs` to test it once the other files are done.
     Returns:
         ``(path, read, warning or None, module findings not silenced by ``# noqa``)``: ``read`` is
-        False when the file could not be read, decoded or parsed (a module the text test rules out
-        is read but never parsed); a file that does not parse or decode gives one
-        :data:`~flake8_flask_deploy.model.PARSE_ERROR` finding.
+        False when the file could not be read, decoded or parsed; a file that does not parse or
+        decode gives one :data:`~flake8_flask_deploy.model.PARSE_ERROR` finding, whether it is
+        analysed or not (a module the text test rules out is only checked to parse, see
+        :func:`_unanalysed`).
     """
     path, mode = job
+    verdicts = syntax.verdicts_for(sources.normpath(path))
+    stamp = sources.stat_key(path)  # before the read: a verdict on these bytes is never wrongly fresh
     data, warning = read_source(path)
     if data is None:
         return path, False, warning or "", []
-    # the cheap text test first: a module no rule can fire on is not even parsed (most of a code base)
+    # the cheap text test first: a module no rule can fire on is not analysed (most of a code base)
     if not might_matter(data, path, mode):
-        return path, True, None, []
+        if later is not None:
+            later.append((path, data, verdicts, stamp))
+            return path, True, None, []
+        return _unanalysed(path, data, verdicts, stamp)
     tree, problem = _parse(data, path)
     if tree is None:
         return path, False, None, [problem] if problem else []
@@ -115,16 +111,50 @@ def _check_file(job: Tuple[str, str]) -> Tuple[str, bool, Optional[str], List[Fi
     return path, True, None, kept
 
 
+def _check_jobs(jobs: List[Tuple[str, str]]) -> List[Tuple[str, bool, Optional[str], List[Finding]]]:
+    """:func:`_check_file` over ``jobs``, in order, the modules the text test rules out tested last:
+    the project index has parsed many of them by then (to follow their imports), and a module it
+    parsed as it is now is not tested again (:func:`_unanalysed`)."""
+    later: list = []
+    results = [_check_file(job, later) for job in jobs]
+    if later:
+        done = {path: _unanalysed(path, data, verdicts, stamp) for path, data, verdicts, stamp in later}
+        results = [done.get(result[0], result) for result in results]
+    return results
+
+
+def _unanalysed(path: str, data: bytes, verdicts: Optional[syntax.Verdicts], stamp: Optional[List[int]]
+                ) -> Tuple[str, bool, Optional[str], List[Finding]]:
+    """:func:`_check_file`'s answer for a module the text test rules out: only whether it parses
+    (:func:`~flake8_flask_deploy.syntax.syntax_finding`), unless the on-disk cache found it sound
+    with the ``stamp`` it has (taken before it was read), or the project index parsed it in this run."""
+    key = sources.normpath(path)
+    if verdicts is not None and verdicts.sound(key, stamp):
+        return path, True, None, []
+    if syntax.parsed_already(key, stamp):
+        if verdicts is not None:
+            verdicts.learn(key, stamp)
+        return path, True, None, []
+    problem = syntax.syntax_finding(data, path)
+    if problem is not None:
+        return path, False, None, [problem]
+    if verdicts is not None:
+        verdicts.learn(key, stamp)
+    return path, True, None, []
+
+
 #: How a warning about a rule that raised on a file begins (such a run exits 2: findings are missing).
 _INTERNAL_ERROR = "internal error while checking it"
 
 
 def _check_files(task: Tuple[List[int], List[Tuple[str, str]]]
-                 ) -> Tuple[List[int], List[Tuple[str, bool, Optional[str], List[Finding]]]]:
+                 ) -> Tuple[List[int], List[Tuple[str, bool, Optional[str], List[Finding]]], list]:
     """:func:`_check_file` over one task of :func:`_tasks` (in a worker process): ``(indexes, jobs)``
-    in, ``(indexes, results)`` out (the pool returns tasks as they finish)."""
+    in, ``(indexes, results, files found sound)`` out (the pool returns tasks as they finish; the
+    parent records the files found sound for the on-disk cache: :func:`~flake8_flask_deploy.syntax.drain_learnt`)."""
     indexes, jobs = task
-    return indexes, [_check_file(job) for job in jobs]
+    results = _check_jobs(jobs)
+    return indexes, results, syntax.drain_learnt()
 
 
 def _tasks(roots: Sequence[str], workers: int) -> List[List[int]]:
@@ -176,14 +206,16 @@ def _map_files(jobs: List[Tuple[str, str]], workers: int) -> Iterable[Tuple[str,
         if pool is not None:
             try:
                 results: List[Optional[Tuple[str, bool, Optional[str], List[Finding]]]] = [None] * len(jobs)
-                for task, answers in pool.imap_unordered(_check_files, [(t, [jobs[i] for i in t]) for t in tasks]):
+                work = [(t, [jobs[i] for i in t]) for t in tasks]
+                for task, answers, sound in pool.imap_unordered(_check_files, work):
+                    syntax.learn(sound)
                     for i, answer in zip(task, answers):
                         results[i] = answer
                 return results  # type: ignore[return-value]
             finally:
                 pool.terminate()
                 pool.join()
-    return [_check_file(job) for job in jobs]
+    return _check_jobs(jobs)
 
 
 def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence[str] = (),
@@ -207,6 +239,7 @@ def check_paths(paths: Sequence[str], mode: str = CONTEXT_AUTO, select: Sequence
     given = _deployment_files_given(paths, mode)
     files = [f for f in iter_python_files(paths, excluded) if sources.normpath(f) not in given]
     files += [f for f in _launched_by(given, mode) if f not in files]
+    files += [f for f in _installed_scripts_run(paths, files, mode, excluded) if f not in files]
     report.files = len(files) + len(given)
     set_rule_filter(select, ignore)  # a rule that is not reported is not run (forked workers inherit it)
     try:
@@ -229,6 +262,29 @@ def _deployment_files_given(paths: Sequence[str], mode: str) -> set:
         return set()
     return {sources.normpath(p) for p in paths if os.path.isfile(p) and not p.endswith(".py")
             and kind_of(os.path.basename(p), os.path.dirname(os.path.abspath(p)))}
+
+
+def _installed_scripts_run(paths: Sequence[str], files: List[str], mode: str,
+                           excluded: Optional[Callable[[str], bool]]) -> List[str]:
+    """The scripts without a ``.py`` suffix that production launches run (an installed script,
+    ``bin/serve``, run as ``ENTRYPOINT ["serve"]``) under the folders of ``paths``: linted like the
+    ``.py`` files found there, although a folder walk does not list them. Read from the deployment
+    contexts of the projects of ``files`` (built for the check anyway); none with context ``off``."""
+    folders = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+    if mode == "off" or not folders:
+        return []
+    one_per_root: Dict[str, str] = {}
+    for path in [os.path.join(folder, "-") for folder in folders] + files:  # ``-``: a file of the folder
+        one_per_root.setdefault(sources.find_root(os.path.dirname(os.path.abspath(path))), path)
+    out: List[str] = []
+    for path in one_per_root.values():
+        for launch in context_of_file(path, mode).production_launches:
+            script = launch.script
+            if script and not script.endswith(".py") and script not in out \
+                    and any(script.startswith(folder + os.sep) for folder in folders) \
+                    and not (excluded and excluded(script)):
+                out.append(script)
+    return out
 
 
 def _launched_by(given: set, mode: str) -> List[str]:

@@ -14,6 +14,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import project, sources
 from .deploy import get_context, target_names
+from .facts import with_methods
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .prefilter import CONTEXT_OFF, TextTest, may_be_launched
 from .rules import ModuleContext, all_rules, get_rule
@@ -190,6 +191,10 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     facts = project.complete_facts(tree, path, inside)
     options = current().options
     context = context_for(path, mode)
+    methods = {name for launch in context.production_launches if launch.runs_as_main
+               for where, name in launch.calls if where == path and "." in name}
+    if methods:  # methods a program reaches (``FlaskAppManager(app).run()``): their ``self.app.run()``
+        facts = with_methods(facts, tree, methods)
     module = ModuleContext(path, facts, context, context.launches_for(path), tree)
     if options.assume_production and facts.guards:
         assumed = Launch(_OptionSource("flask-deploy-assume-production", 0), WERKZEUG_SCRIPT, "python", script=path)

@@ -93,8 +93,11 @@ class RunCall:
     """An ``<app>.run(...)`` call with its host, port and debug arguments (``None`` when absent).
 
     ``wrapper`` is ``"socketio"`` for Flask-SocketIO's ``socketio.run(app, host, port, ...)``
-    (``receiver`` is then its app argument), None for ``app.run``; ``werkzeug`` says whether that
-    run serves with the Werkzeug development server: always for ``app.run``, for ``socketio.run``
+    (``receiver`` is then its app argument), ``"connexion"`` for a connexion app's
+    ``run(port, server, debug, host)`` (see :meth:`FactsRecorder.connexion_run`), None for
+    ``app.run``; ``werkzeug`` says whether that run serves with the Werkzeug development server:
+    always for ``app.run``, for a connexion app's run unless another ``server`` is named (and
+    connexion 2 is the project's: the rules ask), for ``socketio.run``
     only with ``allow_unsafe_werkzeug=True`` (without it Flask-SocketIO serves with eventlet or
     gevent when installed, and refuses Werkzeug in production:
     https://flask-socketio.readthedocs.io/en/latest/api.html#flask_socketio.SocketIO.run).
@@ -320,6 +323,21 @@ def _is_socketio_run(node: ast.Call, recv: str) -> bool:
         "socketio" in recv.lower().replace("_", "") or any(kw.arg == "allow_unsafe_werkzeug" for kw in node.keywords))
 
 
+#: Callables that call the function given as ``target=`` (in a thread or a process).
+THREAD_RUNNERS = frozenset({"Thread", "Process"})
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _self_attribute(expr: ast.expr) -> str:
+    """``"self.app"`` for ``self.app``; ``""`` for anything else."""
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self":
+        return f"self.{expr.attr}"
+    return ""
+
+
 def _receiver(expr: ast.expr) -> Optional[str]:
     return expr.id if isinstance(expr, ast.Name) else None
 
@@ -349,6 +367,8 @@ class FactsRecorder(Recorder):
         self.extension_calls: List[Tuple[ast.Call, ast.stmt, Where]] = []
         self.attr_uses: List[Tuple[str, str, str]] = []  # (scope, name, attr)
         self.module_calls: List[Tuple[str, Where]] = []  # calls of plain names outside functions
+        self.connexion_names: Set[str] = set()  # ``connexion`` module / ``App``, ``FlaskApp`` class names
+        self.connexion_apps: Set[Tuple[str, str]] = set()  # (scope, name) bound to ``connexion.App(...)``
 
     # ---- names -------------------------------------------------------------------------------
     def is_flask_ctor(self, func: ast.expr) -> bool:
@@ -404,6 +424,9 @@ class FactsRecorder(Recorder):
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 local = alias.asname or alias.name.split(".")[0]
+                if alias.name == "connexion":
+                    self.connexion_names.add(f"{local}.App")
+                    self.connexion_names.add(f"{local}.FlaskApp")
                 if alias.name == "flask":
                     self.f.flask_module_names.add(local)
                 elif alias.name.startswith(("flask_", "flask.ext.")):
@@ -426,9 +449,11 @@ class FactsRecorder(Recorder):
         module = stmt.module or ""
         for alias in stmt.names:
             local = alias.asname or alias.name
-            if module == "flask" and alias.name == "Flask":
-                self.f.flask_class_names.add(local)
+            if module == "flask" and alias.name in ("Flask", "*"):
+                self.f.flask_class_names.add("Flask" if alias.name == "*" else local)  # ``*`` binds ``Flask``
                 continue
+            if module == "connexion" and alias.name in ("App", "FlaskApp"):
+                self.connexion_names.add(local)
             if module in ("apiflask",) and alias.name == "APIFlask":
                 self.f.flask_class_names.add(local)
                 continue
@@ -455,6 +480,10 @@ class FactsRecorder(Recorder):
             if isinstance(target, ast.Name):
                 if isinstance(value, ast.Call) and self.is_flask_ctor(value.func):
                     self.f.app_bindings.append(AppBinding(target.id, where.scope, stmt, "flask", where=where))
+                elif isinstance(value, ast.Call) and dotted_name(value.func) in self.connexion_names:
+                    # ``connexion.App(__name__)``: a Flask app wrapped by connexion (its ``.app``)
+                    self.f.app_bindings.append(AppBinding(target.id, where.scope, stmt, "connexion", where=where))
+                    self.connexion_apps.add((where.scope, target.id))
                 elif isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
                     # maybe a factory; decided once all functions are known
                     self.pending_apps.append((target.id, where.scope, stmt, value, where))
@@ -509,6 +538,8 @@ class FactsRecorder(Recorder):
 
     def call(self, node: ast.Call, stmt: ast.stmt, where: Where) -> None:
         func = node.func
+        if _called_name(func) in THREAD_RUNNERS:
+            self.thread_target(node, stmt, where)
         if isinstance(func, ast.Name):
             owner = self.f.functions.get(where.scope)
             if owner is not None:
@@ -522,7 +553,9 @@ class FactsRecorder(Recorder):
             return
         method = func.attr
         value = func.value
-        if isinstance(value, ast.Name):
+        if method == "run" and _self_attribute(value):
+            self.run_call(node, stmt, _self_attribute(value), where)  # ``self.app.run()`` in a method
+        elif isinstance(value, ast.Name):
             recv = value.id
             if method == "run":
                 self.run_call(node, stmt, recv, where)
@@ -540,6 +573,27 @@ class FactsRecorder(Recorder):
             if method in CONFIG_METHODS:
                 self.config_call(node, stmt, recv, method, where)
 
+    def thread_target(self, node: ast.Call, stmt: ast.stmt, where: Where) -> None:
+        """``Thread(target=app.run, kwargs={"host": ..., "debug": True})``: the thread calls
+        ``app.run(**kwargs)``, recorded as that call (positions of the target and the dict's keys)."""
+        target = next((k.value for k in node.keywords if k.arg == "target"), None)
+        if not isinstance(target, ast.Attribute) or target.attr != "run":
+            return
+        recv = target.value.id if isinstance(target.value, ast.Name) else _self_attribute(target.value)
+        if not recv:
+            return
+        call = ast.copy_location(ast.Call(func=target, args=[], keywords=[]), target)
+        for kw in node.keywords:
+            if kw.arg == "args" and isinstance(kw.value, (ast.Tuple, ast.List)):
+                call.args = list(kw.value.elts)
+            elif kw.arg == "kwargs" and isinstance(kw.value, ast.Dict):
+                for key, value in zip(kw.value.keys, kw.value.values):
+                    name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+                    call.keywords.append(ast.copy_location(ast.keyword(arg=name, value=value), key or value))
+            elif kw.arg in ("args", "kwargs"):
+                call.keywords.append(ast.copy_location(ast.keyword(arg=None, value=kw.value), kw.value))
+        self.run_call(call, stmt, recv, where)
+
     @staticmethod
     def _is_route_application(node: ast.Call, stmt: ast.Expr) -> bool:
         # ``app.route("/")(view)``: the route call is the callee of the statement's call
@@ -553,6 +607,9 @@ class FactsRecorder(Recorder):
         if _is_socketio_run(node, recv):
             run.receiver, run.wrapper, names, args = args[0].id, "socketio", ("host", "port"), args[1:]  # type: ignore
             run.werkzeug = any(kw.arg == "allow_unsafe_werkzeug" and is_true(kw.value) for kw in node.keywords)
+        elif (where.scope, recv) in self.connexion_apps or ("", recv) in self.connexion_apps:
+            self.connexion_run(run, node)
+            return
         for i, arg in enumerate(args):
             if isinstance(arg, ast.Starred):
                 run.star_kwargs = True
@@ -575,6 +632,31 @@ class FactsRecorder(Recorder):
         if run.use_debugger is not None:
             target = next(kw for kw in node.keywords if kw.value is run.use_debugger)
             self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "use_debugger", run.use_debugger))
+
+    def connexion_run(self, run: RunCall, node: ast.Call) -> None:
+        """``capp.run(port, server, debug, host)`` of a connexion app: connexion 2 serves with Flask's
+        ``app.run`` (the Werkzeug development server) unless ``server`` names another, on
+        ``host or "0.0.0.0"``; connexion 3 serves with uvicorn (the rules tell the two apart by the
+        project's requirements). https://github.com/spec-first/connexion/blob/2.14.2/connexion/apps/flask_app.py
+        Debug settings are not recorded (connexion 3 has no Werkzeug debugger)."""
+        run.wrapper = "connexion"
+        for i, arg in enumerate(node.args[:4]):
+            if isinstance(arg, ast.Starred):
+                run.star_kwargs = True
+                break
+            name = ("port", "server", "debug", "host")[i]
+            if name != "server":
+                setattr(run, name, arg)
+            elif not (isinstance(arg, ast.Constant) and arg.value == "flask"):
+                run.werkzeug = False
+        for kw in node.keywords:
+            if kw.arg is None:
+                run.star_kwargs = True
+            elif kw.arg in ("host", "port", "debug"):
+                setattr(run, kw.arg, kw.value)
+            elif kw.arg == "server" and not (isinstance(kw.value, ast.Constant) and kw.value.value == "flask"):
+                run.werkzeug = False
+        self.f.runs.append(run)
 
     def config_call(self, node: ast.Call, stmt: ast.stmt, recv: str, method: str, where: Where) -> None:
         self.attr_uses.append((where.scope, recv, "config"))
@@ -744,6 +826,70 @@ def collect(tree: ast.Module, filename: str = "") -> ModuleFacts:
     recorder = FactsRecorder(ModuleFacts())
     walk(tree.body, [recorder])
     return recorder.result(tree, filename)
+
+
+class _MethodRecorder(FactsRecorder):
+    """The facts recorder walking the body of a class whose methods a launch reaches
+    (:func:`with_methods`): a parameter annotated ``Flask`` holds an app, and so does an attribute
+    of ``self`` that a method of the class assigns an app (``self.flask_app = Flask(...)``,
+    ``self.app = app``)."""
+
+    enters_classes = True
+
+    def __init__(self, facts: ModuleFacts) -> None:
+        super().__init__(facts)
+        self.self_apps: Set[Tuple[str, str]] = set()  # (class, "self.attr")
+
+    def function(self, stmt: ast.stmt, block: Block, qualname: str) -> None:
+        super().function(stmt, block, qualname)
+        assert isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for arg in stmt.args.args + stmt.args.posonlyargs + stmt.args.kwonlyargs:
+            if arg.annotation is not None and self.is_flask_ctor(arg.annotation):
+                self.f.other_bindings.pop((qualname, arg.arg), None)
+                self.f.app_bindings.append(AppBinding(arg.arg, qualname, stmt, "flask", where=block.where))
+
+    def assign(self, stmt: ast.stmt, where: Where) -> None:
+        super().assign(stmt, where)
+        value = getattr(stmt, "value", None)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+        is_app = isinstance(value, ast.Call) and (self.is_flask_ctor(value.func) or self.is_factory_call(value)) \
+            or isinstance(value, ast.Name) and self.f.is_app(value.id, where.scope)
+        for target in targets:
+            if is_app and target is not None and _self_attribute(target) and "." in where.scope:
+                self.self_apps.add((where.scope.split(".")[0], _self_attribute(target)))
+
+
+def with_methods(facts: ModuleFacts, tree: ast.Module, methods: Iterable[str]) -> ModuleFacts:
+    """``facts`` with the run calls and debug settings of the methods ``methods`` (qualified names,
+    ``"ApiServer.__init__"``) of top-level classes of ``tree``: the module's walk skips class bodies
+    (:class:`FactsRecorder`), but a deployment that runs a program reaching these methods runs their
+    ``self.app.run(...)`` (:func:`~flake8_flask_deploy.deploy.reach.reached_calls`). A new object;
+    ``facts`` is not changed."""
+    wanted = set(methods)
+    classes = {name.split(".")[0] for name in wanted}
+    nodes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name in classes]
+    if not nodes:
+        return facts
+    sub = ModuleFacts(flask_class_names=set(facts.flask_class_names),
+                      flask_module_names=set(facts.flask_module_names),
+                      extension_names=set(facts.extension_names), imports=dict(facts.imports),
+                      app_bindings=[b for b in facts.app_bindings if b.scope == ""],
+                      other_bindings=dict(facts.other_bindings), constants=dict(facts.constants))
+    recorder = _MethodRecorder(sub)
+    walk(nodes, [recorder])
+    recorder.finish()
+
+    def reached(scope: str) -> bool:
+        return any(scope == name or scope.startswith(name + ".") for name in wanted)
+
+    selfs = [AppBinding(attr, scope, node, "flask") for cls, attr in recorder.self_apps
+             for scope, node in ((q, i.node) for q, i in sub.functions.items() if q.startswith(cls + "."))]
+    params = [b for b in sub.app_bindings if b.scope and reached(b.scope)]
+    return replace(facts,
+                   app_bindings=facts.app_bindings + selfs + params,
+                   runs=facts.runs + [r for r in sub.runs if reached(r.where.scope)],
+                   debug_sets=facts.debug_sets + [d for d in sub.debug_sets if reached(d.where.scope)
+                                                  and d.kind in ("run-keyword", "run-positional", "use_debugger")])
 
 
 def _bound_names(target: ast.expr) -> List[ast.Name]:

@@ -144,7 +144,7 @@ def fixable_findings(text: str, path: str, mode: str = CONTEXT_AUTO, select: Seq
             :func:`~flake8_flask_deploy.engine.might_matter`: one no rule can fire on is not parsed).
     """
     if not might_matter(text, path, mode):
-        return []  # no rule can fire: not even parsed (as in ``check``)
+        return []  # no rule can fire: not even parsed (``check`` tests that it parses; nothing to fix here)
     tree = ast.parse(text, filename=path)
     lines = LINE_BREAK.split(text)
     norm = sources.normpath(path)

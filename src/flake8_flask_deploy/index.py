@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
-from . import project, sources
+from . import project, sources, syntax
 from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, is_test_path, mapping_key
 from .inference import infer_kind
 from .model import Spot
@@ -113,6 +113,7 @@ def scan_file(path: str) -> Optional[ModuleScan]:
         # the same parse and walk give the module's core facts (``ModuleScan.facts`` would parse it again)
         result, facts = scan_and_collect(tree, path)
         project.remember_facts(path, facts, key)
+        syntax.note_parsed(path, list(key))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         result = None
     _scans()[path] = (key, result)
@@ -158,6 +159,8 @@ def imports_of_file(path: str) -> List[ImportRef]:
         recorder = ImportsRecorder()
         walk(tree.body, [recorder])  # type: ignore[attr-defined]
         out = recorder.refs
+        if override is None:
+            syntax.note_parsed(path, list(key))  # ``check`` need not test it again
     if override is None:
         cache[path] = (key, out)
         if disk is not None and not any(ref.ctx.loops for ref in out):  # a loop's expressions are not kept

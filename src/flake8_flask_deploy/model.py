@@ -130,8 +130,8 @@ class Launch:
         env_lines: the line of the deployment file that sets each variable of ``env``.
         host_given: the command (or its environment) sets the bind host explicitly.
         kind: the reader that found it (``"dockerfile"``, ``"compose"``, ``"procfile"``, ``"systemd"``,
-            ``"supervisor"``, ``"shell"``, ``"gunicorn-config"``, ``"uwsgi-ini"``).
-        name: the compose service, supervisor program or systemd unit name, when there is one.
+            ``"supervisor"``, ``"nomad"``, ``"shell"``, ``"gunicorn-config"``, ``"uwsgi-ini"``).
+        name: the compose service, supervisor program, systemd unit or Nomad task name, when there is one.
         env_sources: for variables set in another file than ``source`` (``.flaskenv``, a systemd
             ``EnvironmentFile=``, a start script), where each is set.
         via: the files the command was followed through (a start script, a gunicorn config file).

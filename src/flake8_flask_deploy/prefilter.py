@@ -49,6 +49,9 @@ def _conv(text: str, kind: type):
     return text.encode("ascii") if kind is bytes else text
 
 
+#: ``.run`` passed, not called: ``target=app.run,`` / ``target=self.app.run)``.
+_RUN_PASSED = {kind: re.compile(_conv(r"\.run\s*[,)]", kind)) for kind in (str, bytes)}
+
 _APP_WORDS = {kind: tuple(_conv(w, kind) for w in _APP_CLASS_WORDS) for kind in (str, bytes)}
 #: The same with whitespace after the class name (``Flask (__name__)``), rare enough for a regex.
 _APP_SPACED = {kind: re.compile(_conv(r"Flask\s+(?:[(),]|as\b)", kind)) for kind in (str, bytes)}
@@ -73,7 +76,8 @@ def _is_name_char(char) -> bool:
 def _has_run_call(source, kind: type) -> bool:
     """:data:`~flake8_flask_deploy.rules.RUN_CALL`: some ``name.run(`` has a plain name as receiver
     that may be an app (whitespace, line breaks included, may stand between the name and the dot:
-    ``(app\n .run())``)."""
+    ``(app\n .run())``), or an attribute of ``self`` (``self.app.run(``, in a method a launch
+    reaches), or a ``.run`` is passed rather than called (``Thread(target=app.run, ...)``)."""
     dot_run = _conv(".run(", kind)
     found = source.find(dot_run)
     while found != -1:
@@ -87,8 +91,10 @@ def _has_run_call(source, kind: type) -> bool:
         if name and source[start - 1:start] != _conv(".", kind) and not name[:1].isdigit():
             if (name.decode("utf-8", "replace") if kind is bytes else name) not in _NOT_APPS:
                 return True
+        elif name and source[max(0, start - 5):start] == _conv("self.", kind):
+            return True
         found = source.find(dot_run, found + 1)
-    return False
+    return _conv(".run", kind) in source and _RUN_PASSED[kind].search(source) is not None
 
 
 def _creates_app(source, kind: type) -> bool:
@@ -123,7 +129,8 @@ def _has_route_decorator(source, kind: type) -> bool:
 #: test ``(source, kind) -> bool``, and the regex that states the same in :attr:`TextTest.pattern`.
 _TRIGGER_TESTS = {
     APP_CREATION: (_creates_app, r"Flask(?:\s*[(),]|\s+as\b)"),
-    RUN_CALL: (_has_run_call, r"(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\("),
+    RUN_CALL: (_has_run_call, r"(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\(|self\.\w+\s*\.run\("
+                              r"|\.run\s*[,)]"),
     DEBUG_SETTING: (_mentions_debug, r"\.debug\s*=|[\"']DEBUG[\"']|\bDEBUG\s*="),
     ROUTE_DECORATOR: (_has_route_decorator, r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\("),
 }

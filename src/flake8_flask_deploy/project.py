@@ -11,8 +11,8 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .facts import FACTORY, IMPORT, AppBinding, ModuleFacts, Where, collect, detached
-from .session import FILE, current
-from .sources import find_root, normpath, python_files
+from .session import FILE, PROJECT, current
+from .sources import find_root, normpath, python_files, walk_project
 
 
 def module_file(base: str, dotted: str) -> Optional[str]:
@@ -260,3 +260,38 @@ def _accept_named_apps(tree: ast.Module, facts: ModuleFacts, names: Sequence[str
             accepted.append(AppBinding(stmt.targets[0].id, "", stmt, "factory", where=Where("", IMPORT)))
             facts.other_bindings.pop(("", stmt.targets[0].id), None)
     facts.accept_imported_apps(accepted)
+
+
+#: The files that declare a project's dependencies (``requirements*.txt``/``*.in``, ``pyproject.toml``,
+#: ``Pipfile``, ``setup.py``, ``setup.cfg``, ``environment.yml``).
+DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
+                             r"|environment\.ya?ml)$")
+
+
+def required_major(root: str, package: str) -> Optional[int]:
+    """The major version of ``package`` that the dependency files (:data:`DEPENDENCY_FILE`) of the
+    project ``root`` ask for: the first ``==``/``~=``/``>=``/``===`` version written after its name
+    (``connexion[swagger-ui]==2.13.1``, ``"connexion>=3.0"``, Pipfile's ``connexion = "==2.7"``),
+    one less than a bare upper bound (``connexion<3``); None when no file names it with a version
+    (then the version is unknown). Read once per session (a project cache)."""
+    store = current().cache("project.required_major", PROJECT)
+    key = (root, package)
+    if key not in store:
+        spec = re.compile(rf"(?<![\w-]){re.escape(package)}(?:\[[^\]]*\])?[\"']?\s*=?\s*[\"']?\s*"
+                          r"(==|~=|>=|===|<|<=)\s*v?(\d+)", re.IGNORECASE)
+        found: Optional[int] = None
+        for folder, files in walk_project(root):
+            for name in sorted(n for n in files if DEPENDENCY_FILE.match(n)):
+                try:
+                    with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
+                        match = spec.search(handle.read(1_000_000))
+                except OSError:
+                    continue
+                if match:
+                    major = int(match.group(2))
+                    found = major - 1 if match.group(1) == "<" else major
+                    break
+            if found is not None:
+                break
+        store[key] = found
+    return store[key]

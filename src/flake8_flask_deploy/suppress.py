@@ -171,7 +171,7 @@ FORMATS: Dict[str, Format] = {
 #: The format of each kind of deployment file (:func:`~flake8_flask_deploy.deploy.kind_of`).
 KIND_FORMATS = {"dockerfile": "dockerfile", "compose": "yaml", "procfile": "shell", "shell": "shell",
                 "dotenv": "dotenv", "nginx": "nginx", "systemd": "ini", "ini": "ini",
-                "gunicorn-config": "python"}
+                "gunicorn-config": "python", "nomad": "shell", "hcl": "shell"}
 
 
 def format_of(path: str, text: str) -> Format:

@@ -146,10 +146,13 @@ def _scripts_fresh(root: str, cached: Dict[str, Any], context: DeploymentContext
 
 
 def target_names(context: DeploymentContext) -> frozenset:
-    """The file names of the scripts and modules the production launches of ``context`` run or serve
-    (a module of another name is none of them: ``engine.might_matter``, and the pre-filter from the
-    ``targets`` the on-disk cache keeps beside the context)."""
-    return frozenset(os.path.basename(p) for x in context.production_launches for p in (x.script, x.target_path) if p)
+    """The file names of the scripts and modules the production launches of ``context`` run or serve,
+    and of the modules whose functions their scripts reach (``Launch.calls``: an ``app.run`` there is
+    the launch's server whatever words the module holds); a module of another name is none of them:
+    ``engine.might_matter``, and the pre-filter from the ``targets`` the on-disk cache keeps beside
+    the context."""
+    return frozenset(os.path.basename(p) for x in context.production_launches
+                     for p in (x.script, x.target_path) + tuple(f for f, _name in x.calls) if p)
 
 
 #: The classes a cached context holds, by name.

@@ -20,10 +20,11 @@ from ..model import (FLASK_RUN, FLASK_SCRIPT_SERVER, GUNICORN, UWSGI, WAITRESS, 
 from . import readers
 from .kinds import FILE_KINDS, NGINX_DIRS, find_deployment_files, kind_of, reader_for  # noqa: F401 (re-exported)
 from .commands import ParsedCommand, gunicorn_bind, parse_command, parse_gunicorn, split_target
-from .clis import flask_groups
+from .clis import flask_groups, installed_scripts
 from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_config, read_uwsgi_ini, uwsgi_argv
 from .hostfiles import has_supervisor_programs, read_supervisor, read_systemd
 from .nginx import looks_like_nginx, read_nginx
+from .nomad import looks_like_nomad, read_nomad
 from .pyserve import entry_calls, flask_script_server, waitress_serve
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
@@ -75,8 +76,7 @@ def in_non_production_dir(path: str, root: str) -> bool:
 
 
 #: Files that list a project's Python dependencies (see :meth:`_Builder.dotenv_installed`).
-_DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
-                              r"|environment\.ya?ml)$")
+_DEPENDENCY_FILE = project.DEPENDENCY_FILE
 #: python-dotenv, or an extra that installs it (``flask[dotenv]``), named in a dependency file.
 _NAMES_DOTENV = re.compile(rb"dotenv", re.IGNORECASE)
 _LISTS_DEPENDENCIES = re.compile(rb"dependencies|install_requires")
@@ -125,7 +125,8 @@ class ScriptPart:
         launches: ``(launch, its SCRIPT_FIELDS before its script was read)`` for each python-script
             launch of the context, in the order built.
         reads: the files opened only to read those scripts (path -> ``[size, mtime_ns]`` before the
-            read, None when missing), the scripts themselves included.
+            read, None when missing), the scripts themselves and the modules they reach
+            (``Launch.calls``) included.
     """
 
     launches: List[Tuple[Launch, Dict[str, Any]]] = dataclasses.field(default_factory=list)
@@ -137,9 +138,12 @@ def build_context_and_scripts(root: str) -> Tuple[DeploymentContext, ScriptPart]
     (:class:`ScriptPart`): the files read only for them are recorded apart (never raises)."""
     builder = _Builder(root)
     context = builder.build()
+    reads = builder.scripts_part.reads
     for launch, _before in builder.scripts_part.launches:
-        if launch.script:
-            builder.scripts_part.reads.setdefault(os.path.abspath(launch.script), sources.stat_key(launch.script))
+        # the script and the modules whose functions it reaches: their trees may come from the
+        # session's parse cache, unopened during this build
+        for path in ([launch.script] if launch.script else []) + [path for path, _name in launch.calls]:
+            reads.setdefault(os.path.abspath(path), sources.stat_key(path))
     return context, builder.scripts_part
 
 
@@ -272,6 +276,9 @@ class _Builder:
                 self.context.proxies.extend(read_nginx(path, text))
             elif kind == "nginx":
                 self.note(path)
+            elif kind == "nomad" or (kind == "hcl" and looks_like_nomad(text)):
+                self.note(path)
+                self.raws.extend(read_nomad(path, text, self.root))
 
     def note(self, path: str) -> None:
         if path not in self.context.files:
@@ -469,12 +476,13 @@ class _Builder:
             return None
         self.apply_env_files(raw)
         groups = flask_groups(self.root)
-        parsed = parse_command(raw.argv, raw.env, groups)
+        scripts = installed_scripts(self.root)
+        parsed = parse_command(raw.argv, raw.env, groups, scripts)
         if parsed is None:
             return None
         if parsed.server in (FLASK_RUN, WERKZEUG_SCRIPT):
             self.apply_dotenv(raw, parsed)
-        launch = to_launch(raw, self.root, groups)
+        launch = to_launch(raw, self.root, groups, scripts)
         if launch is None:
             return None
         bases = _bases(raw, parse_command(raw.argv, raw.env) or parsed)
@@ -749,12 +757,14 @@ def _main_of(path: Optional[str]) -> Optional[str]:
     return path
 
 
-def to_launch(raw: RawCommand, root: str, groups: Optional[Dict[str, Optional[str]]] = None) -> Optional[Launch]:
+def to_launch(raw: RawCommand, root: str, groups: Optional[Dict[str, Optional[str]]] = None,
+              scripts: Optional[Dict[str, str]] = None) -> Optional[Launch]:
     """Interpret a raw command; None when it starts no Python web server we know. ``groups``: the
-    project's Flask CLI programs (:func:`~flake8_flask_deploy.deploy.clis.flask_groups`)."""
+    project's Flask CLI programs (:func:`~flake8_flask_deploy.deploy.clis.flask_groups`);
+    ``scripts``: the scripts it installs as commands (:func:`~flake8_flask_deploy.deploy.clis.installed_scripts`)."""
     if not raw.argv:
         return None
-    parsed = parse_command(raw.argv, raw.env, groups)
+    parsed = parse_command(raw.argv, raw.env, groups, scripts)
     if parsed is None:
         return None
     bases = _bases(raw, parsed)

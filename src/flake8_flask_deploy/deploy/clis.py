@@ -19,7 +19,7 @@ import configparser
 import os
 from typing import Dict, List, Optional, Tuple
 
-from .. import project
+from .. import project, sources
 from ..session import PROJECT, current
 
 
@@ -39,6 +39,59 @@ def flask_groups(root: str) -> Dict[str, Optional[str]]:
                 found[name] = app  # type: ignore[assignment]
         store[root] = found
     return store[root]
+
+
+def installed_scripts(root: str) -> Dict[str, str]:
+    """``{command name: script path relative to root}`` of the Python scripts the project installs as
+    commands (setuptools' ``scripts=[...]`` in a ``setup*.py`` at ``root``, or ``scripts`` under
+    ``[options]`` in ``setup.cfg``): ``pip install`` copies each such file into the environment's
+    ``bin/`` under its own name, so running that name runs the file as ``__main__``
+    (https://setuptools.pypa.io/en/latest/deprecated/distutils/setupscript.html#installing-scripts).
+    Only files of the project whose first line names a Python interpreter (or that end in ``.py``)
+    are kept. ``{}`` when there are none; files that cannot be read or parsed count as having none."""
+    store = current().cache("deploy.installed_scripts", PROJECT)
+    if root not in store:
+        found: Dict[str, str] = {}
+        for rel in _declared_scripts(root):
+            path = os.path.join(root, rel)
+            if _is_python_script(path):
+                found.setdefault(os.path.basename(rel), sources.normpath(rel))
+        store[root] = found
+    return store[root]
+
+
+def _declared_scripts(root: str) -> List[str]:
+    """The ``scripts`` entries (paths relative to ``root``) of the setup files at ``root``."""
+    out: List[str] = []
+    try:
+        names = sorted(n for n in os.listdir(root) if n.startswith("setup") and n.endswith(".py"))
+    except OSError:
+        names = []
+    for name in names:
+        tree = project.module_tree(os.path.join(root, name))
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Call) and _called(node) == "setup":
+                value = next((k.value for k in node.keywords if k.arg == "scripts"), None)
+                if isinstance(value, (ast.List, ast.Tuple)):
+                    out += [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    parser = configparser.ConfigParser()
+    try:
+        if parser.read(os.path.join(root, "setup.cfg"), encoding="utf-8"):
+            out += parser.get("options", "scripts", fallback="").split()
+    except (configparser.Error, UnicodeDecodeError):
+        pass
+    return out
+
+
+def _is_python_script(path: str) -> bool:
+    if path.endswith(".py"):
+        return os.path.isfile(path)
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
 
 
 def _console_scripts(root: str) -> List[Tuple[str, str]]:

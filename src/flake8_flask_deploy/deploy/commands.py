@@ -76,7 +76,8 @@ def split_shell(text: str) -> List[List[str]]:
 
 
 def parse_command(argv: Sequence[str], env: Optional[Dict[str, str]] = None,
-                  groups: Optional[Mapping[str, Optional[str]]] = None) -> Optional[ParsedCommand]:
+                  groups: Optional[Mapping[str, Optional[str]]] = None,
+                  scripts: Optional[Mapping[str, str]] = None) -> Optional[ParsedCommand]:
     """Describe the server the command ``argv`` starts.
 
     Args:
@@ -85,6 +86,9 @@ def parse_command(argv: Sequence[str], env: Optional[Dict[str, str]] = None,
         groups: the project's programs that are Flask CLI groups, with the app target each names
             (:func:`~flake8_flask_deploy.deploy.clis.flask_groups`): ``alertad run`` is then read
             as ``flask run`` (``options["cli"]`` holds the program's name).
+        scripts: the Python scripts the project installs as commands, by command name, with their
+            paths relative to the project root (:func:`~flake8_flask_deploy.deploy.clis.installed_scripts`):
+            ``run-batch-client`` then runs that file as ``__main__``, as ``python FILE`` would.
     Returns:
         the last server-like command found (``sh -c`` bodies and ``&&`` chains are looked into),
         or None when no Python server is started.
@@ -92,7 +96,7 @@ def parse_command(argv: Sequence[str], env: Optional[Dict[str, str]] = None,
     env = dict(env or {})
     found: Optional[ParsedCommand] = None
     for simple in _simple_commands(list(argv)):
-        parsed = _parse_simple(simple, env, groups or {})
+        parsed = _parse_simple(simple, env, groups or {}, scripts or {})
         if parsed is not None:
             found = parsed
     return found
@@ -135,8 +139,8 @@ def _strip_prefix(argv: List[str], env: Dict[str, str]) -> List[str]:
     return argv[i:]
 
 
-def _parse_simple(argv: List[str], env: Dict[str, str],
-                  groups: Mapping[str, Optional[str]]) -> Optional[ParsedCommand]:
+def _parse_simple(argv: List[str], env: Dict[str, str], groups: Mapping[str, Optional[str]],
+                  scripts: Mapping[str, str]) -> Optional[ParsedCommand]:
     argv = _strip_prefix(argv, env)
     if not argv:
         return None
@@ -148,6 +152,8 @@ def _parse_simple(argv: List[str], env: Dict[str, str],
         if parsed is not None:
             parsed.options["cli"] = prog
         return parsed
+    if prog in scripts and not os.path.dirname(argv[0]):  # an installed script, found on PATH
+        return ParsedCommand(WERKZEUG_SCRIPT, [scripts[prog]] + rest, script=scripts[prog], env=dict(env))
     if _PYTHON.match(prog):
         return _parse_python(argv, rest, env)
     if prog.endswith(".py") and not prog.startswith("-"):

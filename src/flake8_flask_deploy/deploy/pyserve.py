@@ -26,6 +26,7 @@ from .. import project
 from ..model import Bind
 from ..session import PROJECT, current
 from .commands import parse_bind
+from .reach import reached_calls
 
 
 def waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
@@ -233,50 +234,15 @@ def _own_runserver(func: ast.AST) -> Dict[str, str]:
 
 
 def entry_calls(path: str, resolve: Callable[[str], Optional[str]]) -> Tuple[Tuple[str, str], ...]:
-    """The functions of other project modules that the script ``path`` calls when it runs as
-    ``__main__``: ``((module file, function name), ...)`` for each call, at module level or under
-    ``if __name__ == "__main__":``, of a function it imports (``from pkg import main; main()``) or
-    of a module it imports (``import pkg; pkg.main()``). ``resolve`` maps a dotted module name to its
-    file in the project (None when it is not there). ``()`` when the script cannot be parsed.
+    """The functions and methods of the project that the script ``path`` reaches when it runs as
+    ``__main__`` (:func:`~flake8_flask_deploy.deploy.reach.reached_calls`: ``((file, qualified
+    name), ...)``), kept for the session. ``resolve`` maps a dotted module name to its file in the
+    project (None when it is not there).
 
     A thin launcher (``python ./changedetection.py`` calling ``changedetectionio.main()``) runs what
-    that function runs: its ``app.run()`` is the launch's server."""
+    that function runs: its ``app.run()`` is the launch's server; so does a program whose calls build
+    an object whose method starts it (``FlaskAppManager(app).run()`` -> ``self.app.run()``)."""
     store = current().cache("deploy.entry_calls", PROJECT)
     if path not in store:
-        store[path] = _entry_calls(path, resolve)
+        store[path] = reached_calls(path, resolve)
     return store[path]
-
-
-def _entry_calls(path: str, resolve: Callable[[str], Optional[str]]) -> Tuple[Tuple[str, str], ...]:
-    tree = project.module_tree(path)
-    if tree is None:
-        return ()
-    body = list(tree.body)
-    for stmt in tree.body:
-        if isinstance(stmt, ast.If) and "__main__" in ast.dump(stmt.test):
-            body += stmt.body
-    functions: Dict[str, Tuple[str, str]] = {}  # local name -> (module, function)
-    modules: Dict[str, str] = {}  # local name -> module
-    for stmt in body:
-        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-            for alias in stmt.names:
-                functions[alias.asname or alias.name] = (stmt.module, alias.name)
-                modules[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                modules[alias.asname or alias.name] = alias.name
-    found: List[Tuple[str, str]] = []
-    for stmt in body:
-        for node in ast.walk(stmt) if isinstance(stmt, (ast.Expr, ast.Assign, ast.Return, ast.If)) else ():
-            if not isinstance(node, ast.Call):
-                continue
-            if isinstance(node.func, ast.Name) and node.func.id in functions:
-                module, name = functions[node.func.id]
-            elif isinstance(node.func, ast.Attribute) and _dotted(node.func.value) in modules:
-                module, name = modules[_dotted(node.func.value)], node.func.attr
-            else:
-                continue
-            file = resolve(module)
-            if file and file != path and (file, name) not in found:
-                found.append((file, name))
-    return tuple(found)

@@ -21,6 +21,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, U
 
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
+from ..project import required_major
 
 #: Folders of demo and documentation code (``examples/``, ``python_examples/``, ``docs/``, ``demo/``,
 #: ``tutorial/``, ``samples/``, ``snippets/``): a module there that no deployment runs is a development
@@ -39,13 +40,14 @@ def docs_url(code: str) -> str:
 #: it cannot analyse), printed by ``rule FDP000`` and generated to docs/rules/FDP000.md like a rule's.
 PARSE_ERROR_DOCS = """\
 ## What it does
-Reports a Python file that `flake8-flask-deploy check` had to analyse (its text names something a
-rule looks at, such as `Flask(` or `app.run(`) but could not parse or decode: a syntax error (often
-Python 2 code such as `print "x"`), bytes invalid in the file's encoding, or nesting too deep for
-Python's parser. The finding is at the line and column the parser names, with its message.
+Reports a Python file that `flake8-flask-deploy check` checks but could not parse or decode: a
+syntax error (often Python 2 code such as `print "x"`), bytes invalid in the file's encoding, or
+nesting too deep for Python's parser. The finding is at the line and column the parser names, with
+its message.
 
-A file whose text no rule could concern is not parsed at all, so its syntax errors are left to
-flake8 itself (`E999`, `E902`), which runs on every file.
+Every Python file checked is tested, also one whose text no rule could concern (it is not analysed,
+only tested to parse, cheaply: see the configuration page). Under flake8 the plugin reports no
+`FDP000`: flake8's own `E999`/`E902` does, on every file.
 
 ## Why is this bad?
 No rule can judge a file it cannot read: a route registered only under the `__main__` guard, a
@@ -151,27 +153,54 @@ class ModuleContext:
         return [x for x in self.launches if x.runs_as_main and (x.exposed or not exposed_only)]
 
     def entry_launches(self, where: Where, exposed_only: bool = False) -> List[Launch]:
-        """Production ``python`` launches whose script, when it runs, calls the top-level function of
-        this module that ``where`` is in (``Launch.calls``: ``changedetectionio.main()`` from a thin
-        launcher): what that function runs, runs in those launches. ``[]`` outside a function."""
+        """Production ``python`` launches whose script, when it runs, reaches the function or method
+        of this module that ``where`` is in (``Launch.calls``: ``changedetectionio.main()`` from a
+        thin launcher, ``FlaskAppManager(app).run()``): what that function runs, runs in those
+        launches. ``[]`` outside a function."""
         if not where.scope:
             return []
-        top = where.scope.split(".")[0]
-        return [x for x in self.deployment.production_launches if x.runs_as_main and (self.path, top) in x.calls
+        return [x for x in self.deployment.production_launches if x.runs_as_main and self._reached_by(x, where)
                 and (x.exposed or not exposed_only)]
+
+    def _reached_by(self, launch: Launch, where: Where) -> Optional[str]:
+        """The name of the function or method of ``launch.calls`` in this module that holds ``where``."""
+        return next((name for path, name in launch.calls
+                     if path == self.path and (where.scope == name or where.scope.startswith(name + "."))), None)
 
     def entry_finding(self, rule: "Rule", node: Union[ast.AST, Spot], message: str, launches: Sequence[Launch],
                       where: Where, offers_fix: bool = False) -> Finding:
         """A finding at ``node`` of this module, in a function that ``launches`` (from
-        :meth:`entry_launches`) call: the message names the first launch and the call, e.g.
-        ``(Dockerfile:150 runs changedetection.py with python, which calls `main()`)``."""
+        :meth:`entry_launches`) reach: the message names the first launch and the function, e.g.
+        ``(Dockerfile:150 runs changedetection.py with python, which calls `main()`)``; a class's
+        ``__init__`` is named as the class (``ApiServer()``)."""
         first = launches[0]
         script = os.path.relpath(first.script, self.root) if first.script and self.root else first.script
-        suffix = (f" ({first.source.short(self.root or None)} runs {script} with python, which calls "
-                  f"`{where.scope.split('.')[0]}()`)")
+        called = self._reached_by(first, where) or where.scope.split(".")[0]
+        if called.endswith(".__init__"):
+            called = called[:-len(".__init__")]
+        suffix = f" ({first.source.short(self.root or None)} runs {script} with python, which calls `{called}()`)"
         found = self.finding(rule, node, message + suffix, offers_fix=offers_fix)
         also = tuple(x.source for x in launches[1:] if x.source != first.source)
         return replace(found, related=first.source, also=also)
+
+    def serves_with_werkzeug(self, run) -> bool:
+        """True when the run call ``run`` (a :class:`~flake8_flask_deploy.facts.RunCall`) starts the
+        Werkzeug development server: ``app.run`` always, ``socketio.run`` as its facts say, a
+        connexion app's ``run`` only when the project asks for connexion 2 (which serves with
+        Flask's ``app.run``; connexion 3 serves with uvicorn, an unknown version is not judged)."""
+        if run.wrapper == "connexion":
+            return run.werkzeug and bool(self.root) and required_major(self.root, "connexion") == 2
+        return run.werkzeug
+
+    def default_host(self, run) -> Optional[str]:
+        """What the run call ``run`` binds without ``host``, as a message shows it, or None when that
+        is not a loopback address or not known: Flask's and Flask-SocketIO's ``127.0.0.1``; a
+        connexion 2 app's ``0.0.0.0`` (None), a connexion 3 app's uvicorn ``127.0.0.1``
+        (https://www.uvicorn.org/settings/#socket-binding)."""
+        if run.wrapper == "connexion":
+            major = required_major(self.root, "connexion") if self.root else None
+            return "127.0.0.1 (uvicorn's default under connexion 3)" if major == 3 else None
+        return "127.0.0.1 (Flask-SocketIO's default)" if run.wrapper else "127.0.0.1 (Flask's default)"
 
     def served_factories(self) -> Set[str]:
         """Functions of this module that a deployment calls to build the app

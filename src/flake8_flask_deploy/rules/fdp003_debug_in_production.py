@@ -189,7 +189,7 @@ is not marked fixable), and debug switched on by a deployment file (`FLASK_DEBUG
             at_import = module.runs_in_production(item.where) and not side_launcher
             as_script = bool(scripts) and facts.is_guarded(item.where) and not item.where.conditional
             entry = module.entry_launches(item.where) if item.kind in _RUN_KINDS and not (at_import or as_script) \
-                and not item.where.conditional else []
+                and (not item.where.conditional or _sole_run(facts, item)) else []
             if entry:
                 yield module.entry_finding(self, item.node, _message(item.kind, False, True, what), entry, item.where,
                                            offers_fix=True)
@@ -334,3 +334,11 @@ def _source(expr: Optional[ast.expr]) -> str:
     except Exception:  # pragma: no cover - unparse handles every parsed expression
         text = ""
     return text if text and len(text) <= 60 else "..."
+
+
+def _sole_run(facts, item) -> bool:
+    """True when the run whose debug flag ``item`` is, is the only ``run()`` of its function: a
+    condition around it then decides whether the server starts, not whether it starts with the
+    debugger (``if serve_http: Thread(target=app.run, kwargs={"debug": True}).start()``), unlike
+    ``if dev: app.run(debug=True) else: app.run()``."""
+    return sum(1 for run in facts.runs if run.where.scope == item.where.scope) == 1

@@ -40,8 +40,11 @@ Reports the Werkzeug development server used in production:
 - `app.run(...)` that executes on import (module level, no `__main__` guard);
 - `app.run(...)` in a file that a deployment file runs with `python app.py` / `python -m pkg.app`
   (`python -m pkg` runs `pkg/__main__.py`), at module level or under the guard, in a branch or not,
-  or in a function of another project module that such a script calls when it runs (a thin
-  launcher: `from pkg import main; main()`);
+  or in a function or method of the project that such a script reaches when it runs (a thin
+  launcher: `from pkg import main; main()`; a program whose calls build an object whose method
+  starts the server: `FlaskAppManager(app).run()` calling `self.app.run()`, or
+  `Thread(target=self.app.run, kwargs={...})`), also through a script the project installs as a
+  command (setuptools `scripts=`);
 - Flask-SocketIO's `socketio.run(app, ..., allow_unsafe_werkzeug=True)` in those places (without that
   argument it serves with eventlet or gevent, or refuses Werkzeug in production, and is not reported
   unless it executes on import). No fix for it: a Socket.IO app needs an async gunicorn worker;
@@ -148,7 +151,7 @@ exist only under the guard (a WSGI server could not find them).
         for run in facts.runs:
             if not facts.is_app(run.receiver, run.where.scope):
                 continue
-            call = "`socketio.run()`" if run.wrapper else "`app.run()`"
+            call = "`socketio.run()`" if run.wrapper == "socketio" else "`app.run()`"
             serves = (f"{call} serves production with the Werkzeug development server, which is not built "
                       "for security or load; serve the app with a WSGI server such as gunicorn")
             if facts.runs_in_production_import(run.where) and not scripts and not side_launcher:
@@ -158,8 +161,9 @@ exist only under the guard (a WSGI server could not find them).
                     "development server inside the import; put it under `if __name__ == \"__main__\":`",
                     offers_fix=True,
                 )
-            elif not run.werkzeug:
-                continue  # socketio.run() without allow_unsafe_werkzeug: eventlet/gevent, or it refuses
+            elif not module.serves_with_werkzeug(run):
+                continue  # socketio.run() without allow_unsafe_werkzeug: eventlet/gevent, or it refuses;
+                # a connexion app not on connexion 2 (uvicorn), or with another ``server``
             elif scripts and facts.region_of(run.where) in (GUARD, IMPORT, FACTORY):
                 # run as ``__main__``, the module's code runs, under a branch or not (as under the guard)
                 yield module.finding(self, run.node, serves, related=scripts[0], also=scripts[1:],

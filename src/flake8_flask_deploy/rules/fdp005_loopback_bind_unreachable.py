@@ -147,14 +147,14 @@ deployment file outside PATH only with `--deployment`.
             if not facts.is_app(run.receiver, run.where.scope) or facts.region_of(run.where) not in ("import", "guard"):
                 continue
             if run.host is None:
-                if run.star_kwargs:
+                if run.star_kwargs or module.default_host(run) is None:
                     continue
                 host: Optional[str] = None
             else:
                 host = string_value(facts.constant_value(run.host))
                 if host is None or not is_loopback_host(host):
                     continue
-            shown = "127.0.0.1 (Flask's default)" if host is None else host
+            shown = module.default_host(run) if host is None else host
             yield module.finding(
                 self, run.node,
                 f"`app.run()` binds {shown}, which is unreachable from outside the "
@@ -172,9 +172,12 @@ deployment file outside PATH only with `--deployment`.
             host = None if run.host is None else string_value(facts.constant_value(run.host))
             if run.host is not None and (host is None or not is_loopback_host(host)):
                 continue
-            shown = host or ("127.0.0.1 (Flask-SocketIO's default)" if run.wrapper else "127.0.0.1 (Flask's default)")
+            shown = host or module.default_host(run)
+            if not shown:
+                continue
             where = "container" if launches[0].container else "host"
-            yield module.entry_finding(self, run.node, f"`{'socketio' if run.wrapper else 'app'}.run()` binds "
+            call = "socketio" if run.wrapper == "socketio" else "app"
+            yield module.entry_finding(self, run.node, f"`{call}.run()` binds "
                                        f"{shown}, which is unreachable from outside the {where}: clients get "
                                        "\"connection refused\"", launches, run.where)
 
