@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from test_deploy_helpers import bump
-from test_disk_cache import APP, PYTHON, codes, same_as_fresh
+from test_disk_cache import APP, codes, python_project, same_as_fresh
 
 from flake8_flask_deploy import autofixers, sources
 from flake8_flask_deploy.deploy import build, get_context
@@ -23,10 +23,7 @@ WAITRESS = APP.replace("app.run(debug=True)", "from waitress import serve\n    s
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    (tmp_path / "app.py").write_text(APP)
-    (tmp_path / "Dockerfile").write_text(PYTHON)
-    return tmp_path
+    return python_project(tmp_path)
 
 
 @pytest.fixture()

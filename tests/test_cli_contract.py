@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from test_deploy_helpers import write_files
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "broken_blog"
 
 
@@ -49,15 +51,7 @@ app.run()
 
 def project(root: Path, files: dict) -> Path:
     """Write ``files`` (relative path -> text or bytes) under ``root`` (a project: it has ``.git``)."""
-    (root / ".git").mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write_files(root, files, marker=None)
 
 
 def run_in(root: Path, *args: str, env: dict = None):

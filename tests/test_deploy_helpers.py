@@ -5,7 +5,7 @@ import ast
 import os
 import textwrap
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional, Union
 
 from flake8_flask_deploy import engine, sources
 from flake8_flask_deploy.deploy import get_context
@@ -30,6 +30,25 @@ def make_project(root: Path, files: Dict[str, str]) -> str:
         path.write_text(textwrap.dedent(text).lstrip("\n") if not text.startswith("[") else text, encoding="utf-8")
     engine.clear_caches()
     return sources.normpath(str(root))
+
+
+def write_files(root: Path, files: Dict[str, Union[str, bytes]], marker: Optional[str] = "[project]\nname = 'demo'\n") -> Path:
+    """Write ``files`` (relative path -> text or bytes, as given) under ``root``, with a
+    ``pyproject.toml`` holding ``marker`` as the project's root marker (``None``: a ``.git`` folder
+    instead); return ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    if marker is None:
+        (root / ".git").mkdir(exist_ok=True)
+    else:
+        (root / "pyproject.toml").write_text(marker)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
 
 
 def context(root: str) -> DeploymentContext:

@@ -40,12 +40,17 @@ def same_as_fresh(root: Path, name: str = "app.py") -> list:
     return got
 
 
+def python_project(root: Path) -> Path:
+    """``app.py`` (a guarded ``app.run(debug=True)``) that the ``Dockerfile`` runs with python."""
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (root / "app.py").write_text(APP)
+    (root / "Dockerfile").write_text(PYTHON)
+    return root
+
+
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    (tmp_path / "app.py").write_text(APP)
-    (tmp_path / "Dockerfile").write_text(PYTHON)
-    return tmp_path
+    return python_project(tmp_path)
 
 
 def test_the_cache_is_written_with_a_gitignore_and_read_back(project: Path) -> None:

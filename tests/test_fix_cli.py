@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from test_deploy_helpers import write_files
+
 REPO = Path(__file__).resolve().parent.parent
 
 DEBUG_APP = 'from flask import Flask\n\napp = Flask(__name__)\napp.debug = True\n'
@@ -25,17 +27,8 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def project(tmp_path: Path, files: dict) -> Path:
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "pyproject.toml").write_text("")
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
+    (tmp_path / "proj").mkdir()
+    return write_files(tmp_path / "proj", files, marker="")
 
 
 def test_exit_0_when_nothing_to_fix(tmp_path):

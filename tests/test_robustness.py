@@ -19,6 +19,8 @@ from typing import List
 
 import pytest
 
+from test_deploy_helpers import write_files
+
 from flake8_flask_deploy import engine
 from flake8_flask_deploy.plugin import FlaskDeployChecker
 
@@ -30,17 +32,7 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 
 def project(tmp_path: Path, files: dict) -> Path:
     """Write ``files`` (name -> str or bytes) plus ``good.py`` and a root marker under ``tmp_path``."""
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    (tmp_path / "good.py").write_text(GOOD)
-    for name, content in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return tmp_path
+    return write_files(tmp_path, {"good.py": GOOD, **files})
 
 
 def cli(root: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:

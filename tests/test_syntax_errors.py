@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import List
 
 from flake8_flask_deploy import syntax
-from test_deploy_helpers import bump
+from test_deploy_helpers import bump, write_files
 
 CACHE = ".flake8-flask-deploy-cache"
 #: A module with no word any rule looks for: ``check`` does not analyse it.
@@ -22,15 +22,7 @@ BROKEN_LINE = "util.py:4:9: FDP000 SyntaxError: '(' was never closed; not analys
 
 def tree(tmp_path: Path, files: dict) -> Path:
     """A project (``pyproject.toml``) holding ``files`` (name -> str or bytes)."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    for name, content in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return tmp_path
+    return write_files(tmp_path, files)
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess:
