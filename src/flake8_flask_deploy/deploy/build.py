@@ -184,6 +184,8 @@ class _Builder:
     # ---- reading ----------------------------------------------------------------------------
     def build(self) -> DeploymentContext:
         self.discovered = find_deployment_files(self.root)
+        for folder in sources.virtualenvs_skipped(self.root):
+            self.files.warn(folder, "a virtualenv (pyvenv.cfg, bin/, lib/): its files are not checked")
         for path in self.discovered:
             kind = kind_of(os.path.basename(path), os.path.dirname(path))
             try:
