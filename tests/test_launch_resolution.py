@@ -265,3 +265,14 @@ def test_a_virtualenv_is_skipped_by_its_layout_and_said(tmp_path: Path) -> None:
     assert report.findings == []
     assert [(Path(path).relative_to(root).as_posix(), message) for path, message in report.warnings] == [
         ("env38", "a virtualenv (pyvenv.cfg, bin/, lib/): its files are not checked")]
+
+
+@pytest.mark.parametrize("name", ["dockerfile", "Dockerfile-prod", "Containerfile", "Containerfile.web",
+                                  "deploy/api.dockerfile"])
+def test_dockerfile_names(name: str, tmp_path: Path) -> None:
+    """The precision issue's class 2: every usual name of a Dockerfile is read (lower case,
+    ``Dockerfile-prod``, Podman's ``Containerfile``), not a note about one (``Dockerfile-prod.md``)."""
+    dockerfile = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "main.py"]\n'
+    root = make_project(tmp_path, {"main.py": DEV_APP, name: dockerfile, "Dockerfile-prod.md": dockerfile})
+    assert [Path(x.source.path).relative_to(root).as_posix() for x in context(root).launches] == [name]
+    assert "main.py:12 FDP004" in rel_lines(check_paths([root]).findings, root)

@@ -16,9 +16,13 @@ from .. import sources
 #: (glob on the file name, kind). Dockerfile names are matched case-sensitively like the others.
 FILE_KINDS: Tuple[Tuple[str, str], ...] = (
     ("Dockerfile", "dockerfile"),
+    ("dockerfile", "dockerfile"),
     ("Dockerfile.*", "dockerfile"),
+    ("Dockerfile-*", "dockerfile"),
     ("*.Dockerfile", "dockerfile"),
     ("*.dockerfile", "dockerfile"),
+    ("Containerfile", "dockerfile"),  # Podman/Buildah's name for the same format
+    ("Containerfile.*", "dockerfile"),
     ("docker-compose*.yml", "compose"),
     ("docker-compose*.yaml", "compose"),
     ("compose*.yml", "compose"),
@@ -59,6 +63,8 @@ def kind_of(name: str, folder: str = "") -> Optional[str]:
         kind = FILE_KINDS[int(match.lastgroup[1:])][1]
         if kind == "dotenv" and name.endswith((".example", ".sample", ".template", ".dist")):
             return None
+        if kind == "dockerfile" and name.endswith((".md", ".rst", ".txt", ".orig", ".bak")):
+            return None  # notes about a Dockerfile, or a copy of one: not built
         return kind
     if os.path.basename(folder) in NGINX_DIRS and "." not in name:
         return "conf"
