@@ -120,6 +120,21 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     return result
 
 
+def _imports_known(path: str) -> List[ImportRef]:
+    """The imports of ``path``: its scan's when the session holds one, else :func:`imports_of_file`."""
+    cached = _scans().get(path)
+    return cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
+
+
+def _module_stem(path: str) -> Tuple[str, bool]:
+    """``(the last name of the module's dotted name, whether it is a package's __init__.py)``, from
+    its path: ``a/b.py`` -> ``("b", False)``, ``a/b/__init__.py`` -> ``("b", True)``."""
+    name = os.path.basename(path)
+    if name == "__init__.py":
+        return os.path.basename(os.path.dirname(path)), True
+    return (name[:-3] if name.endswith(".py") else name), False
+
+
 def imports_of_file(path: str) -> List[ImportRef]:
     """The imports of a file (any scope), from a walk over its statements only (no expressions):
     what the import graph needs, at a fraction of a full scan. Cached by path, size and mtime.
@@ -587,9 +602,7 @@ class ProjectIndex:
         if path in self._edges:
             return self._edges[path]
         out: List[Tuple[str, ImportRef]] = []
-        cached = _scans().get(path)
-        refs = cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
-        for ref in refs:
+        for ref in _imports_known(path):
             for target in self.targets(path, ref):
                 if target != path:
                     out.append((target, ref))
@@ -599,17 +612,26 @@ class ProjectIndex:
     def importers(self, path: str, include_tests: bool = False) -> List[Tuple[str, ImportRef]]:
         """``[(importer, import)]``: the modules that import ``path`` (candidates found with the word
         index first: they name the module or sit in its package; then their imports are resolved).
-        Cached per path."""
+        Cached per path.
+
+        Only a candidate's imports that name the module are resolved (:meth:`edges` resolves them
+        all): every file an import loads is ``<base>/<last name>.py`` or ``<base>/<last name>/__init__.py``
+        for a dotted name it spells (:meth:`targets`), or, for ``from . import x``, the package's
+        ``__init__.py``; the same pairs, in the same order."""
         key = f"{int(include_tests)}:{path}"
         if key in self._importers:
             return self._importers[key]
         out = []
+        stem, package = _module_stem(path)
         for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
-            for target, ref in self.edges(other):
-                if target == path:
-                    out.append((other, ref))
+            if other in self._edges:
+                out.extend((other, ref) for target, ref in self._edges[other] if target == path)
+                continue
+            for ref in _imports_known(other):  # only an import naming the module can load it (see above)
+                if ref.name == stem or stem in ref.module.split(".") or (package and ref.level and not ref.module):
+                    out.extend((other, ref) for target in self.targets(other, ref) if target == path)
         self._importers[key] = out
         return out
 
