@@ -395,6 +395,7 @@ class ProjectIndex:
                 if disk is not None:
                     disk.put(path, stamp, "entry", [sorted(w.decode("ascii") for w in entry.words), entry.dynamic])
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
+        self._refs: Dict[str, List[ImportRef]] = {}  # the imports of the modules importers() looked at
         self._mentioning: Dict[Tuple[str, ...], List[str]] = {}
         self._importers: Dict[str, List[Tuple[str, ImportRef]]] = {}
         self._resolved: Dict[Tuple[str, str, int], Optional[str]] = {}
@@ -629,7 +630,10 @@ class ProjectIndex:
             if other in self._edges:
                 out.extend((other, ref) for target, ref in self._edges[other] if target == path)
                 continue
-            for ref in _imports_known(other):  # only an import naming the module can load it (see above)
+            refs = self._refs.get(other)
+            if refs is None:
+                refs = self._refs[other] = _imports_known(other)
+            for ref in refs:  # only an import naming the module can load it (see above)
                 if ref.name == stem or stem in ref.module.split(".") or (package and ref.level and not ref.module):
                     out.extend((other, ref) for target in self.targets(other, ref) if target == path)
         self._importers[key] = out
