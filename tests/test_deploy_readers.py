@@ -72,6 +72,12 @@ def test_gunicorn_config_read_with_ast_never_executed(tmp_path):
     ('HOST = "0.0.0.0"\nbind = HOST + ":" + "5000"', ["0.0.0.0:5000"]),
     ('import os\nbind = os.environ["BIND"]', ["$BIND"]),
     ('bind = compute()', ["$?"]),
+    # arithmetic is arithmetic (the precision issue's class 6: this was "127.0.0.1:4000444")
+    ("bind = '127.0.0.1:' + str(4000 + 444)", ["127.0.0.1:4444"]),
+    ('BASE = 8000\nbind = f"0.0.0.0:{BASE + 1}"', ["0.0.0.0:8001"]),
+    ('bind = "0.0.0.0:" + str(int(5000) * 2 - 1)', ["0.0.0.0:9999"]),
+    # a str plus an int raises TypeError in Python: unknown, not a guess
+    ("bind = '127.0.0.1:' + 4444", ["$?"]),
 ])
 def test_gunicorn_config_bind_forms(source, binds):
     assert read_gunicorn_config(source, "g.py").binds == binds

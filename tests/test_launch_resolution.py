@@ -240,3 +240,28 @@ def test_an_installed_shell_script_or_other_name_is_not_a_python_launch(tmp_path
         "setup.py": "from setuptools import setup\nsetup(name='svc', scripts=['bin/serve', 'bin/missing'])\n",
         "Procfile": "web: serve\nworker: missing --now\n"})
     assert [x for x in context(root).launches if x.script] == []
+
+
+def test_a_pyvenv_cfg_alone_does_not_hide_an_app(tmp_path: Path) -> None:
+    """The precision issue's class 9: a committed ``pyvenv.cfg`` in an app's folder is not a
+    virtualenv; its module is checked (here an ``app.run()`` that gunicorn would execute on import)."""
+    root = make_project(tmp_path, {"web/pyvenv.cfg": "home = /usr/bin\n",
+                                   "web/app.py": "from flask import Flask\n\napp = Flask(__name__)\napp.run()\n",
+                                   "Procfile": "web: gunicorn web.app:app\n"})
+    report = check_paths([root])
+    assert rel_lines(report.findings, root) == ["web/app.py:4 FDP004"]
+    assert report.warnings == []
+
+
+def test_a_virtualenv_is_skipped_by_its_layout_and_said(tmp_path: Path) -> None:
+    """A folder with ``pyvenv.cfg``, ``bin/`` and ``lib/`` is a virtualenv: not checked, and the
+    report says so (one warning), rather than hiding files silently."""
+    root = make_project(tmp_path, {"env38/pyvenv.cfg": "home = /usr/bin\n", "env38/bin/activate": "",
+                                   "env38/lib/python3.8/site-packages/dev.py": "from flask import Flask\n"
+                                   "app = Flask(__name__)\napp.run(debug=True)\n",
+                                   "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+                                   "Procfile": "web: gunicorn app:app\n"})
+    report = check_paths([root])
+    assert report.findings == []
+    assert [(Path(path).relative_to(root).as_posix(), message) for path, message in report.warnings] == [
+        ("env38", "a virtualenv (pyvenv.cfg, bin/, lib/): its files are not checked")]

@@ -145,8 +145,9 @@ class Launch:
             of its own), the Dockerfile line of that command: a problem of that command is one
             finding, at the Dockerfile line, with the service as a related location.
         script_args: for a python-script launch, the words after the script on its command line.
-        bases: for a python-script launch, the folders its relative paths are resolved from
-            (WORKDIR, build context, working directory), nearest first. These two are what
+        bases: the folders the launch's relative paths and modules are resolved from (WORKDIR
+            mapped through COPY, build context, working directory), nearest first: the first is
+            its working folder as far as the files tell. For a python-script launch these two are what
             re-deriving the fields its script decides needs
             (:func:`flake8_flask_deploy.deploy.build.python_server_fields`); not compared.
     """

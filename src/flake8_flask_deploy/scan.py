@@ -732,14 +732,22 @@ class ScanRecorder(Recorder):
 
 
 def env_fallback(value: Optional[ast.expr]) -> Optional[Tuple[ast.AST, str]]:
-    """For ``os.getenv("VAR", "literal")`` / ``os.environ.get("VAR", "literal")``: the literal's
-    node and ``VAR`` (the literal is the value wherever VAR is unset); None otherwise.
+    """For ``os.getenv("VAR", "literal")`` / ``os.environ.get("VAR", "literal")``, and for
+    ``os.environ.get("VAR") or "literal"`` (the literal also where VAR is set but empty): the
+    literal's node and ``VAR`` (the literal is the value wherever VAR is unset); None otherwise.
     https://docs.python.org/3/library/os.html#os.getenv"""
-    if not isinstance(value, ast.Call) or len(value.args) != 2 or value.keywords:
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2:
+        read, default = value.values
+        if not isinstance(read, ast.Call) or read.keywords or len(read.args) not in (1, 2) \
+                or (len(read.args) == 2 and not (isinstance(read.args[1], ast.Constant) and not read.args[1].value)):
+            return None
+    elif isinstance(value, ast.Call) and len(value.args) == 2 and not value.keywords:
+        read, default = value, value.args[1]
+    else:
         return None
-    if dotted_name(value.func) not in ("os.getenv", "getenv", "os.environ.get", "environ.get"):
+    if dotted_name(read.func) not in ("os.getenv", "getenv", "os.environ.get", "environ.get"):
         return None
-    var, default = string_constant(value.args[0]), value.args[1]
+    var = string_constant(read.args[0])
     if var is None or _secret_literal(default) is None:
         return None
     return default, var

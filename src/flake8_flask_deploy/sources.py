@@ -228,7 +228,25 @@ def _listing(folder: str) -> Optional[_Listing]:
 
 
 def _is_venv(folder: str, listing: _Listing) -> bool:
-    return "pyvenv.cfg" in listing[3] and os.path.exists(os.path.join(folder, "pyvenv.cfg"))
+    """True for a virtualenv by its whole layout: ``pyvenv.cfg`` beside a ``bin``/``Scripts`` folder
+    and a ``lib``/``Lib`` folder, as ``venv`` and ``virtualenv`` create it
+    (https://docs.python.org/3/library/venv.html#how-venvs-work). A ``pyvenv.cfg`` alone in an app's
+    folder does not hide the app (the precision issue's class 9). Each one skipped is noted for the
+    project's context (:func:`virtualenvs_skipped`)."""
+    dirs = set(listing[0])
+    if "pyvenv.cfg" not in listing[3] or not dirs & {"bin", "Scripts"} or not dirs & {"lib", "Lib"}:
+        return False
+    current().cache("sources.venvs", LAYOUT).setdefault(os.path.dirname(folder), set()).add(folder)
+    return True
+
+
+def virtualenvs_skipped(root: str) -> List[str]:
+    """The virtualenv folders (:func:`_is_venv`) the walk of the project ``root`` left out, sorted:
+    the deployment context says so, rather than hiding code silently."""
+    walked = _project_walk(root)  # the walk notes them
+    found = current().cache("sources.venvs", LAYOUT)
+    folders = {folder for folder, _files in walked}
+    return sorted(venv for parent, venvs in found.items() if parent in folders for venv in venvs)
 
 
 def _links_out(path: str, real_root: str) -> bool:
@@ -406,7 +424,8 @@ def _walk_key(root: str) -> str:
     store = current().cache("sources.walk_keys", LAYOUT)
     found = store.get(root)
     if found is None:
-        found = store[root] = hashlib.sha256(repr(_project_walk(root)).encode("utf-8", "surrogateescape")).hexdigest()
+        walked = repr((_project_walk(root), virtualenvs_skipped(root)))  # a virtualenv's folder too: it is named
+        found = store[root] = hashlib.sha256(walked.encode("utf-8", "surrogateescape")).hexdigest()
     return found
 
 

@@ -184,6 +184,8 @@ class _Builder:
     # ---- reading ----------------------------------------------------------------------------
     def build(self) -> DeploymentContext:
         self.discovered = find_deployment_files(self.root)
+        for folder in sources.virtualenvs_skipped(self.root):
+            self.files.warn(folder, "a virtualenv (pyvenv.cfg, bin/, lib/): its files are not checked")
         for path in self.discovered:
             kind = kind_of(os.path.basename(path), os.path.dirname(path))
             try:
@@ -486,13 +488,14 @@ class _Builder:
         if launch is None:
             return None
         bases = _bases(raw, parse_command(raw.argv, raw.env) or parsed)
+        launch.bases = tuple(bases)
         if launch.server == GUNICORN:
             self.apply_gunicorn(launch, bases)
         elif launch.server == UWSGI:
             self.apply_uwsgi(launch, bases)
         elif launch.server == WERKZEUG_SCRIPT and launch.script:
             args = parsed.argv[parsed.argv.index(parsed.script) + 1:] if parsed.script in parsed.argv else []
-            launch.script_args, launch.bases = tuple(args), tuple(bases)
+            launch.script_args = tuple(args)
             self.scripts_part.launches.append((launch, {name: getattr(launch, name) for name in SCRIPT_FIELDS}))
             with sources.recording_reads(self.root, alone=True) as read:  # apart from the other files' reads
                 self.apply_python_server(launch, args, bases)

@@ -211,7 +211,7 @@ def split_target(target: str) -> Tuple[Optional[str], Optional[str]]:
     module = module.strip()
     if module.endswith(".py"):
         module = module[:-3].replace("/", ".")
-    if not re.fullmatch(r"[A-Za-z_][\w.]*", module or ""):
+    if not re.fullmatch(r"[A-Za-z_][\w.-]*", module or ""):  # importlib takes ``my-app`` too
         return None, None
     return module, (attr.strip() or None)
 

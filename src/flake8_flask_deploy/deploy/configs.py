@@ -108,6 +108,27 @@ def _literal(node: ast.expr, consts: Dict[str, ast.expr], depth: int = 0):
     return None
 
 
+def _number(node: ast.expr, consts: Dict[str, ast.expr], depth: int = 0) -> Optional[int]:
+    """The integer an arithmetic config expression (``4000 + 444``, ``PORT * 2`` with a literal
+    ``PORT``, ``int(5000)``) evaluates to; None for anything else (strings, environment reads)."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        return _number(consts[node.id], consts, depth + 1) if node.id in consts else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "int" \
+            and len(node.args) == 1 and not node.keywords:
+        return _number(node.args[0], consts, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = _number(node.left, consts, depth + 1), _number(node.right, consts, depth + 1)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else left - right if isinstance(node.op, ast.Sub) \
+            else left * right
+    return None
+
+
 def _text(node: ast.expr, consts: Dict[str, ast.expr], depth: int = 0) -> Optional[str]:
     """The string a config expression evaluates to, with ``$NAME`` for environment reads; None when
     it cannot be known."""
@@ -128,7 +149,13 @@ def _text(node: ast.expr, consts: Dict[str, ast.expr], depth: int = 0) -> Option
                 return None
             parts.append(part)
         return "".join(parts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        number = _number(node, consts)
+        if number is not None:
+            return str(number)  # ``4000 + 444`` is 4444, not "4000444"
+        if not isinstance(node.op, ast.Add) or _number(node.left, consts) is not None \
+                or _number(node.right, consts) is not None:
+            return None  # ``"127.0.0.1:" + 4444`` raises TypeError in Python: unknown
         left, right = _text(node.left, consts, depth + 1), _text(node.right, consts, depth + 1)
         return None if left is None or right is None else left + right
     if isinstance(node, ast.Call):

@@ -19,9 +19,10 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
 
+from .. import index as idx
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
-from ..project import required_major
+from ..project import facts_of_file, required_major
 
 #: Folders of demo and documentation code (``examples/``, ``python_examples/``, ``docs/``, ``demo/``,
 #: ``tutorial/``, ``samples/``, ``snippets/``): a module there that no deployment runs is a development
@@ -182,6 +183,40 @@ class ModuleContext:
         found = self.finding(rule, node, message + suffix, offers_fix=offers_fix)
         also = tuple(x.source for x in launches[1:] if x.source != first.source)
         return replace(found, related=first.source, also=also)
+
+    def constant_value(self, expr: Optional[ast.expr]) -> Optional[ast.expr]:
+        """``expr`` followed to the literal it names (the precision issue's class 6): a constant of
+        this module (``HOST``), or a literal constant of a project module it imports
+        (``from settings import HOST``; ``settings.HOST`` after ``import settings`` or
+        ``from pkg import settings``), assigned at that module's top level; else ``expr``."""
+        value = self.facts.constant_value(expr)
+        if value is not expr or expr is None:
+            return value
+        found = self._imported_constant(expr)
+        return found if found is not None else expr
+
+    def _imported_constant(self, expr: ast.expr) -> Optional[ast.expr]:
+        if isinstance(expr, ast.Name) and expr.id in self.facts.imports:
+            module, name, level, _stmt = self.facts.imports[expr.id]
+            return self._constant_of(module, level, name)
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            local = expr.value.id
+            if local in self.facts.imports:  # ``from pkg import settings``
+                module, name, level, _stmt = self.facts.imports[local]
+                return self._constant_of(f"{module}.{name}" if module else name, level, expr.attr)
+            for stmt in self.tree.body if self.tree is not None else ():
+                for alias in stmt.names if isinstance(stmt, ast.Import) else ():
+                    if (alias.asname or alias.name) == local:
+                        return self._constant_of(alias.name, 0, expr.attr)
+        return None
+
+    def _constant_of(self, module: str, level: int, name: str) -> Optional[ast.expr]:
+        """The literal assigned to ``name`` at the top level of the project module ``module``
+        (imported with ``level`` dots from this one), or None."""
+        path = idx.get_index(idx.root_of(self)).resolve_module(self.path, module, level)
+        facts = facts_of_file(path) if path else None
+        value = facts.constants.get(name) if facts is not None else None
+        return value if isinstance(value, ast.Constant) else None
 
     def serves_with_werkzeug(self, run) -> bool:
         """True when the run call ``run`` (a :class:`~flake8_flask_deploy.facts.RunCall`) starts the

@@ -75,7 +75,8 @@ class DebugInProduction(Rule):
 Reports debug mode turned on where production executes it: `app.run(debug=True)`,
 `use_debugger=True`, the positional `app.run("0.0.0.0", 8080, True)`, `app.debug = True`,
 `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` / `from_mapping(DEBUG=True)` (keyword
-or dict), a module constant `DEBUG = True` passed as `debug=DEBUG` or loaded with
+or dict), a module constant `DEBUG = True` passed as `debug=DEBUG` (also a literal constant of a
+project module it imports: `debug=settings.DEBUG`, `from settings import DEBUG`) or loaded with
 `app.config.from_object(__name__)`; and in deployment files, `FLASK_DEBUG=1` or `flask run --debug`
 for a process that runs the development server.
 
@@ -184,7 +185,7 @@ is not marked fixable), and debug switched on by a deployment file (`FLASK_DEBUG
                 if found is None:
                     continue
                 what, config_lines = found
-            elif not is_true(facts.constant_value(item.value)):
+            elif not is_true(module.constant_value(item.value)):
                 continue
             at_import = module.runs_in_production(item.where) and not side_launcher
             as_script = bool(scripts) and facts.is_guarded(item.where) and not item.where.conditional

@@ -47,7 +47,9 @@ positional argument) or with `127.0.0.1` / `localhost` / `::1`, in a file that a
 compose service or Procfile `web` process runs; `flask run` without `--host` / `-h` or
 `FLASK_RUN_HOST`; Flask-Script's `python manage.py runserver` without `-h` (its default is
 127.0.0.1 unless the manager registers `Server(host=...)` as `runserver`) or with a loopback `-h`;
-`gunicorn -b 127.0.0.1:...` / `localhost:...` in those files. Not reported when
+`gunicorn -b 127.0.0.1:...` / `localhost:...` in those files. A host held in a constant is followed
+to its literal: `HOST = "127.0.0.1"` in the module, or in a project module it imports
+(`from settings import HOST`, `settings.HOST`). Not reported when
 the host comes from an expression we cannot evaluate or has a non-loopback default
 (`os.environ.get("HOST", "0.0.0.0")`), or when `**options` may carry it. A loopback bind is
 correct, and not reported, when a reverse proxy of the project (an nginx site) forwards to that
@@ -151,7 +153,7 @@ deployment file outside PATH only with `--deployment`.
                     continue
                 host: Optional[str] = None
             else:
-                host = string_value(facts.constant_value(run.host))
+                host = string_value(module.constant_value(run.host))
                 if host is None or not is_loopback_host(host):
                     continue
             shown = module.default_host(run) if host is None else host
@@ -169,7 +171,7 @@ deployment file outside PATH only with `--deployment`.
             launches = module.entry_launches(run.where, exposed_only=True)
             if not launches or not facts.is_app(run.receiver, run.where.scope) or run.star_kwargs:
                 continue
-            host = None if run.host is None else string_value(facts.constant_value(run.host))
+            host = None if run.host is None else string_value(module.constant_value(run.host))
             if run.host is not None and (host is None or not is_loopback_host(host)):
                 continue
             shown = host or module.default_host(run)

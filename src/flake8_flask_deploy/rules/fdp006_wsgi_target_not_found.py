@@ -127,6 +127,10 @@ Checks the `module:attribute` that a deployment file tells a server to serve: gu
 `.flaskenv`). It reports, at the line that names the target:
 
 - a module that is not in the project (and is not an installed module);
+- a package named from inside itself: the server's working folder (a container's `WORKDIR`, with
+  the package folder copied there) is the package `pkg` it is told to import (`gunicorn pkg:app`
+  run in `pkg/`); Python looks for `pkg` in that folder, not at it, so the import fails. Not
+  reported when `PYTHONPATH`, `--pythonpath`, `--chdir` or a config file may point elsewhere;
 - an attribute that the module does not bind at import time: defined only under
   `if __name__ == "__main__":`, or named differently (gunicorn's and uWSGI's default attribute is
   `application`, not `app`);
@@ -206,6 +210,13 @@ not written whole on the line.
         where = self._where(launch)
         server = "flask" if launch.server == FLASK_RUN else launch.server
         target = f"{module}:{attr}" if attr else module
+        inside = _inside_package(launch, module)
+        if inside:
+            yield self._finding(where, f"`{target}`: {server} runs inside the package folder `{inside}` (its "
+                                       f"working folder), where `{module.split('.')[0]}` cannot be imported by "
+                                       f"its own name; the server fails at boot: start it from the parent "
+                                       f"folder or name the module relative to this one")
+            return
         if launch.target_path is None:
             if _missing_module(context.root, module):
                 yield self._finding(where, f"`{target}`: {server} cannot import `{module}`, there is no such "
@@ -319,6 +330,27 @@ def uncalled_factory(launch: Launch) -> Optional[str]:
     if function is None or _required_positional(function) != 0:
         return None
     return f"{launch.module}:{launch.attr}()"
+
+
+def _inside_package(launch: Launch, dotted: str) -> Optional[str]:
+    """The project-relative name of the launch's working folder when that folder is the package
+    ``dotted`` names (``gunicorn fact-bounty-flask:app`` run in ``fact-bounty-flask/``, an
+    ``__init__.py`` there and no module of that name inside): Python looks for modules *in* the
+    working folder, never for the folder itself, so the import fails
+    (https://docs.python.org/3/library/sys_path_init.html). None when the folder is not known that
+    well: nothing but the files' folders to go by, ``PYTHONPATH`` set, or the server told to look
+    elsewhere (``--pythonpath``, ``--chdir``, a config file)."""
+    if launch.server not in WSGI_SERVERS or not launch.bases or not launch.container:
+        return None
+    if "PYTHONPATH" in launch.env or "config" in launch.options or "--pythonpath" in launch.command \
+            or "--chdir" in launch.command or "chdir" in launch.command.split():
+        return None
+    folder, top = launch.bases[0], dotted.split(".")[0]
+    if os.path.basename(folder) != top or not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return None
+    if os.path.exists(os.path.join(folder, top + ".py")) or os.path.isdir(os.path.join(folder, top)):
+        return None
+    return os.path.basename(folder)
 
 
 def _missing_module(root: str, dotted: str) -> bool:

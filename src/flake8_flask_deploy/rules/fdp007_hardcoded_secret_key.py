@@ -106,7 +106,8 @@ Not reported:
   `silent=True`), and so does a load of a factory parameter that no caller passes
   (`if config is not None: app.config.update(config)` with `create_app()` everywhere);
 - code under `if __name__ == "__main__":` or another condition;
-- `os.environ.get("SECRET_KEY", "fallback")`: not a literal (a fallback is a weaker smell, left
+- `os.environ.get("SECRET_KEY", "fallback")` (or `os.environ.get("SECRET_KEY") or "fallback"`,
+  `os.getenv(...)` alike): not a literal (a fallback is a weaker smell, left
   to security linters), except in a config class that `from_object` loads for an app whose
   production launches all run in containers (the repository describes their environment: compose,
   Dockerfile) and none sets the variable, nor does the app load a dotenv file: there the fallback is

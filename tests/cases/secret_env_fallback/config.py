@@ -14,3 +14,13 @@ class AdminConfig:
 class HostedConfig:
     # served from a Procfile: the platform sets config vars outside the repository, quiet
     SECRET_KEY = os.getenv("SECRET_KEY", "hosted fallback")
+
+
+class PortalConfig:
+    # ``get(...) or "literal"``: the same fallback (also when SECRET_KEY is set but empty)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "portal fallback key"  # expect: FDP007
+
+
+class ReportsConfig:
+    # the fallback is computed, not a literal: quiet
+    SECRET_KEY = os.environ.get("SECRET_KEY") or os.urandom(24).hex()
