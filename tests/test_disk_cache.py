@@ -290,3 +290,71 @@ def test_a_failing_end_of_run_callback_fails_neither_the_next_run_nor_the_exit(c
     assert written == [True] and "cannot write" in caplog.text
     session.close()  # once each
     assert written == [True]
+
+
+# ---- the calls of a factory (index.call_sites), kept per calling module ---------------------------
+FACTORY = ('from flask import Flask\n\nimport config\n\nCONFIGS = {"dev": config.Dev, "prod": config.Prod}\n\n\n'
+           'def create_app(name):\n    app = Flask(__name__)\n    app.config.from_object(CONFIGS[name])\n    return app\n')
+CLI = "import application\nfrom helpers import create_app\n\nother = create_app()\n"
+
+
+def factory_calls(root: Path, cached: bool = True) -> list:
+    """``[(caller, line, col, scope, guard)]`` of ``application.create_app``, from a session that ends
+    (and writes its index entries) when done."""
+    from flake8_flask_deploy import index
+
+    session = new_session()
+    session.disk_cache = cached
+    built = index.get_index(str(root))
+    found = index.call_sites(built, str(root / "application" / "__init__.py"), "create_app")
+    new_session()
+    return [(Path(caller).relative_to(root).as_posix(), site.node.lineno, site.node.col_offset, site.ctx.scope,
+             site.ctx.guard) for caller, site in found]
+
+
+def calls_as_fresh(root: Path) -> list:
+    got = factory_calls(root)
+    assert got == factory_calls(root, cached=False)
+    return got
+
+
+def test_stored_call_sites_follow_the_caller_and_the_modules_it_imports(tmp_path: Path, monkeypatch) -> None:
+    """A caller's calls named ``create_app`` are kept in its index entry (calls without arguments);
+    which function they call is resolved again on every run: an edit of the re-exporting module
+    (the caller unchanged), of the caller (under the guard, with an argument, shadowed), of the
+    factory's own module, and the caller's deletion are all seen."""
+    from flake8_flask_deploy import index
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "Procfile").write_text("web: gunicorn wsgi:app\n")
+    (tmp_path / "config.py").write_text("class Dev:\n    DEBUG = True\n\n\nclass Prod:\n    DEBUG = False\n")
+    (tmp_path / "application").mkdir()
+    (tmp_path / "application" / "__init__.py").write_text(FACTORY)
+    (tmp_path / "wsgi.py").write_text('import os\n\nfrom application import create_app\n\n'
+                                      'app = create_app(os.getenv("APP_CONFIG", "dev"))\n')
+    reexport = "from application import create_app  # noqa: F401\n"
+    (tmp_path / "helpers.py").write_text(reexport)
+    (tmp_path / "cli.py").write_text(CLI)
+    both = [("cli.py", 4, 8, "", False), ("wsgi.py", 5, 6, "", False)]
+    assert calls_as_fresh(tmp_path) == both
+    parsed = []
+    real = index._parsed_sites  # noqa: SLF001 - counting the parses of callers
+    monkeypatch.setattr(index, "_parsed_sites", lambda path, func: parsed.append(Path(path).name) or real(path, func))
+    assert factory_calls(tmp_path) == both and parsed == ["wsgi.py"]  # cli.py's call: from its entry
+    bump(tmp_path / "helpers.py", "def create_app():\n    return None\n")  # cli.py unchanged, now calls another
+    assert calls_as_fresh(tmp_path) == both[1:]
+    bump(tmp_path / "helpers.py", reexport)
+    assert calls_as_fresh(tmp_path) == both
+    bump(tmp_path / "cli.py", CLI.replace("other = ", 'if __name__ == "__main__":\n    other = '))
+    assert calls_as_fresh(tmp_path) == both[1:]  # under the guard
+    bump(tmp_path / "cli.py", CLI.replace("create_app()", 'create_app("prod")'))
+    assert calls_as_fresh(tmp_path) == both
+    bump(tmp_path / "cli.py", CLI + "\n\ndef create_app():\n    return None\n\n\nagain = create_app()\n")
+    assert calls_as_fresh(tmp_path) == [both[0], ("cli.py", 11, 8, "", False), both[1]]  # the index reads
+    bump(tmp_path / "cli.py", "import application\n\n\ndef create_app():\n    return None\n\n\nother = create_app()\n")
+    assert calls_as_fresh(tmp_path) == both[1:]  # the import gone: the local function (imports win, as before)
+    bump(tmp_path / "cli.py", CLI)
+    bump(tmp_path / "application" / "__init__.py", FACTORY + "\n\nfallback = create_app('dev')\n")
+    assert calls_as_fresh(tmp_path) == [("application/__init__.py", 14, 11, "", False)] + both
+    (tmp_path / "cli.py").unlink()
+    assert calls_as_fresh(tmp_path) == [("application/__init__.py", 14, 11, "", False)] + both[1:]

@@ -48,6 +48,30 @@ def test_import_graph_follows_packages_submodules_and_function_imports(tmp_path:
     assert index.importers(admin) == []
 
 
+ALL_PROJECTS = sorted([p for p in (Path(__file__).parent / "projects_issue8").iterdir() if p.is_dir()]
+                      + [p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir()]
+                      + [p for p in (Path(__file__).parent.parent / "examples").iterdir() if p.is_dir()])
+
+
+@pytest.mark.parametrize("project", ALL_PROJECTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_importers_are_the_modules_whose_edges_reach_the_module(project: Path) -> None:
+    """``importers`` resolves only the imports that name a module; the answer is the one every
+    candidate's whole import graph (``edges``) gives, in the same order, for every module."""
+    from flake8_flask_deploy.session import new_session
+
+    new_session().disk_cache = False
+    roots = {idx.sources.find_root(str(p.parent.resolve())) for p in project.rglob("*.py")}
+    for root in sorted(roots):
+        index = idx.get_index(root)
+        for path in index.modules:
+            for tests in (False, True):
+                want = [(other, ref) for other in index.near(path, "import")
+                        if other != path and (tests or not index.is_test(other))
+                        for target, ref in index.edges(other) if target == path]
+                fresh = idx.ProjectIndex(root)
+                assert fresh.importers(path, tests) == want, path
+
+
 def test_register_targets_loops_nested_and_module_attributes(tmp_path: Path) -> None:
     root = copy_project("factory_blueprints", tmp_path)
     index = idx.get_index(str(root))

@@ -542,3 +542,25 @@ def test_a_bug_in_a_rule_is_a_warning_not_a_crash_of_check(tmp_path, monkeypatch
     assert "internal error while checking it (AttributeError: boom)" in err
     assert "FDP004" in out  # the deployment file's findings are still reported
     assert status == 2  # an internal error: findings are missing, a CI stage must not pass
+
+
+def test_normpath_is_realpath_with_links_anywhere(tmp_path, monkeypatch) -> None:
+    """``sources.normpath`` joins a folder's answer with a name that is no link: the same as
+    ``os.path.realpath`` for linked folders, linked files, dangling links, ``..`` and missing paths."""
+    from flake8_flask_deploy import sources
+    from flake8_flask_deploy.session import new_session
+
+    (tmp_path / "real" / "pkg").mkdir(parents=True)
+    (tmp_path / "real" / "pkg" / "mod.py").write_text("x = 1\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "pkg" / "alias.py").symlink_to(tmp_path / "real" / "pkg" / "mod.py")
+    (tmp_path / "real" / "pkg" / "dangling.py").symlink_to(tmp_path / "nowhere.py")
+    (tmp_path / "real" / "loop").symlink_to(tmp_path / "real" / "loop")
+    monkeypatch.chdir(tmp_path / "linked" / "pkg")
+    paths = ["linked/pkg/mod.py", "linked/pkg/alias.py", "linked/pkg/dangling.py", "linked/pkg/../pkg/mod.py",
+             "real/loop/x.py", "linked/missing/x.py", "linked", "real/pkg", "/", "."]
+    new_session()
+    for rel in paths:
+        path = rel if rel.startswith("/") or rel == "." else str(tmp_path / rel)
+        assert sources.normpath(path) == os.path.realpath(os.path.abspath(path)), rel
+    assert sources.normpath("mod.py") == os.path.realpath("mod.py")  # relative to the working folder

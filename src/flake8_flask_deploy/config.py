@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import configparser
-import difflib
 import os
 import re
 import sys
@@ -173,6 +172,8 @@ def _names(value: Any) -> List[str]:
 
 def _closest(key: str, valid: List[str]) -> str:
     """`` (did you mean 'x'?)`` for the valid key nearest ``key`` (difflib), or the valid keys."""
+    import difflib  # stdlib, but ~0.5 ms to import: only a misspelt key asks it
+
     near = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
     if near:
         return f" (did you mean '{near[0]}'?)"

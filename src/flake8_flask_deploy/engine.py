@@ -72,10 +72,17 @@ class _AssumedProductionContext(ModuleContext):
 #: module that passes none of it cannot hold a finding: the cheap test before any walk, unless a
 #: deployment file runs or serves the module (see :func:`might_matter`).
 TEXT_TEST = TextTest(all_rules())
-#: The same question as a regex (tests hold it and :func:`might_matter` to each other): the creation
-#: of an app, a ``name.run(`` call, the ``__main__`` guard, a debug setting, a secret key, a blueprint,
-#: a route decorator or set-up call, as the rules declare them.
-PREFILTER = TEXT_TEST.pattern
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """``PREFILTER``: the same question as :data:`TEXT_TEST`, as a regex (tests hold it and
+    :func:`might_matter` to each other): the creation of an app, a ``name.run(`` call, the
+    ``__main__`` guard, a debug setting, a secret key, a blueprint, a route decorator or set-up call,
+    as the rules declare them. Compiled on first use (no lint asks it). Raises AttributeError for
+    any other name."""
+    if name == "PREFILTER":
+        return TEXT_TEST.pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode: str = CONTEXT_AUTO) -> bool:

@@ -46,7 +46,7 @@ from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, is_test_path, mappin
 from .inference import infer_kind
 from .model import Spot
 from .scan import (CallSite, ConfigLoad, ImportRef, ImportsRecorder, ModuleScan, RegisterCall, Route, call_sites_in,
-                   scan_and_collect, scan_tree, string_constant)
+                   scan_and_collect, scan_tree, string_constant, visible_imports)
 from .session import FILE, MODULE, PROJECT, current
 from .walk import Ctx, walk
 
@@ -118,6 +118,21 @@ def scan_file(path: str) -> Optional[ModuleScan]:
         result = None
     _scans()[path] = (key, result)
     return result
+
+
+def _imports_known(path: str) -> List[ImportRef]:
+    """The imports of ``path``: its scan's when the session holds one, else :func:`imports_of_file`."""
+    cached = _scans().get(path)
+    return cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
+
+
+def _module_stem(path: str) -> Tuple[str, bool]:
+    """``(the last name of the module's dotted name, whether it is a package's __init__.py)``, from
+    its path: ``a/b.py`` -> ``("b", False)``, ``a/b/__init__.py`` -> ``("b", True)``."""
+    name = os.path.basename(path)
+    if name == "__init__.py":
+        return os.path.basename(os.path.dirname(path)), True
+    return (name[:-3] if name.endswith(".py") else name), False
 
 
 def imports_of_file(path: str) -> List[ImportRef]:
@@ -380,6 +395,7 @@ class ProjectIndex:
                 if disk is not None:
                     disk.put(path, stamp, "entry", [sorted(w.decode("ascii") for w in entry.words), entry.dynamic])
         self._edges: Dict[str, List[Tuple[str, ImportRef]]] = {}
+        self._refs: Dict[str, List[ImportRef]] = {}  # the imports of the modules importers() looked at
         self._mentioning: Dict[Tuple[str, ...], List[str]] = {}
         self._importers: Dict[str, List[Tuple[str, ImportRef]]] = {}
         self._resolved: Dict[Tuple[str, str, int], Optional[str]] = {}
@@ -392,6 +408,16 @@ class ProjectIndex:
     def scan(self, path: str) -> Optional[ModuleScan]:
         """The :class:`ModuleScan` of a project module (None if it is not parsable)."""
         return scan_file(path)
+
+    def disk_entries(self) -> Optional[_DiskEntries]:
+        """The on-disk entries of the project's modules, or None when this run keeps none (no
+        on-disk cache, or the fixer holds texts that stand for files: ``Session.overrides``)."""
+        return self._disk if self._disk is not None and not current().overrides else None
+
+    def stamp(self, path: str) -> Optional[List[int]]:
+        """The stamp (``[size, mtime_ns]``) the index took of module ``path`` before it first read
+        it; None without the on-disk cache or for a path the index does not hold."""
+        return self._stamps.get(path)
 
     def mentioning(self, *words: str) -> List[str]:
         """Paths of modules whose text has every one of ``words`` as a whole word; answers cached.
@@ -577,9 +603,7 @@ class ProjectIndex:
         if path in self._edges:
             return self._edges[path]
         out: List[Tuple[str, ImportRef]] = []
-        cached = _scans().get(path)
-        refs = cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
-        for ref in refs:
+        for ref in _imports_known(path):
             for target in self.targets(path, ref):
                 if target != path:
                     out.append((target, ref))
@@ -589,17 +613,29 @@ class ProjectIndex:
     def importers(self, path: str, include_tests: bool = False) -> List[Tuple[str, ImportRef]]:
         """``[(importer, import)]``: the modules that import ``path`` (candidates found with the word
         index first: they name the module or sit in its package; then their imports are resolved).
-        Cached per path."""
+        Cached per path.
+
+        Only a candidate's imports that name the module are resolved (:meth:`edges` resolves them
+        all): every file an import loads is ``<base>/<last name>.py`` or ``<base>/<last name>/__init__.py``
+        for a dotted name it spells (:meth:`targets`), or, for ``from . import x``, the package's
+        ``__init__.py``; the same pairs, in the same order."""
         key = f"{int(include_tests)}:{path}"
         if key in self._importers:
             return self._importers[key]
         out = []
+        stem, package = _module_stem(path)
         for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
-            for target, ref in self.edges(other):
-                if target == path:
-                    out.append((other, ref))
+            if other in self._edges:
+                out.extend((other, ref) for target, ref in self._edges[other] if target == path)
+                continue
+            refs = self._refs.get(other)
+            if refs is None:
+                refs = self._refs[other] = _imports_known(other)
+            for ref in refs:  # only an import naming the module can load it (see above)
+                if ref.name == stem or stem in ref.module.split(".") or (package and ref.level and not ref.module):
+                    out.extend((other, ref) for target in self.targets(other, ref) if target == path)
         self._importers[key] = out
         return out
 
@@ -614,6 +650,10 @@ class ProjectIndex:
         locally = name in scan.bound.get(scope, set()) or name in scan.bound.get("", set())
         if ref is None:
             return (path, name) if locally else None
+        return self._follow(path, ref, depth)
+
+    def _follow(self, path: str, ref: ImportRef, depth: int) -> Optional[Tuple[str, str]]:
+        """Where the import ``ref`` of ``path`` leads (:meth:`resolve_name`'s second half)."""
         if ref.name is None:
             if ref.asname:
                 target = self.resolve_module(path, ref.module, 0)
@@ -629,12 +669,25 @@ class ProjectIndex:
             return None
         return self.resolve_name(origin, ref.name, "", depth + 1) or (origin, ref.name)
 
-    def resolve_expr(self, path: str, expr: ast.expr, scope: str, depth: int = 0) -> Optional[Tuple[str, str]]:
-        """Resolve a ``Name`` or dotted ``Attribute`` expression to ``(defining path, name)``."""
+    def resolve_imported(self, path: str, name: str, scope: str = "") -> Optional[Tuple[str, str]]:
+        """:meth:`resolve_name` for a name that only an import can make name another module's
+        binding: what the import of ``name`` visible in ``scope`` leads to, None without one (where
+        :meth:`resolve_name` may answer ``(path, name)``, a binding of ``path`` itself). Reads the
+        module's imports (:func:`imports_of_file`, kept in the on-disk cache), not a whole scan:
+        the same answer as :meth:`resolve_name` whenever that one names another module."""
+        ref = visible_imports(imports_of_file(path), scope).get(name)
+        return self._follow(path, ref, 0) if ref is not None else None
+
+    def resolve_expr(self, path: str, expr: ast.expr, scope: str, depth: int = 0,
+                     imported_only: bool = False) -> Optional[Tuple[str, str]]:
+        """Resolve a ``Name`` or dotted ``Attribute`` expression to ``(defining path, name)``; with
+        ``imported_only``, its first name through ``path``'s imports only (:meth:`resolve_imported`:
+        the same answer whenever it is not a binding of ``path`` itself)."""
         if isinstance(expr, ast.Name):
-            return self.resolve_name(path, expr.id, scope)
+            return self.resolve_imported(path, expr.id, scope) if imported_only else \
+                self.resolve_name(path, expr.id, scope)
         if isinstance(expr, ast.Attribute):
-            base = self.resolve_expr(path, expr.value, scope, depth + 1)
+            base = self.resolve_expr(path, expr.value, scope, depth + 1, imported_only)
             if base is None or base[1]:
                 return None
             scan = self.scan(base[0])
@@ -1109,12 +1162,15 @@ def parameter_of(index: "ProjectIndex", path: str, scope: str, name: str) -> boo
 def call_sites(index: "ProjectIndex", path: str, func: str) -> List[Tuple[str, CallSite]]:
     """The calls of the module-level function ``func`` of ``path`` in the project's non-test
     modules that import ``path`` (and in ``path`` itself), outside the ``__main__`` guard:
-    ``[(caller path, call site)]``. Read on demand (each caller is parsed again), once per index.
+    ``[(caller path, call site)]``. Read on demand, once per index.
 
     A call site names the function (``func(...)``, ``x.func(...)``: :func:`~flake8_flask_deploy.scan.call_sites_in`),
     so only the importers that have ``func`` as a word (:meth:`ProjectIndex.mentioning`, answered from
-    the on-disk cache) are parsed; an identifier spelled with other characters that NFKC folds to
-    ``func`` is not seen."""
+    the on-disk cache) are looked at; an identifier spelled with other characters that NFKC folds to
+    ``func`` is not seen. An importer's calls named ``func`` come from the on-disk cache when it holds
+    them for the importer's stamp (:func:`_caller_sites`), and are resolved through its imports only
+    (:meth:`ProjectIndex.resolve_imported`: a name it binds itself is not ``path``'s); ``path`` itself
+    is parsed and resolved in full."""
     key = f"calls:{path}:{func}"
     found = index.memo.get(key)
     if found is not None:
@@ -1124,16 +1180,85 @@ def call_sites(index: "ProjectIndex", path: str, func: str) -> List[Tuple[str, C
     callers = [path] + sorted(other for other in named - {path} if not index.is_test(other)
                               and any(target == path for target, _ref in index.edges(other)))
     for caller in callers:
-        try:
-            tree = ast.parse(module_bytes(caller), filename=caller)
-            sites = call_sites_in(tree, func)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        for site in sites:
-            if not site.ctx.guard and index.resolve_expr(caller, site.node.func, site.ctx.scope) == (path, func):
+        sites = _caller_sites(index, caller, func) if caller != path else _own_sites(path, func)
+        for site in sites or ():
+            if not site.ctx.guard and index.resolve_expr(caller, site.node.func, site.ctx.scope,
+                                                         imported_only=caller != path) == (path, func):
                 out.append((caller, site))
     index.memo[key] = out
     return out
+
+
+def _own_sites(path: str, func: str) -> Optional[List[CallSite]]:
+    """The calls named ``func`` in ``path``, the module that defines ``func`` (every caller of
+    :func:`call_sites` names a function or class of ``path``: its ``def``/``class`` statement has the
+    word once): none when the word appears only once in the module's bytes, without a parse; else
+    :func:`_parsed_sites`."""
+    data = module_bytes(path)
+    word = func.encode("utf-8")
+    if data.count(word) <= 1 or len(_word_pattern(word).findall(data)) <= 1:
+        return []
+    return _parsed_sites(path, func)
+
+
+def _parsed_sites(path: str, func: str) -> Optional[List[CallSite]]:
+    """The calls named ``func`` in ``path`` (:func:`~flake8_flask_deploy.scan.call_sites_in`), from
+    a parse of its bytes; None when it cannot be parsed."""
+    try:
+        return call_sites_in(ast.parse(module_bytes(path), filename=path), func)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _caller_sites(index: "ProjectIndex", path: str, func: str) -> Optional[List[CallSite]]:
+    """:func:`_parsed_sites`, kept in the module's on-disk entry (``"calls"``: ``func`` -> the
+    sites, under the stamp the index took of the module) when every site is a call without
+    arguments outside any loop: such a call's node is made again from its stored position, scope
+    flags and dotted name (all :func:`call_sites` and its readers ask of it); any other module is
+    parsed on every run."""
+    disk = index.disk_entries()
+    stamp = index.stamp(path) if disk is not None else None
+    stored = disk.get(path, stamp, "calls") if disk is not None else None
+    if isinstance(stored, dict) and func in stored:
+        try:
+            return [_decode_site(data) for data in stored[func]]
+        except (TypeError, ValueError):
+            pass
+    sites = _parsed_sites(path, func)
+    if disk is not None and sites is not None and all(_storable(site) for site in sites):
+        merged = dict(stored) if isinstance(stored, dict) else {}
+        merged[func] = [_encode_site(site) for site in sites]
+        disk.put(path, stamp, "calls", merged)
+    return sites
+
+
+def _storable(site: CallSite) -> bool:
+    call = site.node
+    return not call.args and not call.keywords and not site.ctx.loops and bool(dotted_name(call.func))
+
+
+def _encode_site(site: CallSite) -> list:
+    call, ctx = site.node, site.ctx
+    return [dotted_name(call.func), [call.lineno, call.col_offset, call.end_lineno, call.end_col_offset],
+            [ctx.scope, ctx.conditional, ctx.guard, ctx.in_class]]
+
+
+def _decode_site(data: list) -> CallSite:
+    """The :class:`CallSite` :func:`_encode_site` gave ``data`` for: ``name(...)`` or ``a.b.name(...)``
+    without arguments, at the stored position. Raises TypeError or ValueError on malformed data."""
+    dotted, position, where = data
+    parts = str(dotted).split(".")
+    if not all(part.isidentifier() for part in parts) or len(position) != 4 or len(where) != 4:
+        raise ValueError(dotted)
+    func: ast.expr = ast.Name(id=parts[0], ctx=ast.Load())
+    for part in parts[1:]:
+        func = ast.Attribute(value=func, attr=part, ctx=ast.Load())
+    lineno, col, end_lineno, end_col = (int(x) if x is not None else None for x in position)
+    call = ast.Call(func=func, args=[], keywords=[], lineno=lineno, col_offset=col, end_lineno=end_lineno,
+                    end_col_offset=end_col)
+    scope, conditional, guard, in_class = where
+    return CallSite(call, Ctx(scope=str(scope), conditional=bool(conditional), guard=bool(guard),
+                              in_class=bool(in_class)))
 
 
 def bound_argument(index: "ProjectIndex", path: str, func: str, param: str, call: ast.Call) -> Optional[ast.expr]:

@@ -188,12 +188,7 @@ class ModuleScan:
 
     def imports_in(self, scope: str) -> Dict[str, ImportRef]:
         """Imported names visible in ``scope``: the scope's own imports over the module's."""
-        out = {i.local: i for i in self.imports if i.ctx.scope == ""}
-        parts = scope.split(".") if scope else []
-        for n in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:n])
-            out.update({i.local: i for i in self.imports if i.ctx.scope == prefix})
-        return out
+        return visible_imports(self.imports, scope)
 
     def blueprint_in(self, name: str, scope: str) -> Optional[Tuple[str, str]]:
         """The blueprint binding ``name`` refers to in ``scope`` (its own or an enclosing scope)."""
@@ -220,6 +215,17 @@ def _secret_literal(expr: Optional[ast.AST]) -> Optional[str]:
         value = expr.value
         return value.decode("latin-1") if isinstance(value, bytes) else value
     return None
+
+
+def visible_imports(imports: List[ImportRef], scope: str) -> Dict[str, ImportRef]:
+    """Local name -> import, for the names ``imports`` (a module's, any scope) bind that code in
+    ``scope`` sees: the scope's own imports and its enclosing scopes' over the module's."""
+    out = {i.local: i for i in imports if i.ctx.scope == ""}
+    parts = scope.split(".") if scope else []
+    for n in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:n])
+        out.update({i.local: i for i in imports if i.ctx.scope == prefix})
+    return out
 
 
 def import_refs(stmt: ast.stmt, ctx: Ctx) -> List[ImportRef]:

@@ -7,6 +7,7 @@ comes from the on-disk cache ask these questions without importing the builder a
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from typing import List, Optional, Tuple
@@ -51,14 +52,17 @@ FILE_KINDS: Tuple[Tuple[str, str], ...] = (
 NGINX_DIRS = frozenset({"sites-available", "sites-enabled", "conf.d", "nginx"})
 
 
-#: :data:`FILE_KINDS` as one pattern, one named group per glob in order (the first glob that
-#: matches wins, as in a loop over them; every project file name is tested against it).
-_FILE_KINDS_RE = re.compile("|".join(f"(?P<k{i}>{fnmatch.translate(glob)})" for i, (glob, _) in enumerate(FILE_KINDS)))
+@functools.lru_cache(maxsize=None)
+def _file_kinds_re() -> re.Pattern:
+    """:data:`FILE_KINDS` as one pattern, one named group per glob in order (the first glob that
+    matches wins, as in a loop over them; every project file name is tested against it). Compiled on
+    first use: a warm run, whose context comes from the on-disk cache, asks no file's kind."""
+    return re.compile("|".join(f"(?P<k{i}>{fnmatch.translate(glob)})" for i, (glob, _) in enumerate(FILE_KINDS)))
 
 
 def kind_of(name: str, folder: str = "") -> Optional[str]:
     """The kind of deployment file ``name`` is (``"dockerfile"``, ``"systemd"``, ...) or None."""
-    match = _FILE_KINDS_RE.match(name)
+    match = _file_kinds_re().match(name)
     if match is not None and match.lastgroup is not None:
         kind = FILE_KINDS[int(match.lastgroup[1:])][1]
         if kind == "dotenv" and name.endswith((".example", ".sample", ".template", ".dist")):

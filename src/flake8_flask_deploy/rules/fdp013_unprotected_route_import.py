@@ -40,6 +40,7 @@ scanned for other rules anyway, and none reached the index.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import os
 import re
@@ -63,11 +64,19 @@ Located = Union[ast.stmt, Spot]
 #: One code of a ``noqa`` list (``F401``, ``RUF100``) or a prefix of letters (``F``, ``E``).
 _CODE = r"(?:[A-Z]+[0-9]+|[A-Z]{1,3}(?![A-Za-z]))"
 _CODES = r"(?::\s*(?P<codes>%s(?:\s*[,\s]\s*%s)*))?" % (_CODE, _CODE)
-#: ``# noqa`` with an optional code list (flake8 and ruff spellings: ``# noqa:F401``, ``# NOQA: E402, F401``).
-#: A list that does not parse as codes (``# noqa: keep``) leaves a bare ``# noqa``, as in flake8.
-NOQA = re.compile(r"#\s*(?i:noqa)\b" + _CODES)
-#: File-level exemptions: ``# flake8: noqa`` (flake8 and ruff skip the file), ``# ruff: noqa[: codes]``.
-FILE_NOQA = re.compile(r"#\s*(?i:flake8|ruff)\s*:\s*(?i:noqa)\b" + _CODES)
+
+
+@functools.lru_cache(maxsize=None)
+def noqa_patterns() -> Tuple[re.Pattern, re.Pattern]:
+    """``(NOQA, FILE_NOQA)``, compiled on first use (a run with no unused route import asks neither).
+    ``NOQA``: ``# noqa`` with an optional code list (flake8 and ruff spellings: ``# noqa:F401``,
+    ``# NOQA: E402, F401``); a list that does not parse as codes (``# noqa: keep``) leaves a bare
+    ``# noqa``, as in flake8. ``FILE_NOQA``: file-level exemptions, ``# flake8: noqa`` (flake8 and
+    ruff skip the file) and ``# ruff: noqa[: codes]``."""
+    return (re.compile(r"#\s*(?i:noqa)\b" + _CODES),
+            re.compile(r"#\s*(?i:flake8|ruff)\s*:\s*(?i:noqa)\b" + _CODES))
+
+
 #: Top-level names of the standard library: never a project module (Python 3.10+; empty before).
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
 
@@ -476,7 +485,7 @@ def _file_noqa(lines: Sequence[str]) -> bool:
     """True when the file says ``# flake8: noqa`` or ``# ruff: noqa`` (for every code or for F401)."""
     for line in lines:
         if "noqa" in line.lower():
-            match = FILE_NOQA.search(line)
+            match = noqa_patterns()[1].search(line)
             if match and _covers_f401(match.group("codes")):
                 return True
     return False
@@ -487,7 +496,7 @@ def _has_f401_noqa(lines: Sequence[str], stmt: Located) -> bool:
     ``noqa`` to a whole multi-line statement, ruff to the line of the name)."""
     for number in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
         line = lines[number - 1] if number <= len(lines) else ""
-        for match in NOQA.finditer(line):
+        for match in noqa_patterns()[0].finditer(line):
             if _covers_f401(match.group("codes")):
                 return True
     return False
