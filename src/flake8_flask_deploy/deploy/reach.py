@@ -104,6 +104,14 @@ def _definition(module_of: Callable[[str], Optional["_Module"]], file: str, name
     if head in module.imported:
         other, original = module.imported[head]
         return _definition(module_of, other, original + ("." + rest if rest else ""), depth + 1)
+    node = module.defs.get(head)
+    for base in node.bases if rest and isinstance(node, ast.ClassDef) else ():
+        # a method inherited from a base class another module defines (``class Service(Base)``)
+        if isinstance(base, ast.Name) and base.id in module.imported:
+            other, original = module.imported[base.id]
+            found = _definition(module_of, other, f"{original}.{rest}", depth + 1)
+            if found is not None:
+                return found
     return None
 
 
