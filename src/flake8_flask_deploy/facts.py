@@ -94,7 +94,7 @@ class RunCall:
 
     ``wrapper`` is ``"socketio"`` for Flask-SocketIO's ``socketio.run(app, host, port, ...)``
     (``receiver`` is then its app argument), ``"connexion"`` for a connexion app's
-    ``run(port, server, debug, host)`` (see :meth:`FactsRecorder.connexion_run`), None for
+    ``run(port, server, debug, host)`` (see :meth:`FactsRecorder.run_call`), None for
     ``app.run``; ``werkzeug`` says whether that run serves with the Werkzeug development server:
     always for ``app.run``, for a connexion app's run unless another ``server`` is named (and
     connexion 2 is the project's: the rules ask), for ``socketio.run``
@@ -327,8 +327,18 @@ def _is_socketio_run(node: ast.Call, recv: str) -> bool:
 THREAD_RUNNERS = frozenset({"Thread", "Process"})
 
 
-def _called_name(func: ast.expr) -> str:
+def called_name(func: ast.expr) -> str:
+    """The name a call's callee ends with: ``"Thread"`` for ``Thread`` and ``threading.Thread``;
+    ``""`` for anything else (a subscript, a call)."""
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _run_argument(run: RunCall, name: str, value: ast.expr) -> None:
+    """Set the run's ``name`` argument; connexion's ``server`` other than ``"flask"`` is no Werkzeug."""
+    if name != "server":
+        setattr(run, name, value)
+    elif not (isinstance(value, ast.Constant) and value.value == "flask"):
+        run.werkzeug = False
 
 
 def _self_attribute(expr: ast.expr) -> str:
@@ -538,7 +548,7 @@ class FactsRecorder(Recorder):
 
     def call(self, node: ast.Call, stmt: ast.stmt, where: Where) -> None:
         func = node.func
-        if _called_name(func) in THREAD_RUNNERS:
+        if called_name(func) in THREAD_RUNNERS:
             self.thread_target(node, stmt, where)
         if isinstance(func, ast.Name):
             owner = self.f.functions.get(where.scope)
@@ -601,28 +611,34 @@ class FactsRecorder(Recorder):
         return isinstance(outer, ast.Call) and outer.func is node
 
     def run_call(self, node: ast.Call, stmt: ast.stmt, recv: str, where: Where) -> None:
+        """Record ``recv.run(...)``: Flask's ``run(host, port, debug)``; Flask-SocketIO's
+        ``socketio.run(app, host, port)``; a connexion app's ``run(port, server, debug, host)``, which
+        under connexion 2 serves with Flask's ``app.run`` (the Werkzeug development server) on
+        ``host or "0.0.0.0"`` unless ``server`` names another, and under connexion 3 with uvicorn (the
+        rules tell the two apart by the project's requirements; no debug setting is recorded for it:
+        https://github.com/spec-first/connexion/blob/2.14.2/connexion/apps/flask_app.py)."""
         args = list(node.args)
         run = RunCall(node, stmt, recv, where)
-        names: Tuple[str, ...] = ("host", "port", "debug", "load_dotenv")
+        names: Tuple[str, ...] = ("host", "port", "debug")
         if _is_socketio_run(node, recv):
             run.receiver, run.wrapper, names, args = args[0].id, "socketio", ("host", "port"), args[1:]  # type: ignore
             run.werkzeug = any(kw.arg == "allow_unsafe_werkzeug" and is_true(kw.value) for kw in node.keywords)
         elif (where.scope, recv) in self.connexion_apps or ("", recv) in self.connexion_apps:
-            self.connexion_run(run, node)
-            return
+            run.wrapper, names = "connexion", ("port", "server", "debug", "host")
         for i, arg in enumerate(args):
             if isinstance(arg, ast.Starred):
                 run.star_kwargs = True
                 break
-            if i < min(3, len(names)):
-                setattr(run, names[i], arg)
+            if i < len(names):
+                _run_argument(run, names[i], arg)
+        keywords = ("host", "port", "debug", "use_debugger") + (("server",) if run.wrapper == "connexion" else ())
         for kw in node.keywords:
             if kw.arg is None:
                 run.star_kwargs = True
-            elif kw.arg in ("host", "port", "debug", "use_debugger"):
-                setattr(run, kw.arg, kw.value)
+            elif kw.arg in keywords:
+                _run_argument(run, kw.arg, kw.value)
         self.f.runs.append(run)
-        if not run.werkzeug:
+        if not run.werkzeug or run.wrapper == "connexion":
             return  # debug without the Werkzeug debugger serves no console
         recv = run.receiver
         if run.debug is not None:
@@ -632,31 +648,6 @@ class FactsRecorder(Recorder):
         if run.use_debugger is not None:
             target = next(kw for kw in node.keywords if kw.value is run.use_debugger)
             self.f.debug_sets.append(DebugSet(target, stmt, recv, where, "use_debugger", run.use_debugger))
-
-    def connexion_run(self, run: RunCall, node: ast.Call) -> None:
-        """``capp.run(port, server, debug, host)`` of a connexion app: connexion 2 serves with Flask's
-        ``app.run`` (the Werkzeug development server) unless ``server`` names another, on
-        ``host or "0.0.0.0"``; connexion 3 serves with uvicorn (the rules tell the two apart by the
-        project's requirements). https://github.com/spec-first/connexion/blob/2.14.2/connexion/apps/flask_app.py
-        Debug settings are not recorded (connexion 3 has no Werkzeug debugger)."""
-        run.wrapper = "connexion"
-        for i, arg in enumerate(node.args[:4]):
-            if isinstance(arg, ast.Starred):
-                run.star_kwargs = True
-                break
-            name = ("port", "server", "debug", "host")[i]
-            if name != "server":
-                setattr(run, name, arg)
-            elif not (isinstance(arg, ast.Constant) and arg.value == "flask"):
-                run.werkzeug = False
-        for kw in node.keywords:
-            if kw.arg is None:
-                run.star_kwargs = True
-            elif kw.arg in ("host", "port", "debug"):
-                setattr(run, kw.arg, kw.value)
-            elif kw.arg == "server" and not (isinstance(kw.value, ast.Constant) and kw.value.value == "flask"):
-                run.werkzeug = False
-        self.f.runs.append(run)
 
     def config_call(self, node: ast.Call, stmt: ast.stmt, recv: str, method: str, where: Where) -> None:
         self.attr_uses.append((where.scope, recv, "config"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .facts import FACTORY, IMPORT, AppBinding, ModuleFacts, Where, collect, detached
 from .session import FILE, PROJECT, current
@@ -268,6 +268,19 @@ DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pi
                              r"|environment\.ya?ml)$")
 
 
+def dependency_texts(root: str) -> Iterator[Tuple[str, bytes]]:
+    """``(file name, first MB of its bytes)`` of each dependency file (:data:`DEPENDENCY_FILE`) of the
+    project ``root``, in the project walk's order; a file that cannot be read is left out. Read each
+    time (the deployment context's build records what it reads for its cache)."""
+    for folder, files in walk_project(root):
+        for name in sorted(n for n in files if DEPENDENCY_FILE.match(n)):
+            try:
+                with open(os.path.join(folder, name), "rb") as handle:
+                    yield name, handle.read(1_000_000)
+            except OSError:
+                continue
+
+
 def required_major(root: str, package: str) -> Optional[int]:
     """The major version of ``package`` that the dependency files (:data:`DEPENDENCY_FILE`) of the
     project ``root`` ask for: the first ``==``/``~=``/``>=``/``===`` version written after its name
@@ -277,21 +290,14 @@ def required_major(root: str, package: str) -> Optional[int]:
     store = current().cache("project.required_major", PROJECT)
     key = (root, package)
     if key not in store:
-        spec = re.compile(rf"(?<![\w-]){re.escape(package)}(?:\[[^\]]*\])?[\"']?\s*=?\s*[\"']?\s*"
-                          r"(==|~=|>=|===|<|<=)\s*v?(\d+)", re.IGNORECASE)
+        spec = re.compile(rb"(?<![\w-])" + re.escape(package.encode()) + rb"(?:\[[^\]]*\])?[\"']?\s*=?\s*[\"']?\s*"
+                          rb"(==|~=|>=|===|<|<=)\s*v?(\d+)", re.IGNORECASE)
         found: Optional[int] = None
-        for folder, files in walk_project(root):
-            for name in sorted(n for n in files if DEPENDENCY_FILE.match(n)):
-                try:
-                    with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-                        match = spec.search(handle.read(1_000_000))
-                except OSError:
-                    continue
-                if match:
-                    major = int(match.group(2))
-                    found = major - 1 if match.group(1) == "<" else major
-                    break
-            if found is not None:
+        for _name, text in dependency_texts(root):
+            match = spec.search(text)
+            if match:
+                major = int(match.group(2))
+                found = major - 1 if match.group(1) == b"<" else major
                 break
         store[key] = found
     return store[key]

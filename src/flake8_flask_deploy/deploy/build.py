@@ -76,7 +76,6 @@ def in_non_production_dir(path: str, root: str) -> bool:
 
 
 #: Files that list a project's Python dependencies (see :meth:`_Builder.dotenv_installed`).
-_DEPENDENCY_FILE = project.DEPENDENCY_FILE
 #: python-dotenv, or an extra that installs it (``flask[dotenv]``), named in a dependency file.
 _NAMES_DOTENV = re.compile(rb"dotenv", re.IGNORECASE)
 _LISTS_DEPENDENCIES = re.compile(rb"dependencies|install_requires")
@@ -562,22 +561,12 @@ class _Builder:
         dependency does not count)."""
         if self._dotenv_installed is None:
             found, named = False, False
-            for folder, files in sources.walk_project(self.root):
-                for name in files:
-                    if not _DEPENDENCY_FILE.match(name):
-                        continue
-                    try:
-                        with open(os.path.join(folder, name), "rb") as handle:
-                            text = handle.read(1_000_000)
-                    except OSError:
-                        continue
-                    if name.startswith(("pyproject", "setup")) and not _LISTS_DEPENDENCIES.search(text):
-                        continue  # a pyproject.toml or setup file that lists no dependency tells nothing
-                    found = True
-                    if _NAMES_DOTENV.search(text):
-                        named = True
-                        break
-                if named:
+            for name, text in project.dependency_texts(self.root):
+                if name.startswith(("pyproject", "setup")) and not _LISTS_DEPENDENCIES.search(text):
+                    continue  # a pyproject.toml or setup file that lists no dependency tells nothing
+                found = True
+                if _NAMES_DOTENV.search(text):
+                    named = True
                     break
             self._dotenv_installed = named or not found
         return self._dotenv_installed

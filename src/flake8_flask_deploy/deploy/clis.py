@@ -20,6 +20,7 @@ import os
 from typing import Dict, List, Optional, Tuple
 
 from .. import project, sources
+from ..facts import called_name
 from ..session import PROJECT, current
 
 
@@ -70,7 +71,7 @@ def _declared_scripts(root: str) -> List[str]:
     for name in names:
         tree = project.module_tree(os.path.join(root, name))
         for node in ast.walk(tree) if tree is not None else ():
-            if isinstance(node, ast.Call) and _called(node) == "setup":
+            if isinstance(node, ast.Call) and called_name(node.func) == "setup":
                 value = next((k.value for k in node.keywords if k.arg == "scripts"), None)
                 if isinstance(value, (ast.List, ast.Tuple)):
                     out += [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
@@ -165,7 +166,8 @@ def _flask_group(path: str, func: str, module: str):
             calls = [d for d in node.decorator_list if isinstance(d, ast.Call)]
             group = next((c for c in calls if _names_flask_group(c, "cls")), None)
         elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == func for t in node.targets):
-            group = node.value if isinstance(node.value, ast.Call) and _called(node.value) == "FlaskGroup" else None
+            value = node.value
+            group = value if isinstance(value, ast.Call) and called_name(value.func) == "FlaskGroup" else None
         else:
             continue
         if group is None:
@@ -175,14 +177,9 @@ def _flask_group(path: str, func: str, module: str):
     return False
 
 
-def _called(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-
-
 def _names_flask_group(call: ast.Call, keyword: str) -> bool:
     """``@click.group(cls=FlaskGroup, ...)`` (or ``flask.cli.FlaskGroup``)."""
-    if _called(call) not in ("group", "command"):
+    if called_name(call.func) not in ("group", "command"):
         return False
     value = next((k.value for k in call.keywords if k.arg == keyword), None)
     name = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else ""

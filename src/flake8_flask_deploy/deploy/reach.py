@@ -22,6 +22,7 @@ import os
 from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from .. import project
+from ..facts import called_name
 
 #: Most function and method bodies followed from one script (a bound on the work, not on depth).
 MAX_REACHED = 80
@@ -209,7 +210,7 @@ def _callees(module: _Module, qualname: str, body: List[ast.stmt]) -> Iterator[T
             continue
         assert isinstance(node, ast.Call)
         funcs = [node.func]
-        if _called_name(node.func) in _RUNNERS:
+        if called_name(node.func) in _RUNNERS:
             funcs += [k.value for k in node.keywords if k.arg == "target"]
         for func in funcs:
             yield from _callee(module, cls, local_types, func)
@@ -224,7 +225,7 @@ def _callee(module: _Module, cls: Optional[str], local_types: Dict[str, Tuple[st
             yield found[0], found[1] + ".__init__"
         return
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and cls is not None \
-            and _called_name(func.value.func) == "super":
+            and called_name(func.value.func) == "super":
         node = module.defs.get(cls)  # ``super().__init__(...)``: the bases' method
         for base in node.bases if isinstance(node, ast.ClassDef) else ():
             found = module.target(base.id) if isinstance(base, ast.Name) else None
@@ -245,10 +246,6 @@ def _callee(module: _Module, cls: Optional[str], local_types: Dict[str, Tuple[st
     elif module.target(owner) is not None:
         file, name = module.target(owner)  # type: ignore[misc]
         yield file, f"{name}.{attr}"
-
-
-def _called_name(func: ast.expr) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _walk_calls(body: List[ast.stmt]) -> Iterator[ast.AST]:
