@@ -787,9 +787,19 @@ def _own_returns(func: ast.AST) -> List[ast.Return]:
         node = todo.pop()
         if isinstance(node, ast.Return):
             out.append(node)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # a ``return`` is a statement: only the statement lists of a compound statement (and of its
+            # ``except``/``case`` clauses) can hold one, in the order ``ast.iter_child_nodes`` gives
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    todo.extend(v for v in value if isinstance(v, _STATEMENT_HOLDERS))
     return out
+
+
+#: What a statement list holds, or holds one: statements, ``except`` handlers and ``case`` clauses
+#: (``ast.match_case`` from Python 3.10).
+_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler) + ((ast.match_case,) if hasattr(ast, "match_case") else ())
 
 
 def _returned_def(func: ast.AST) -> Optional[ast.AST]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -23,6 +22,10 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+try:  # CPython's own BLAKE2: importing ``hashlib`` starts OpenSSL (~2 ms of every warm editor run)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # another interpreter, or a build without it
+    from hashlib import blake2b as _blake2b
 from . import __version__
 from .session import LAYOUT, current
 
@@ -425,7 +428,7 @@ def _walk_key(root: str) -> str:
     found = store.get(root)
     if found is None:
         walked = repr((_project_walk(root), virtualenvs_skipped(root)))  # a virtualenv's folder too: it is named
-        found = store[root] = hashlib.sha256(walked.encode("utf-8", "surrogateescape")).hexdigest()
+        found = store[root] = _blake2b(walked.encode("utf-8", "surrogateescape")).hexdigest()
     return found
 
 
