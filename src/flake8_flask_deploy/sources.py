@@ -277,10 +277,15 @@ def python_files(root: str) -> Tuple[str, ...]:
     found = store.get(root)
     if found is None:
         out = []
+        prefix = os.path.join(root, "")
         for folder, files in walk_project(root):
+            # the walk joins names onto ``root``: the folder below it is the rest of the string
+            # (``os.path.relpath`` makes both paths absolute for every file: ~1 ms a run on 300 modules)
+            below = "" if folder == root else folder[len(prefix):] + os.sep if folder.startswith(prefix) else None
             for name in files:
                 if name.endswith(".py"):
-                    out.append(os.path.relpath(os.path.join(folder, name), root))
+                    out.append(below + name if below is not None else
+                               os.path.relpath(os.path.join(folder, name), root))
         found = store[root] = tuple(out)
     return found
 
