@@ -1,7 +1,8 @@
 """FDP002 shadowed-flask-app: ``X = Flask(...)`` rebinds a name that already held the app.
 
 When the name was imported, routes registered after the rebinding attach to the new instance,
-which is never served: 404. When the name held an app created earlier in the module, the later app
+which is never served: 404 (or, in the module that is the entry point, the new instance is served
+without what the imported app had). When the name held an app created earlier in the module, the later app
 is the one a server gets, and everything registered on the first one is lost (reported only when
 something was registered on it). Test modules, which build a fresh app per case, are not checked.
 Flask's pattern for large applications imports the one app everywhere:
@@ -48,7 +49,11 @@ When the name was imported, the served app is the imported one: every route regi
 rebinding attaches to the new instance, which no server ever sees, and those URLs answer 404. When
 the name held an app created earlier in the module, the server gets the last one, and every route
 registered on the first is lost. A typical case: a blog's `routes.py` imports `app` from the
-package and then creates two more, registering routes on each.
+package and then creates two more, registering routes on each. When the module that rebinds the name
+is itself what runs (`python app.py` calling `app.run()` below the rebinding, or a deployment serving
+its `app` with a WSGI server, as `gunicorn wsgi:app`), it is the other way round: the new, empty app
+is served and everything registered on the imported one answers 404; the message then names what
+serves it.
 
 ## Example
 ```python
@@ -103,10 +108,17 @@ None.
             return  # tests build a fresh app per case on purpose
         for stmt, name, kind, previous in facts.shadowing:
             if kind == "import":
-                message = (
-                    f"`{name} = Flask(...)` replaces the app imported on line {previous.lineno}; routes "
-                    f"registered on `{name}` from here on go to an app that is never served (404)"
-                )
+                server = _serves_new_app(module, name, stmt)
+                if server:  # this module is the entry point: the new app is served, the imported one not
+                    message = (
+                        f"`{name} = Flask(...)` replaces the app imported on line {previous.lineno}; {server} "
+                        f"serves this new app, not the imported one: what was registered on that answers 404"
+                    )
+                else:
+                    message = (
+                        f"`{name} = Flask(...)` replaces the app imported on line {previous.lineno}; routes "
+                        f"registered on `{name}` from here on go to an app that is never served (404)"
+                    )
             else:
                 # the later app is the one a server gets; only set-up done on the first one is lost
                 lost = [r for r in facts.registrations
@@ -143,3 +155,17 @@ None.
                 f"{shadow.other_line}) and imports this module for its routes (line {shadow.import_line}); "
                 f"routes here go to an app that is never served (404)",
             )
+
+
+def _serves_new_app(module: ModuleContext, name: str, stmt) -> str:
+    """How this module serves the app ``name`` is rebound to at ``stmt``, as a message names it, or
+    "" when nothing here serves it (the imported app is the served one): a ``name.run()`` of this
+    module after the rebinding (``python app.py`` runs it), or a deployment serving this module's
+    ``name`` with a WSGI server (``gunicorn app:app``)."""
+    for run in module.facts.runs:
+        if run.receiver == name and run.node.lineno > stmt.lineno and not run.where.scope:
+            return f"`{name}.run()` on line {run.node.lineno}"
+    for launch in module.launches:
+        if not launch.runs_as_main and (launch.attr or "").split("(")[0].strip() == name:
+            return launch.source.short(module.root or None)
+    return ""

@@ -1,0 +1,6 @@
+from blog import app
+
+
+@app.route("/")
+def home():
+    return "home"
