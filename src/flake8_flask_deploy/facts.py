@@ -164,6 +164,9 @@ class ModuleFacts:
     imports: Dict[str, Tuple[str, str, int, ast.AST]] = field(default_factory=dict)
     app_bindings: List[AppBinding] = field(default_factory=list)
     import_candidates: List[AppBinding] = field(default_factory=list)
+    #: ``from <module> import *`` at module level (``module``, ``level``, the statement, where): the
+    #: names it binds are known only from that module (:func:`flake8_flask_deploy.project.resolve_imported_apps`).
+    star_imports: List[Tuple[str, int, ast.ImportFrom, Where]] = field(default_factory=list)
     #: ``name = f(...)`` where ``f`` is imported (``from pkg.factory import make_site``): an app when
     #: ``f`` builds or returns one in its module (decided by :func:`flake8_flask_deploy.project.resolve_imported_apps`).
     factory_call_candidates: List[AppBinding] = field(default_factory=list)
@@ -470,7 +473,9 @@ class FactsRecorder(Recorder):
             if module.startswith("flask_") or module.startswith("flask.ext"):
                 self.f.extension_names.add(local)
             self.f.imports[local] = (module, alias.name, stmt.level, stmt)
-            if where.scope == "" and alias.name != "*" and module != "flask":
+            if where.scope == "" and alias.name == "*" and module != "flask":
+                self.f.star_imports.append((module, stmt.level, stmt, where))
+            elif where.scope == "" and alias.name != "*" and module != "flask":
                 self.f.import_candidates.append(
                     AppBinding(local, "", stmt, "import", module, alias.name, stmt.level, where)
                 )
@@ -748,17 +753,15 @@ def detached(facts: ModuleFacts) -> ModuleFacts:
     the cache, they keep most of a module's tree alive after the tree flake8 parsed (or the one
     parsed for the question) is gone. What becomes a ``Spot``: ``FunctionInfo.node``, the ``stmt``
     and ``node`` of registrations, the ``stmt`` of run calls and debug settings, the guards (also
-    in every :class:`Where` and ``function_guards``), the nodes of ``shadowing`` and ``imports``.
-    Kept as nodes (other modules' questions read them): app bindings made by an assignment (their
-    targets are inferred; an imported app's statement becomes a ``Spot``),
-    run calls and their ``host``/``port``/``debug`` arguments, debug values and module constants.
+    in every :class:`Where` and ``function_guards``), the nodes of ``shadowing``, ``imports`` and
+    ``star_imports``. Kept as nodes (other modules' questions read them): app bindings made by an
+    assignment (their targets are inferred; an imported app's statement becomes a ``Spot``), run
+    calls and their ``host``/``port``/``debug`` arguments, debug values and module constants.
     The rules that walk those statements (FDP001's fix, FDP002, FDP007's ``SECRET_KEY`` test) do so
     on the linted module's own facts, never on a cached copy.
 
-    Args:
-        facts: facts from :func:`collect` (not changed).
-    Returns:
-        a new :class:`ModuleFacts`; sets and dicts of names are shared with ``facts``.
+    Args: facts: facts from :func:`collect` (not changed).
+    Returns: a new :class:`ModuleFacts`; sets and dicts of names are shared with ``facts``.
     """
     spots: Dict[int, Spot] = {}
     wheres: Dict[int, Where] = {}
@@ -788,6 +791,7 @@ def detached(facts: ModuleFacts) -> ModuleFacts:
         imports={k: (m, n, level, spot(node)) for k, (m, n, level, node) in facts.imports.items()},
         app_bindings=[binding(b) for b in facts.app_bindings],
         import_candidates=[binding(b) for b in facts.import_candidates],
+        star_imports=[(m, level, spot(node), where(w)) for m, level, node, w in facts.star_imports],
         functions={q: FunctionInfo(i.qualname, spot(i.node), [(c, where(w)) for c, w in i.calls], i.returns)
                    for q, i in facts.functions.items()},
         guards=[spot(g) for g in facts.guards],

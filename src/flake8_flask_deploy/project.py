@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .facts import FACTORY, IMPORT, AppBinding, ModuleFacts, Where, collect, detached
 from .session import FILE, PROJECT, current
@@ -189,11 +189,57 @@ def resolve_imported_apps(facts: ModuleFacts, path: Optional[str], depth: int = 
             continue
         if _module_has_app(target, binding.imported_name or "", depth):
             accepted.append(binding)
+    if path:
+        accepted.extend(_star_imported_apps(facts, path, wanted, accepted, depth))
     for binding in facts.factory_call_candidates if depth == 0 and path else ():
         target = importer_base(path, binding.module or "", binding.level) if binding.name in wanted else None
         if target is not None and _builds_app(target, binding.imported_name or ""):
             accepted.append(binding)
     return accepted
+
+
+def _star_imported_apps(facts: ModuleFacts, path: str, wanted: Set[str], accepted: List[AppBinding],
+                        depth: int) -> List[AppBinding]:
+    """The apps ``from <module> import *`` of a project module binds among ``wanted`` (the names the
+    module uses as an app): a public name (or one in that module's literal ``__all__``) the module
+    binds to an app, as :func:`_module_has_app` decides for ``from <module> import name``; a name the
+    module imports by name is that import's. Names it would bind that the module also binds itself
+    stay ambiguous (:meth:`ModuleFacts.is_app`). Python's rule for ``*``:
+    https://docs.python.org/3/reference/simple_stmts.html#the-import-statement"""
+    out: List[AppBinding] = []
+    taken = {b.name for b in facts.import_candidates} | {b.name for b in accepted}
+    for module, level, stmt, where in facts.star_imports:
+        target = importer_base(path, module, level)
+        if target is None:
+            continue
+        exported = _dunder_all(target)
+        for name in sorted(wanted - taken):
+            if (name not in exported) if exported is not None else name.startswith("_"):
+                continue
+            if _module_has_app(target, name, depth):
+                out.append(AppBinding(name, "", stmt, "import", module, name, level, where))
+                taken.add(name)
+    return out
+
+
+def _dunder_all(path: str) -> Optional[Set[str]]:
+    """The names of the literal ``__all__`` of the module ``path`` (an empty set when it is set to
+    something else: what ``*`` binds is then unknown), or None when it has none."""
+    tree = module_tree(path)
+    found: Optional[Set[str]] = None
+    for stmt in tree.body if tree is not None else ():
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            value = stmt.value  # type: ignore[union-attr]
+            if value is None:  # ``__all__: list`` declares, binds nothing
+                continue
+            names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)] \
+                if isinstance(value, (ast.List, ast.Tuple)) else None
+            if names is None or len(names) != len(value.elts):  # type: ignore[union-attr]
+                return set()
+            found = (found or set()) | set(names) if isinstance(stmt, ast.AugAssign) else set(names)
+    return found
 
 
 def _builds_app(path: str, name: str) -> bool:
@@ -219,7 +265,7 @@ def _module_has_app(path: str, name: str, depth: int) -> bool:
     for binding in other.import_candidates:
         if binding.name == name:
             return any(b.name == name for b in resolve_imported_apps(_only(other, binding), path, depth + 1))
-    return False
+    return bool(_star_imported_apps(other, path, {name}, [], depth + 1))
 
 
 def _only(facts: ModuleFacts, binding: AppBinding) -> ModuleFacts:

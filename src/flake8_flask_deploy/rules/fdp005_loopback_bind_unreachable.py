@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from ..deploy.matching import effective_binds, proxied_loopback
-from ..facts import string_value
+from ..facts import dotted_name, string_value
 from ..model import (FLASK_RUN, FLASK_SCRIPT_SERVER, WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch,
                      is_loopback_host)
 from . import RUN_CALL, ModuleContext, Rule, flask_run_name, launch_finding, register
@@ -159,7 +159,7 @@ deployment file outside PATH only with `--deployment`.
             shown = module.default_host(run) if host is None else host
             yield module.finding(
                 self, run.node,
-                f"`app.run()` binds {shown}, which is unreachable from outside the "
+                f"`{_call_text(run)}` binds {shown}, which is unreachable from outside the "
                 f"{'container' if launch.container else 'host'}: clients get \"connection refused\"",
                 related=launch, offers_fix=True,
             )
@@ -178,8 +178,7 @@ deployment file outside PATH only with `--deployment`.
             if not shown:
                 continue
             where = "container" if launches[0].container else "host"
-            call = "socketio" if run.wrapper == "socketio" else "app"
-            yield module.entry_finding(self, run.node, f"`{call}.run()` binds "
+            yield module.entry_finding(self, run.node, f"`{_call_text(run)}` binds "
                                        f"{shown}, which is unreachable from outside the {where}: clients get "
                                        "\"connection refused\"", launches, run.where)
 
@@ -232,3 +231,9 @@ deployment file outside PATH only with `--deployment`.
                                      f"{':' + bind.port if bind.port else ''}, which is unreachable from outside "
                                      f"the {where}", offers_fix=True)
                 return
+
+
+def _call_text(run) -> str:
+    """The run call as the message names it, the callee as written: ``app.run()``,
+    ``socketio.run()``, ``self.app.run()`` (``app.run()`` when the callee is not a dotted name)."""
+    return f"{dotted_name(run.node.func) or 'app.run'}()"
