@@ -65,6 +65,8 @@ class Route:
     identity: Optional[tuple]
     how: str
     view: Optional[str] = None
+    #: the view's body is a placeholder (:func:`is_stub`): a route not written yet
+    stub: bool = False
 
 
 @dataclass
@@ -475,7 +477,7 @@ class ScanRecorder(Recorder):
                 how = "unknown"
             # two different ``def`` statements are two different function objects
             self.s.routes.append(Route(call.value.id, Spot(dec), ctx, endpoint, (id(stmt),), how,
-                                       stmt.name))  # type: ignore[attr-defined]
+                                       stmt.name, is_stub(stmt)))  # type: ignore[attr-defined]
 
     def wrapper_name(self, decorator: ast.expr) -> Optional[str]:
         """For a decorator defined in this module: the ``__name__`` of what it returns when it is a
@@ -777,6 +779,24 @@ def _kw(node: ast.Call, name: str) -> Optional[ast.expr]:
 
 def _is_none(expr: Optional[ast.AST]) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def is_stub(func: ast.AST) -> bool:
+    """True when the body of the function ``func`` is a placeholder: after its docstring, nothing but
+    ``pass``, ``...`` or ``raise NotImplementedError`` (a view not written yet)."""
+    body = list(getattr(func, "body", []))
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    for stmt in body:
+        if isinstance(stmt, ast.Pass) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+                and stmt.value.value is Ellipsis:
+            continue
+        raised = stmt.exc.func if isinstance(stmt, ast.Raise) and isinstance(stmt.exc, ast.Call) else \
+            stmt.exc if isinstance(stmt, ast.Raise) else None
+        if not (isinstance(raised, ast.Name) and raised.id == "NotImplementedError"):
+            return False
+    return True
 
 
 def _own_returns(func: ast.AST) -> List[ast.Return]:

@@ -61,8 +61,9 @@ Not reported when some `register_blueprint` call takes an argument the index can
 parameter of a helper, `getattr(...)`, a call) and the blueprint is used as a value somewhere
 (passed, listed, returned); when a module loads modules by name (`importlib`, `import_string`,
 `find_modules`) or a string names the blueprint; in test files; for a blueprint without routes
-(templates or static files only); and in projects that create no Flask app (a library that ships a
-blueprint for its users to register).
+(templates or static files only) or whose every view is a placeholder (`pass`, `...` or `raise
+NotImplementedError` after an optional docstring: not written yet); and in projects that create no
+Flask app (a library that ships a blueprint for its users to register).
 
 Not reported either when a comment line of the project registers the blueprint
 (`# app.register_blueprint(webhook)`): it was switched off on purpose, not forgotten; nor when the
@@ -180,8 +181,8 @@ None.
             if state == "registered":
                 continue
             routes = [(p, r) for p, r in idx.blueprint_routes(index, module.path, name) if not index.is_test(p)]
-            if not routes:
-                continue
+            if not routes or all(r.stub for _, r in routes):
+                continue  # no route, or only placeholders (``def check(): pass``): not written yet
             if state == "unknown" and (idx.blueprint_referenced(index, module.path, name) or index.dynamic_loading()
                                        or name in _registrations(index)[2]):
                 continue
