@@ -21,7 +21,7 @@ NAME = "flake8_flask_deploy"
 
 #: The layers, first to last (docs/architecture.md). ``x.*`` stands for every module of package ``x``.
 LAYERS: List[Tuple[str, ...]] = [
-    ("", "model", "session"),
+    ("", "records", "model", "session"),
     ("sources", "syntax"),
     ("walk",),
     ("facts",),

@@ -35,6 +35,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import sources
 from .session import PROJECT, current
+from .records import Record
 
 RUFF = "ruff"
 AUTOFLAKE = "autoflake"
@@ -52,8 +53,8 @@ _COMMANDS = {
 _MENTIONS = {tool: re.compile(rf"\b{tool}\b") for tool in (RUFF, AUTOFLAKE, PYCLN)}
 
 
-@dataclass(frozen=True)
-class F401Fixer:
+@dataclass(frozen=True, repr=False)
+class F401Fixer(Record):
     """One tool the project runs that deletes unused imports.
 
     Attributes:
@@ -157,8 +158,8 @@ def _command_files(root: str) -> List[str]:
 
 
 # ---- settings: what the tools' own configuration turns on ---------------------------------------
-@dataclass(frozen=True)
-class _Settings:
+@dataclass(frozen=True, repr=False)
+class _Settings(Record):
     ruff_fix: bool = False  # ``fix = true``
     ruff_f401: bool = True  # F401 selected, not ignored, fixable
     autoflake_all: bool = False

@@ -36,6 +36,7 @@ from . import sources
 from .model import PARSE_ERROR
 from .session import code_selected, configure
 from .session import current as current_session
+from .records import Record
 
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
 PLUGIN_PREFIX = "FDP"
@@ -63,8 +64,8 @@ FLAKE8_KEYS: Dict[str, str] = {"select": "codes", "extend-select": "codes", "ign
 BOOLEANS = {"1": True, "yes": True, "true": True, "on": True, "0": False, "no": False, "false": False, "off": False}
 
 
-@dataclass
-class Layer:
+@dataclass(repr=False, eq=False)
+class Layer(Record):
     """The values one configuration source sets (None: not set there).
 
     Attributes:
@@ -79,8 +80,8 @@ class Layer:
     folder: str = ""
 
 
-@dataclass
-class Options:
+@dataclass(repr=False, eq=False)
+class Options(Record):
     """Options read from configuration (``[flake8]`` first, ``[tool.flake8-flask-deploy]`` over it).
 
     Attributes:

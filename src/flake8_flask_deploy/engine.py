@@ -57,7 +57,7 @@ def _with_options(context: DeploymentContext) -> DeploymentContext:
     return merged
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class _AssumedProductionContext(ModuleContext):
     """``--flask-deploy-assume-production``: the module's ``__main__`` run is one more production
     launch; whether the module is *only* run as a script is still decided by the real launches."""

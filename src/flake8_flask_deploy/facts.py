@@ -24,6 +24,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .model import Spot
 from .walk import FUNCTION, GUARD, IMPORT, Block, Recorder, Where, expression_nodes, walk
+from .records import Record
 
 #: Decorator methods that add a URL rule (Flask 2.0+ shortcuts included).
 ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
@@ -73,8 +74,8 @@ UNKNOWN = "unknown"  # a function nothing in the module is seen to call at impor
 FACTORY = "factory"  # an app factory: runs in production through the server's call
 
 
-@dataclass
-class AppBinding:
+@dataclass(repr=False, eq=False)
+class AppBinding(Record):
     """A name bound to a Flask app: ``kind`` is ``"flask"`` (a ``Flask(...)`` call), ``"factory"``
     (the result of an app factory call) or ``"import"`` (imported from ``module``)."""
 
@@ -88,8 +89,8 @@ class AppBinding:
     where: Optional[Where] = None
 
 
-@dataclass
-class RunCall:
+@dataclass(repr=False, eq=False)
+class RunCall(Record):
     """An ``<app>.run(...)`` call with its host, port and debug arguments (``None`` when absent).
 
     ``wrapper`` is ``"socketio"`` for Flask-SocketIO's ``socketio.run(app, host, port, ...)``
@@ -117,8 +118,8 @@ class RunCall:
     werkzeug: bool = True
 
 
-@dataclass
-class DebugSet:
+@dataclass(repr=False, eq=False)
+class DebugSet(Record):
     """A place that turns debug mode on: ``node`` is the keyword / assignment / dict key found."""
 
     node: ast.AST
@@ -130,8 +131,8 @@ class DebugSet:
     value: Optional[ast.expr] = None
 
 
-@dataclass
-class Registration:
+@dataclass(repr=False, eq=False)
+class Registration(Record):
     """A piece of app setup (route, blueprint, hook, extension, config)."""
 
     node: ast.AST
@@ -141,8 +142,8 @@ class Registration:
     kind: str  # "route", "setup", "extension", "config"
 
 
-@dataclass
-class FunctionInfo:
+@dataclass(repr=False, eq=False)
+class FunctionInfo(Record):
     """A function defined in the module, with what its body calls."""
 
     qualname: str
@@ -151,8 +152,8 @@ class FunctionInfo:
     returns: Set[str] = field(default_factory=set)
 
 
-@dataclass
-class ModuleFacts:
+@dataclass(repr=False, eq=False)
+class ModuleFacts(Record):
     """Everything the rules need to know about one module.
 
     Build it with :func:`collect`. All ``ast`` positions are those of the tree flake8 parsed.

@@ -36,6 +36,7 @@ from .model import Finding
 from .session import current
 from .sources import (  # noqa: F401 - the fixer's API
     Source, decode, encode, iter_python_files, relative_path, write_atomic)
+from .records import Record
 
 #: Most fix rounds on one file (each round applies one fix and re-analyses).
 MAX_PASSES = 50
@@ -43,8 +44,8 @@ SAFE = "safe"
 UNSAFE = "unsafe"
 
 
-@dataclass
-class FixReport:
+@dataclass(repr=False, eq=False)
+class FixReport(Record):
     """What a fix run did.
 
     Attributes:

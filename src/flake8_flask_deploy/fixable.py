@@ -18,6 +18,7 @@ from .model import Finding
 from .rules import all_rules
 from .session import current
 from .sources import LINE_BREAK, decode, is_noqa
+from .records import Record
 
 #: Codes whose deployment-file findings the engine reports on the served module, because their
 #: module fix rewrites them there (``Finding.from_deployment``): the rules that say so
@@ -27,8 +28,8 @@ from .sources import LINE_BREAK, decode, is_noqa
 MAPPED_FINDINGS = frozenset(rule.code for rule in all_rules() if rule.fixes_mapped_copy)
 
 
-@dataclass
-class Applied:
+@dataclass(repr=False, eq=False)
+class Applied(Record):
     """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding, and
     ``others``: the normalised paths of the other files it edited (``Change.edits``)."""
 
@@ -46,8 +47,8 @@ class Applied:
 _DEPENDENCY_FILE = re.compile(r"^(?:requirements[^/]*\.txt|pyproject\.toml)$")
 
 
-@dataclass(frozen=True)
-class FixScope:
+@dataclass(frozen=True, repr=False)
+class FixScope(Record):
     """Which files a fix run may edit: those under ``paths``, and with ``deployment`` also the
     deployment files of their projects (Dockerfiles, compose files, Procfiles, start scripts and the
     dependency files a deployment rewrite installs its server with: ``requirements*.txt``,

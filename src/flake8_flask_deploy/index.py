@@ -49,6 +49,7 @@ from .scan import (CallSite, ConfigLoad, ImportRef, ImportsRecorder, ModuleScan,
                    scan_and_collect, scan_tree, string_constant, visible_imports)
 from .session import FILE, MODULE, PROJECT, current
 from .walk import Ctx, walk
+from .records import Record
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
 PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
@@ -975,8 +976,8 @@ def string_mentions(index: ProjectIndex, path: str, name: str) -> bool:
 
 
 # ---- FDP002 across modules ------------------------------------------------------------------
-@dataclass
-class CrossShadow:
+@dataclass(repr=False, eq=False)
+class CrossShadow(Record):
     """A module that creates its own app for its routes while the package's served app is created in
     ``other_path`` (line ``other_line``), which imports this module for those routes."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
+from .records import Record
 
 #: Server kinds a :class:`Launch` can start.
 WERKZEUG_SCRIPT = "python-script"  # ``python app.py`` / ``python -m pkg.app``: runs the module as __main__
@@ -53,8 +54,8 @@ class Spot:
         return f"Spot({self.lineno}:{self.col_offset}-{self.end_lineno}:{self.end_col_offset})"
 
 
-@dataclass(frozen=True)
-class Location:
+@dataclass(frozen=True, repr=False)
+class Location(Record):
     """A place in a file: absolute ``path`` and 1-based ``line`` (``col`` is 0-based, in bytes)."""
 
     path: str
@@ -76,8 +77,8 @@ class Location:
         return f"{rel}:{self.line}"
 
 
-@dataclass(frozen=True)
-class Bind:
+@dataclass(frozen=True, repr=False)
+class Bind(Record):
     """An address a server listens on.
 
     ``host`` is ``None`` when the command leaves it to the server's default, ``"?"`` when it comes
@@ -106,8 +107,8 @@ def is_loopback_host(host: Optional[str]) -> bool:
     return h == "localhost" or h == "::1" or h.startswith("127.")
 
 
-@dataclass
-class Launch:
+@dataclass(repr=False, eq=False)
+class Launch(Record):
     """One way the project is started, read from one deployment file.
 
     Attributes:
@@ -200,8 +201,8 @@ class Launch:
         return f"{where} serves it with {self.server}"
 
 
-@dataclass
-class DeploymentContext:
+@dataclass(repr=False, eq=False)
+class DeploymentContext(Record):
     """How a project is started: the launches read from its deployment files.
 
     Attributes:
@@ -240,8 +241,8 @@ class DeploymentContext:
         return out
 
 
-@dataclass
-class Proxy:
+@dataclass(repr=False, eq=False)
+class Proxy(Record):
     """One reverse-proxy forward: an nginx ``proxy_pass``/``uwsgi_pass`` to an address.
 
     Attributes:
@@ -276,8 +277,8 @@ class Proxy:
 EMPTY_CONTEXT_ROOT = ""
 
 
-@dataclass(frozen=True)
-class FixPlan:
+@dataclass(frozen=True, repr=False)
+class FixPlan(Record):
     """What ``fix`` does about one finding, as the fix planner found it by running the fixers
     without writing (ruff's ``fix`` object of a diagnostic, Fixit's replacement).
 
@@ -293,8 +294,8 @@ class FixPlan:
     files: Tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(frozen=True, repr=False)
+class Finding(Record):
     """One violation of one rule.
 
     Attributes:

@@ -23,6 +23,7 @@ from .model import PARSE_ERROR, PARSE_ERROR_NAME, Finding
 from .rules import all_rules, docs_url, get_rule
 from .session import FILE, current
 from .sources import decode, relative_path
+from .records import Record
 
 #: The project's home, SARIF ``informationUri``.
 HOME_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy"
@@ -31,8 +32,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 
 
-@dataclass
-class Report:
+@dataclass(repr=False, eq=False)
+class Report(Record):
     """What a check run found: findings, warnings ``(path, message)``, files looked at."""
 
     findings: List[Finding] = field(default_factory=list)

@@ -23,6 +23,7 @@ from . import project
 from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_test_path, is_true, subscript_key
 from .model import Spot
 from .walk import Block, Ctx, Recorder, expression_nodes, walk
+from .records import Record
 
 #: Classes whose instances are blueprints: ``(module, class)``.
 BLUEPRINT_CLASSES = frozenset(
@@ -35,8 +36,8 @@ OVERRIDING_LOADS = frozenset({"from_pyfile", "from_envvar", "from_prefixed_env",
 ADD_URL_RULE = "add_url_rule"
 
 
-@dataclass
-class ImportRef:
+@dataclass(repr=False, eq=False)
+class ImportRef(Record):
     """One imported name: ``import a.b`` (``name`` None, ``local`` = ``a``) or ``from m import name``.
     ``node`` is where the statement is (one :class:`Spot` shared by the names of one statement)."""
 
@@ -49,8 +50,8 @@ class ImportRef:
     asname: bool = False
 
 
-@dataclass
-class Route:
+@dataclass(repr=False, eq=False)
+class Route(Record):
     """A view registered on ``receiver``: a route decorator or an ``add_url_rule`` call.
 
     ``endpoint`` is the endpoint name when it can be known statically (else None); ``identity``
@@ -69,8 +70,8 @@ class Route:
     stub: bool = False
 
 
-@dataclass
-class RegisterCall:
+@dataclass(repr=False, eq=False)
+class RegisterCall(Record):
     """``<receiver>.register_blueprint(<arg>)`` with the loop variables in force at the call."""
 
     receiver: str
@@ -79,8 +80,8 @@ class RegisterCall:
     ctx: Ctx
 
 
-@dataclass
-class SecretSet:
+@dataclass(repr=False, eq=False)
+class SecretSet(Record):
     """A string literal stored as ``SECRET_KEY`` on ``receiver`` (``kind``: item, attribute, update)."""
 
     receiver: str
@@ -91,8 +92,8 @@ class SecretSet:
     receiver_node: Optional[ast.AST] = None
 
 
-@dataclass
-class ConfigLoad:
+@dataclass(repr=False, eq=False)
+class ConfigLoad(Record):
     """``<receiver>.config.<method>(...)`` or a later ``SECRET_KEY`` assignment (``method`` "set").
 
     ``key``: the one key a "set" load sets (``"SECRET_KEY"`` for ``app.secret_key = x``), None when
@@ -106,8 +107,8 @@ class ConfigLoad:
     key: Optional[str] = None
 
 
-@dataclass
-class ConfigClass:
+@dataclass(repr=False, eq=False)
+class ConfigClass(Record):
     """A module-level class: its line, bases (simple names), its literal ``SECRET_KEY`` (node, value)
     if any, whether it assigns ``SECRET_KEY`` at all, and whether it says ``TESTING``/``DEBUG = True``
     (``debug_line``: the line of its ``DEBUG = True``; ``sets_debug``: it assigns ``DEBUG`` at all).
@@ -128,8 +129,8 @@ class ConfigClass:
     fallback: Optional[Tuple[ast.AST, str]] = None
 
 
-@dataclass
-class ModuleScan:
+@dataclass(repr=False, eq=False)
+class ModuleScan(Record):
     """Everything the index knows about one module (computed once per file by :func:`scan_tree`)."""
 
     path: str
@@ -256,8 +257,8 @@ class ImportsRecorder(Recorder):
             self.refs.extend(import_refs(stmt, block.ctx))
 
 
-@dataclass
-class CallSite:
+@dataclass(repr=False, eq=False)
+class CallSite(Record):
     """A call found by :func:`call_sites_in`: the ``ast.Call`` (its arguments) and where it runs."""
 
     node: ast.Call

@@ -28,6 +28,7 @@ except ImportError:  # another interpreter, or a build without it
     from hashlib import blake2b as _blake2b
 from . import __version__
 from .session import LAYOUT, current
+from .records import Record
 
 #: Files whose presence marks a project root.
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
@@ -336,8 +337,8 @@ def relative_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-@dataclass
-class Source:
+@dataclass(repr=False, eq=False)
+class Source(Record):
     """A Python file's text and how to write it back (``encoding`` includes ``-sig`` for a BOM)."""
 
     text: str

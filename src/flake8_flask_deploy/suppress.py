@@ -52,6 +52,7 @@ from .deploy.kinds import kind_of
 from .model import Finding, Location
 from .session import current
 from .sources import is_noqa
+from .records import Record
 
 #: A comment of a file: ``(its text from the marker on, True when nothing but blanks precede it)``.
 Comment = Tuple[str, bool]
@@ -59,8 +60,8 @@ Comment = Tuple[str, bool]
 Comments = Dict[int, Comment]
 
 
-@dataclass(frozen=True)
-class Format:
+@dataclass(frozen=True, repr=False)
+class Format(Record):
     """How one kind of deployment file writes comments, and which of them apply to a line.
 
     Attributes:

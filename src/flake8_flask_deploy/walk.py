@@ -29,14 +29,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from .records import Record
 
 IMPORT = "import"  # runs when the module is imported (what a WSGI server does)
 GUARD = "guard"  # runs only when the module is executed as a script
 FUNCTION = "function"  # inside a function; resolved later
 
 
-@dataclass
-class Where:
+@dataclass(repr=False, eq=False)
+class Where(Record):
     """Where a statement executes, for the Flask facts.
 
     Attributes:
@@ -52,8 +53,8 @@ class Where:
     guard: Optional[ast.If] = None
 
 
-@dataclass
-class Ctx:
+@dataclass(repr=False, eq=False)
+class Ctx(Record):
     """Where a statement runs, for the project index: ``scope`` ("" at module level, else the dotted
     function/class name), ``conditional`` (may be skipped: under an ``if``, an ``except`` handler, a
     ``match`` case, a ``while`` body, a ``try``'s ``else``), ``guard`` (under the ``__main__``
@@ -78,8 +79,8 @@ class Ctx:
         return self.scope == "" and not self.conditional and not self.guard
 
 
-@dataclass
-class Block:
+@dataclass(repr=False, eq=False)
+class Block(Record):
     """A run of statements and where they execute, in both descriptions (``where``, ``ctx``)."""
 
     where: Where

@@ -28,6 +28,7 @@ from .nomad import looks_like_nomad, read_nomad
 from .pyserve import entry_calls, flask_script_server, waitress_serve
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
+from ..records import Record
 
 #: A start script nothing refers to counts as production only when its name says it starts the app.
 START_SCRIPT = re.compile(r"(entrypoint|start|boot|serve|server|prod|production|deploy|launch|gunicorn|uwsgi)",
@@ -115,8 +116,8 @@ def build_context(root: str) -> DeploymentContext:
 SCRIPT_FIELDS = ("serves_with", "binds", "host_given", "debug", "calls", "bind_default")
 
 
-@dataclasses.dataclass
-class ScriptPart:
+@dataclasses.dataclass(repr=False, eq=False)
+class ScriptPart(Record):
     """What the scripts of a build's python-script launches decided, kept apart from the rest so
     that an edit of such a script re-derives these fields only (the on-disk cache of the context).
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, Bind
+from ..records import Record
 
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^(python|python[23](\.\d+)?|pypy3?)$")
@@ -33,8 +34,8 @@ _WRAPPERS = frozenset({"exec", "nohup", "nice", "time", "tini", "dumb-init", "go
 _OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")"})
 
 
-@dataclass
-class ParsedCommand:
+@dataclass(repr=False, eq=False)
+class ParsedCommand(Record):
     """What a command line starts (see :class:`~flake8_flask_deploy.model.Launch` for fields)."""
 
     server: str

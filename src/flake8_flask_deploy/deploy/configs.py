@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .readers import DeployFileError
+from ..records import Record
 
 
 # ---- gunicorn config -----------------------------------------------------------------------------
-@dataclass
-class GunicornConfig:
+@dataclass(repr=False, eq=False)
+class GunicornConfig(Record):
     """Settings read from a gunicorn config file (only unconditional module-level assignments).
 
     Attributes:
@@ -229,8 +230,8 @@ def key_lines(text: str) -> Dict[Tuple[str, str], List[int]]:
     return out
 
 
-@dataclass
-class UwsgiConfig:
+@dataclass(repr=False, eq=False)
+class UwsgiConfig(Record):
     """The ``[uwsgi]`` section of an ini file (values as written; ``lines`` maps option -> line)."""
 
     options: Dict[str, List[str]] = field(default_factory=dict)

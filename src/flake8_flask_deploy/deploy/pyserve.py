@@ -27,6 +27,7 @@ from ..model import Bind
 from ..session import PROJECT, current
 from .commands import parse_bind
 from .reach import reached_calls
+from ..records import Record
 
 
 def waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
@@ -95,8 +96,8 @@ def _const(node: ast.expr) -> Optional[str]:
     return None
 
 
-@dataclass(frozen=True)
-class ScriptServer:
+@dataclass(frozen=True, repr=False)
+class ScriptServer(Record):
     """The development server a management script starts: ``binds``, whether the command (or the
     script's ``Server(...)``) names the host (``host_given``), and whether it turns the debugger on
     (``debug``: ``-d``/``--debug``)."""

@@ -20,6 +20,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from ..model import Location
 from ..session import current
 from .commands import split_shell
+from ..records import Record
 
 #: File-name words that mark a deployment file as development-only.
 DEV_WORDS = re.compile(r"(^|[._-])(dev|develop|development|local|test|tests|testing|debug|override|ci)([._-]|$)",
@@ -28,8 +29,8 @@ DEV_WORDS = re.compile(r"(^|[._-])(dev|develop|development|local|test|tests|test
 MAX_FILE_BYTES = 2_000_000
 
 
-@dataclass
-class RawCommand:
+@dataclass(repr=False, eq=False)
+class RawCommand(Record):
     """A command found in a deployment file, before it is interpreted.
 
     Attributes:
@@ -209,8 +210,8 @@ def _without_inline_noqa(item: dict, warnings: Optional[List[str]]) -> dict:
     return dict(item, value=kept)
 
 
-@dataclass
-class _Stage:
+@dataclass(repr=False, eq=False)
+class _Stage(Record):
     """What the instructions of a Dockerfile's final stage set up for its command.
 
     Attributes:

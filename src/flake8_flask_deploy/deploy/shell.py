@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .commands import split_shell
+from ..records import Record
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 #: Shell syntax that needs bash's grammar; a script without it is read line by line with shlex (bashlex's
@@ -40,8 +41,8 @@ _DEV_BRANCH = re.compile(r"dev|debug|test|local", re.IGNORECASE)
 _PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@dataclass
-class ShellScript:
+@dataclass(repr=False, eq=False)
+class ShellScript(Record):
     """What a start script runs.
 
     Attributes:

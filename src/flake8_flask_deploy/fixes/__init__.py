@@ -31,6 +31,7 @@ from ..fixable import MAPPED_FINDINGS
 from ..model import Finding
 from ..session import LAYOUT, current
 from ..sources import LINE_BREAK
+from ..records import Record
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -38,8 +39,8 @@ UNSAFE = "unsafe"
 N = TypeVar("N", bound=cst.CSTNode)
 
 
-@dataclass
-class Change:
+@dataclass(repr=False, eq=False)
+class Change(Record):
     """One rewrite of one finding.
 
     Attributes:

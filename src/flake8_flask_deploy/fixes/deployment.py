@@ -38,14 +38,15 @@ from ..rules.fdp006_wsgi_target_not_found import module_names
 from ..sources import decode, write_atomic
 from .install import NoInstall, plan_install, runs_on_windows
 from .shellsplice import server_segment, splice
+from ..records import Record
 
 ALL = "0.0.0.0"  # noqa: S104  # nosec B104
 _SAFE_WORD = re.compile(r"^[\w@%+=:,./${}-]+$")
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-@dataclass
-class CommandSite:
+@dataclass(repr=False, eq=False)
+class CommandSite(Record):
     """Where a command is written: lines ``start``..``end`` (0-based, inclusive) of ``lines``, and
     how to write a new argv back in the same form (``render(argv) -> replacement line``)."""
 
@@ -355,8 +356,8 @@ def gunicorn_bind_argv(argv: List[str]) -> Optional[List[str]]:
 
 
 # ---- planning ------------------------------------------------------------------------------------
-@dataclass
-class DeployFix:
+@dataclass(repr=False, eq=False)
+class DeployFix(Record):
     """One planned rewrite: ``path``/``line`` of the command, rule ``code``, new lines, description;
     ``finding``: the finding a ``"target"``/``"upstream"`` rewrite fixes (FDP006, FDP012)."""
 
@@ -513,8 +514,8 @@ def _plans(context, select: Sequence[str], ignore: Sequence[str]
     return plans, codes_at, script_runs
 
 
-@dataclass
-class _Run:
+@dataclass(repr=False, eq=False)
+class _Run(Record):
     """One :func:`fix_deployments` call: its options, and the new texts of the files it edits.
 
     Attributes:
@@ -704,8 +705,8 @@ def _rewrite(path: str, text: str, plan: DeployFix, site: CommandSite, run: _Run
     return edits
 
 
-@dataclass
-class _NewCommand:
+@dataclass(repr=False, eq=False)
+class _NewCommand(Record):
     """A rewritten command: its ``argv``; for a switch to a WSGI server, the ``package`` to install,
     the ``target`` (``module:attr``) it serves and its ``--chdir``."""
 

@@ -21,6 +21,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
+from ..records import Record
 
 #: Words that need no quoting anywhere (``0.0.0.0:$PORT`` stays expandable).
 SAFE_WORD = re.compile(r"^[\w@%+=:,./${}-]+$")
@@ -30,8 +31,8 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "/bin/sh", "/bin/bash",
 _DASH_C = frozenset({"-c", "-ec", "-ce", "-lc", "-xc", "-ex"})
 
 
-@dataclass
-class Word:
+@dataclass(repr=False, eq=False)
+class Word(Record):
     """One shell word: its span ``[start, end)`` in the text and its value after quote removal.
 
     ``quote`` is ``"'"`` or ``'"'`` when the whole word is one quoted string (``"a && b"``), else ``""``."""
@@ -42,8 +43,8 @@ class Word:
     quote: str = ""
 
 
-@dataclass
-class Segment:
+@dataclass(repr=False, eq=False)
+class Segment(Record):
     """One simple command of a ``&&``/``;`` list: its words (spans in the text they were read from)."""
 
     words: List[Word]
@@ -134,8 +135,8 @@ def _shell_body(segment: Segment) -> Optional[Word]:
     return None
 
 
-@dataclass
-class Found:
+@dataclass(repr=False, eq=False)
+class Found(Record):
     """The simple command that starts the server: its ``segment``, the ``text`` it was read from,
     and how to put a new text of that whole string back (``wrap``)."""
 

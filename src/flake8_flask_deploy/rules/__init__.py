@@ -23,6 +23,7 @@ from .. import index as idx
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot
 from ..project import facts_of_file, required_major
+from ..records import Record
 
 #: Folders of demo and documentation code (``examples/``, ``python_examples/``, ``docs/``, ``demo/``,
 #: ``tutorial/``, ``samples/``, ``snippets/``): a module there that no deployment runs is a development
@@ -126,8 +127,8 @@ SECRET_WORDS = ("SECRET_KEY", "secret_key")
 BLUEPRINT_WORDS = ("Blueprint",)
 
 
-@dataclass
-class ModuleContext:
+@dataclass(repr=False, eq=False)
+class ModuleContext(Record):
     """What a rule sees of one module.
 
     Attributes:

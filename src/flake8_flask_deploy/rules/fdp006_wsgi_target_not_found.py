@@ -28,10 +28,11 @@ from ..walk import is_main_guard
 from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location
 from ..session import FILE, current
 from . import Rule, register
+from ..records import Record
 
 
-@dataclass
-class ModuleNames:
+@dataclass(repr=False, eq=False)
+class ModuleNames(Record):
     """Names a module binds at import time, and names it binds only under the ``__main__`` guard."""
 
     at_import: Set[str] = field(default_factory=set)

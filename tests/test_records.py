@@ -1,0 +1,112 @@
+"""``records.Record``: the ``__repr__`` and ``__eq__`` that ``dataclasses`` would generate, written once.
+Each case builds a record and its twin made by plain ``@dataclass`` with the same fields and compares
+what they do: repr (also of a record holding itself), equality with equal, different, subclass and
+foreign values, and hashability."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, List, Optional
+
+import pytest
+
+from flake8_flask_deploy import model, rules, scan, walk
+from flake8_flask_deploy.records import Record
+
+
+@dataclass(repr=False, eq=False)
+class Rec(Record):
+    name: str
+    items: List[Any] = field(default_factory=list)
+    hidden: int = field(default=0, repr=False)
+    ignored: int = field(default=0, compare=False)
+    other: Optional[Any] = None
+
+
+@dataclass
+class Twin:
+    name: str
+    items: List[Any] = field(default_factory=list)
+    hidden: int = field(default=0, repr=False)
+    ignored: int = field(default=0, compare=False)
+    other: Optional[Any] = None
+
+
+@dataclass(frozen=True, repr=False)
+class FrozenRec(Record):
+    a: int
+    b: str = "x"
+
+
+@dataclass(frozen=True)
+class FrozenTwin:
+    a: int
+    b: str = "x"
+
+
+@dataclass(repr=False, eq=False)
+class SubRec(Rec):
+    extra: int = 1
+
+
+def shown(text: str) -> str:
+    return text.split("(", 1)[1]  # the class names differ
+
+
+@pytest.mark.parametrize("args", [("a",), ("a", [1, "2"], 3, 4, None), ("b", [], 0, 9, "o")])
+def test_same_repr_and_equality_as_a_dataclass(args) -> None:
+    rec, twin = Rec(*args), Twin(*args)
+    assert shown(repr(rec)) == shown(repr(twin))
+    same, same_twin = Rec(*args), Twin(*args)
+    assert (rec == same) == (twin == same_twin) is True
+    changed = dataclasses.replace(rec, name="zz")
+    assert (rec == changed) == (twin == dataclasses.replace(twin, name="zz")) is False
+    ignored = dataclasses.replace(rec, ignored=99)
+    assert (rec == ignored) == (twin == dataclasses.replace(twin, ignored=99)) is True
+    assert (rec == args) is False and (rec != args) is True  # a foreign value: NotImplemented, then identity
+    assert rec.__eq__(args) is NotImplemented and twin.__eq__(args) is NotImplemented
+    assert rec.__eq__(SubRec(*args)) is NotImplemented  # another class, a subclass too, as dataclasses do
+    with pytest.raises(TypeError):
+        hash(rec)
+    with pytest.raises(TypeError):
+        hash(twin)
+
+
+def test_recursive_repr_and_nested_records() -> None:
+    rec, twin = Rec("r"), Twin("r")
+    rec.items.append(rec)
+    twin.items.append(twin)
+    assert shown(repr(rec)) == shown(repr(twin)) == "name='r', items=[...], ignored=0, other=None)"
+    outer = Rec("o", other=FrozenRec(1))
+    assert repr(outer) == "Rec(name='o', items=[], ignored=0, other=FrozenRec(a=1, b='x'))"
+
+
+def test_frozen_records_keep_generated_equality_and_hash() -> None:
+    rec, twin = FrozenRec(1, "y"), FrozenTwin(1, "y")
+    assert shown(repr(rec)) == shown(repr(twin))
+    assert hash(rec) == hash(FrozenRec(1, "y")) and {rec: 1}[FrozenRec(1, "y")] == 1
+    assert rec != FrozenRec(2, "y")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.a = 3  # type: ignore[misc]
+
+
+def test_the_tools_records_use_it() -> None:
+    """Every dataclass of the package is a Record (no generated repr, and no generated eq unless frozen)."""
+    import importlib
+    import pkgutil
+
+    import flake8_flask_deploy
+
+    seen = 0
+    for info in pkgutil.walk_packages(flake8_flask_deploy.__path__, "flake8_flask_deploy."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and "__dataclass_params__" in vars(value) and value.__module__ == info.name:
+                seen += 1
+                assert issubclass(value, Record), value
+                assert "__repr__" not in vars(value), value
+                frozen = value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+                assert ("__eq__" in vars(value)) == frozen, value
+    assert seen >= 50
+    assert repr(model.Bind("0.0.0.0", 80)).startswith("Bind(")
+    assert walk.Where() == walk.Where() and scan.Route is not None and rules.ModuleContext is not None
