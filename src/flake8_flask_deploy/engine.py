@@ -223,8 +223,8 @@ def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
     """The deployment-file findings whose fix is in this module (:func:`reported_on_module`: FDP011),
     located at its app definition (or line 1) with the deployment line as ``related``: their one
     place (:func:`deployment_findings` leaves them out)."""
-    for finding, launch in launch_findings(module.deployment):
-        if _launch_target(launch) != module.path or not reported_on_module(finding, launch):
+    for finding, launch in _module_launch_findings(module):
+        if not reported_on_module(finding, launch):
             continue
         node = module.facts.app_definition(launch.attr)
         line = getattr(node, "lineno", 1)
@@ -233,6 +233,28 @@ def _mapped_launch_findings(module: ModuleContext) -> Iterable[Finding]:
         yield Finding(finding.code, f"{finding.message} ({where})", module.path, line, col,
                       related=Location(finding.path, finding.line), offers_fix=finding.offers_fix,
                       from_deployment=True)
+
+
+def _module_launch_findings(module: ModuleContext) -> List[Tuple[Finding, Launch]]:
+    """:func:`launch_findings` of the production launches that run or serve this module, of the rules
+    whose fix is in the module (``Rule.fixes_mapped_copy``): the ones :func:`reported_on_module`
+    can keep. Computed for them only unless a run already holds every rule's (``check`` does):
+    an editor's run on one module has no use for the other rules' deployment findings."""
+    context = module.deployment
+    launches = [x for x in context.launches if x.production and _launch_target(x) == module.path]
+    if not launches:
+        return []
+    session = current()
+    cached = context.memo.get(("engine.launch_findings", session.select, session.ignore))
+    if cached is not None and not session.overrides:
+        return [(f, x) for f, x in cached if any(x is y for y in launches)]
+    out = []
+    suppressions = Suppressions()
+    for launch in launches:
+        for rule in active_rules():
+            if rule.fixes_mapped_copy:
+                out.extend((f, launch) for f in rule.check_launch(launch, context) if not suppressions.silenced(f))
+    return out
 
 
 def _launch_target(launch: Launch) -> Optional[str]:
