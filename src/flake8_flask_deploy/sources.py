@@ -18,6 +18,7 @@ import re
 import stat
 import sys
 import tempfile
+import time
 import tokenize
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -165,19 +166,27 @@ def _project_walk(root: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
     store = current().cache("sources.walks", LAYOUT)
     found = store.get(root)
     if found is None:
-        found = store[root] = tuple((folder, tuple(files)) for folder, files in _walk(root, False))
+        found = _stored_walk(root)
+        if found is None:
+            seen: Dict[str, Dict[str, Any]] = {"folders": {}, "nested": {}, "links": {}}
+            started = time.time_ns()
+            found = tuple((folder, tuple(files)) for folder, files in _walk(root, False, seen=seen))
+            _store_walk(root, found, seen, started)
+        store[root] = found
     return found
 
 
-def _walk(root: str, nested: bool, excluded: Optional[Callable[[str], bool]] = None
-          ) -> Iterator[Tuple[str, List[str]]]:
+def _walk(root: str, nested: bool, excluded: Optional[Callable[[str], bool]] = None,
+          seen: Optional[Dict[str, Dict[str, Any]]] = None) -> Iterator[Tuple[str, List[str]]]:
     """``os.walk(root)`` top down, sub-folders sorted and pruned (:data:`SKIP_DIRS`, hidden folders,
     ``*.egg-info``, virtualenvs, nested projects unless ``nested``, ``excluded``), symlinked folders
     not followed, file names sorted without the symlinks that point out of the project. Each folder
     is listed once (``os.scandir``): the tests of a sub-folder (``pyvenv.cfg``, a root marker) read
-    the listing its walk uses, not one ``stat`` per name."""
+    the listing its walk uses, not one ``stat`` per name. ``seen``: filled with what the walk's
+    answer depends on, for :func:`_stored_walk` (each listed folder's mtime and listing; the
+    nested-project test of each sub-folder holding a root marker; the symlinks' test)."""
     real_root = os.path.realpath(root)
-    listing = _listing(root)
+    listing = _seen_listing(root, seen)
     if listing is None:
         return
     stack = [(root, listing)]
@@ -194,11 +203,90 @@ def _walk(root: str, nested: bool, excluded: Optional[Callable[[str], bool]] = N
             path = os.path.join(folder, name)
             if excluded and excluded(path):
                 continue
-            below = _listing(path)
-            if below is not None and not _is_venv(path, below) and (nested or not _is_nested_root(path, below)):
-                kept.append((path, below))
-        yield folder, sorted(f for f in files if f not in links or not _links_out(os.path.join(folder, f), real_root))
+            below = _seen_listing(path, seen)
+            if below is None or _is_venv(path, below):
+                continue
+            if not nested:
+                inner = _is_nested_root(path, below)
+                if seen is not None and any(marker in below[3] for marker in ROOT_MARKERS):
+                    seen["nested"][path] = inner
+                if inner:
+                    continue
+            kept.append((path, below))
+        outside = {f for f in links if _links_out(os.path.join(folder, f), real_root)}
+        if seen is not None:
+            seen["links"].update((os.path.join(folder, f), f in outside) for f in links)
+        yield folder, sorted(f for f in files if f not in outside)
         stack.extend(reversed(kept))
+
+
+def _seen_listing(folder: str, seen: Optional[Dict[str, Dict[str, Any]]]) -> Optional["_Listing"]:
+    """:func:`_listing` of ``folder``; with ``seen``, its mtime (taken before the listing) and the
+    listing are noted in ``seen["folders"]``."""
+    if seen is None:
+        return _listing(folder)
+    try:
+        mtime = os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+    found = _listing(folder)
+    if found is not None:
+        seen["folders"][folder] = [mtime, sorted(found[0]), sorted(found[1]), sorted(found[2])]
+    return found
+
+
+#: A folder whose mtime is this close to the walk's start (or later) is listed again before a stored
+#: walk is trusted: a file system that keeps mtimes in whole seconds (FAT: two) would show a change
+#: made in the same second as the walk with the same mtime (git's "racy clean" entries).
+RACY_NS = 3_000_000_000
+
+
+def _stored_walk(root: str) -> Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]]:
+    """The walk of ``root`` from the on-disk cache (``walk.json``), when nothing it depends on has
+    changed since it was stored: every folder it listed has the mtime it had (a name added, removed
+    or renamed in a folder changes the folder's mtime: POSIX ``rename``/``unlink``/``creat``) or,
+    if not (an editor's save through a temporary file) or too close to the walk, lists the same
+    sub-folders, files and symlinks again; each nested-project test and symlink test gives the same
+    answer; the same tool wrote it. Else None (rebuild). Also notes the virtualenvs it skipped."""
+    if not cache_enabled():
+        return None
+    try:
+        with open(os.path.join(root, CACHE_DIR, "walk.json"), "rb") as handle:
+            data = json.loads(handle.read())
+        if data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp():
+            return None
+        racy = data["started"] - RACY_NS
+        for folder, (mtime, dirs, files, links) in data["folders"].items():
+            if os.stat(folder).st_mtime_ns == mtime and mtime < racy:
+                continue
+            listing = _listing(folder)
+            if listing is None or [sorted(listing[0]), sorted(listing[1]), sorted(listing[2])] != [dirs, files, links]:
+                return None
+        if any(_is_nested_root(path) != inner for path, inner in data["nested"].items()):
+            return None
+        real_root = os.path.realpath(root)
+        if any(_links_out(path, real_root) != outside for path, outside in data["links"].items()):
+            return None
+        venvs = current().cache("sources.venvs", LAYOUT)
+        for venv in data["venvs"]:
+            venvs.setdefault(os.path.dirname(venv), set()).add(venv)
+        return tuple((folder, tuple(files)) for folder, files in data["walk"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _store_walk(root: str, walked: Tuple[Tuple[str, Tuple[str, ...]], ...], seen: Dict[str, Dict[str, Any]],
+                started: int) -> None:
+    """Write the walk of ``root`` and what it depends on (``seen``, see :func:`_walk`) to
+    ``walk.json`` for :func:`_stored_walk` (atomically, as every cache file; not for the folder of
+    a file outside any project)."""
+    if not cache_enabled() or not is_project_root(root):
+        return
+    venvs = current().cache("sources.venvs", LAYOUT)
+    folders = {folder for folder, _files in walked}
+    skipped = sorted(v for parent, found in venvs.items() if parent in folders for v in found)
+    _write_cache(root, "walk", {"format": CACHE_FORMAT, "tool": tool_stamp(), "root": root, "started": started,
+                                "walk": walked, "venvs": skipped, **seen})
 
 
 #: What :func:`_listing` gives for a folder.
