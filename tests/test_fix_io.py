@@ -130,3 +130,13 @@ def test_libcst_is_imported_only_when_fixing(tmp_path):
             "status = cli.main(['check', '.']); print(status, 'libcst' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.stdout.split()[-2:] == ["1", "False"], out.stdout + out.stderr
+
+
+def test_a_pyproject_that_does_not_name_the_table_is_not_parsed(tmp_path):
+    """Only a ``pyproject.toml`` whose text names ``flake8-flask-deploy`` is parsed as TOML (every editor
+    run reads it): a broken one of another tool is not ours to warn about, one naming the table is."""
+    _write(tmp_path, {"pyproject.toml": "[tool.black\nline-length = 99\n"})
+    options = config.load_options(str(tmp_path / "app.py"))
+    assert options.warnings == [] and options.errors == [] and options.sources == []
+    _write(tmp_path, {"pyproject.toml": "[tool.black]\nline-length = 99\n[tool.flake8-flask-deploy]\nignore = [\"FDP005\"]\n"})
+    assert config.load_options(str(tmp_path / "app.py")).ignore == ["FDP005"]

@@ -282,19 +282,30 @@ def _read_flake8(path: str, options: Options) -> bool:
     return True
 
 
-def _load_toml(path: str) -> Dict[str, Any]:
+def _load_toml(path: str) -> Optional[Dict[str, Any]]:
+    """The TOML document ``path``, or None when its bytes do not name the table (``flask-deploy``
+    appears nowhere: the file is not parsed, and ``tomllib`` not imported, on every editor run).
+
+    Raises:
+        OSError: the file cannot be read; ValueError: it is not TOML (``tomllib.TOMLDecodeError``).
+    """
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    if b"flask-deploy" not in raw:
+        return None
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python < 3.11
         import tomli as tomllib
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)
+    return tomllib.loads(raw.decode("utf-8"))
 
 
 def _read_pyproject(path: str, options: Options) -> bool:
     try:
         data = _load_toml(path)
-    except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        if data is None:
+            return False
+    except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError and UnicodeDecodeError are ValueErrors
         options.warnings.append((path, f"cannot be read as TOML ({exc}); ignored"))
         return False
     tool = data.get("tool")
