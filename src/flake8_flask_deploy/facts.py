@@ -453,6 +453,9 @@ class FactsRecorder(Recorder):
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             self.assign(stmt, where)
             return
+        if isinstance(stmt, ast.AugAssign) and where.scope == "" and isinstance(stmt.target, ast.Name) \
+                and stmt.target.id == "__all__":
+            self.extend_all(stmt)
         if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Name):
             owner = self.f.functions.get(where.scope)
             if owner is not None:
@@ -482,6 +485,16 @@ class FactsRecorder(Recorder):
                 )
             else:
                 self.bind_other(where.scope, local)
+
+    def extend_all(self, stmt: ast.AugAssign) -> None:
+        """``__all__ += [...]``: the module constant ``__all__`` (what ``from module import *`` binds)
+        holds both lists; anything else makes it a value no literal test accepts."""
+        before = self.f.constants.get("__all__")
+        if isinstance(before, (ast.List, ast.Tuple)) and isinstance(stmt.op, ast.Add) \
+                and isinstance(stmt.value, (ast.List, ast.Tuple)):
+            self.f.constants["__all__"] = ast.List(elts=before.elts + stmt.value.elts, ctx=ast.Load())
+        else:
+            self.f.constants["__all__"] = stmt.value
 
     def bind_other(self, scope: str, name: str) -> None:
         key = (scope, name)

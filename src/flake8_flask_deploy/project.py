@@ -212,34 +212,28 @@ def _star_imported_apps(facts: ModuleFacts, path: str, wanted: Set[str], accepte
         target = importer_base(path, module, level)
         if target is None:
             continue
-        exported = _dunder_all(target)
         for name in sorted(wanted - taken):
+            if not _module_has_app(target, name, depth):
+                continue
+            exported = _dunder_all(target)
             if (name not in exported) if exported is not None else name.startswith("_"):
                 continue
-            if _module_has_app(target, name, depth):
-                out.append(AppBinding(name, "", stmt, "import", module, name, level, where))
-                taken.add(name)
+            out.append(AppBinding(name, "", stmt, "import", module, name, level, where))
+            taken.add(name)
     return out
 
 
 def _dunder_all(path: str) -> Optional[Set[str]]:
     """The names of the literal ``__all__`` of the module ``path`` (an empty set when it is set to
-    something else: what ``*`` binds is then unknown), or None when it has none."""
-    tree = module_tree(path)
-    found: Optional[Set[str]] = None
-    for stmt in tree.body if tree is not None else ():
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
-            if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            value = stmt.value  # type: ignore[union-attr]
-            if value is None:  # ``__all__: list`` declares, binds nothing
-                continue
-            names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)] \
-                if isinstance(value, (ast.List, ast.Tuple)) else None
-            if names is None or len(names) != len(value.elts):  # type: ignore[union-attr]
-                return set()
-            found = (found or set()) | set(names) if isinstance(stmt, ast.AugAssign) else set(names)
-    return found
+    something else: what ``*`` binds is then unknown), or None when it has none; from the module's
+    facts (``__all__`` is a module constant there, ``+=`` included), parsed once for the session."""
+    facts = facts_of_file(path)
+    value = facts.constants.get("__all__") if facts is not None else None
+    if value is None:
+        return None
+    names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)] \
+        if isinstance(value, (ast.List, ast.Tuple)) else []
+    return set(names) if len(names) == len(getattr(value, "elts", ())) else set()
 
 
 def _builds_app(path: str, name: str) -> bool:
