@@ -153,6 +153,18 @@ def _module_stem(path: str) -> Tuple[str, bool]:
     return (name[:-3] if name.endswith(".py") else name), False
 
 
+def _spells(ref: ImportRef, tail: List[str]) -> bool:
+    """True when a dotted name the import ``ref`` spells (a prefix of its module; for ``from m import
+    x`` also ``m.x``) is, part by part, the end of ``tail`` (a module's path split at ``os.sep``,
+    without ``.py``, or its package's folder): :meth:`ProjectIndex.targets` loads a file only as
+    ``<base>/<name>.py`` or ``<base>/<name>/__init__.py`` for such a name (:meth:`ProjectIndex._find`)."""
+    parts = ref.module.split(".") if ref.module else []
+    names = [parts[:n] for n in range(1, len(parts) + 1)]
+    if ref.name is not None and ref.name != "*":
+        names.append(parts + [ref.name])
+    return any(len(name) <= len(tail) and tail[-len(name):] == name for name in names)
+
+
 def imports_of_file(path: str) -> List[ImportRef]:
     """The imports of a file (any scope), from a walk over its statements only (no expressions):
     what the import graph needs, at a fraction of a full scan. Cached by path, size and mtime.
@@ -638,14 +650,16 @@ class ProjectIndex:
         Cached per path.
 
         Only a candidate's imports that name the module are resolved (:meth:`edges` resolves them
-        all): every file an import loads is ``<base>/<last name>.py`` or ``<base>/<last name>/__init__.py``
-        for a dotted name it spells (:meth:`targets`), or, for ``from . import x``, the package's
-        ``__init__.py``; the same pairs, in the same order."""
+        all): every file an import loads is ``<base>/<dotted name>.py`` or ``<base>/<dotted name>/__init__.py``
+        for a dotted name it spells (:meth:`targets`), so the name's parts end the module's path
+        (:func:`_spells`), or, for ``from . import x``, the package's ``__init__.py``; the same pairs,
+        in the same order."""
         key = f"{int(include_tests)}:{path}"
         if key in self._importers:
             return self._importers[key]
         out = []
         stem, package = _module_stem(path)
+        tail = (os.path.dirname(path) if package else path[:-3]).split(os.sep)
         for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
@@ -656,7 +670,8 @@ class ProjectIndex:
             if refs is None:
                 refs = self._refs[other] = _imports_known(other)
             for ref in refs:  # only an import naming the module can load it (see above)
-                if ref.name == stem or stem in ref.module.split(".") or (package and ref.level and not ref.module):
+                if (ref.name == stem or stem in ref.module.split(".")) and _spells(ref, tail) \
+                        or (package and ref.level and not ref.module):
                     out.extend((other, ref) for target in self.targets(other, ref) if target == path)
         self._importers[key] = out
         return out
