@@ -358,3 +358,175 @@ def test_stored_call_sites_follow_the_caller_and_the_modules_it_imports(tmp_path
     assert calls_as_fresh(tmp_path) == [("application/__init__.py", 14, 11, "", False)] + both
     (tmp_path / "cli.py").unlink()
     assert calls_as_fresh(tmp_path) == [("application/__init__.py", 14, 11, "", False)] + both[1:]
+
+
+# ---- what other modules bind and register (index.binding_kind, index.routes_at_import), kept per module ----
+def messages(root: Path, name: str, code: str, cached: bool = True) -> list:
+    """``[(line, message)]`` of ``code`` on ``name``, from a session that ends (and writes its index
+    entries) when done."""
+    session = new_session()
+    session.disk_cache = cached
+    path = root / name
+    text = path.read_text()
+    got = sorted((f.line, f.message) for f in engine.analyze_module(ast.parse(text), str(path)) if f.code == code)
+    new_session()
+    return got
+
+
+def messages_as_fresh(root: Path, name: str, code: str) -> list:
+    got = messages(root, name, code)
+    assert got == messages(root, name, code, cached=False), (name, code)
+    return got
+
+
+def stored_fields(root: Path, name: str) -> dict:
+    entries = json.loads((root / sources.CACHE_DIR / "index.json").read_text())["entries"]
+    return entries[str(root / name)][1]
+
+
+def counting_scans(monkeypatch) -> list:
+    """The file names the index scans (a parse and a walk) from now on."""
+    from flake8_flask_deploy import index
+
+    scanned: list = []
+    real = index.scan_and_collect
+    monkeypatch.setattr(index, "scan_and_collect", lambda tree, path: scanned.append(Path(path).name) or real(tree, path))
+    return scanned
+
+
+INIT = "from flask import Flask\n\nfrom site.base import routes\n\napp = Flask(__name__)\napp.register_blueprint(routes)\n"
+BASE = 'from flask import Blueprint\n\nroutes = Blueprint("site", __name__)\n'
+PAGES = "from site import routes\n\n\n@routes.route('/')\ndef index():\n    return 'x'\n"
+SEARCH = "from site import routes\n\n\n@routes.route('/search')\ndef index():\n    return 'x'\n"
+
+
+@pytest.fixture()
+def views(tmp_path: Path) -> Path:
+    """``site/`` re-exports the blueprint of ``site/base.py``; ``pages`` and ``search`` add a view
+    named ``index`` to it, both imported by ``site/__init__.py``."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "Procfile").write_text("web: gunicorn site:app\n")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "__init__.py").write_text(INIT + "\nfrom site import pages, search  # noqa: E402,F401\n")
+    (tmp_path / "site" / "base.py").write_text(BASE)
+    (tmp_path / "site" / "pages.py").write_text(PAGES)
+    (tmp_path / "site" / "search.py").write_text(SEARCH)
+    return tmp_path
+
+
+def test_stored_routes_follow_the_other_module_and_the_modules_it_imports(views: Path, monkeypatch) -> None:
+    """FDP010 across modules: the other module's routes are kept in its index entry, and where their
+    receiver leads (through the re-exporting package) and what that is are resolved again on every
+    run: an edit of the other module's route, endpoint or receiver, of the module it imports the
+    blueprint through (the other module unchanged), of the blueprint's module, and the other
+    module's deletion and addition are all seen."""
+    page = "site/pages.py"
+    found = [(4, "endpoint `index` of blueprint `routes` is also taken by `index` in site/search.py:4: when both "
+                 "modules are imported Flask raises \"AssertionError: View function mapping is overwriting an "
+                 "existing endpoint function\"")]
+    assert messages_as_fresh(views, page, "FDP010") == found
+    assert stored_fields(views, "site/search.py")["routes"][0][:2] == ["routes", "index"]
+    assert stored_fields(views, "site/base.py")["kinds"] == {"routes": "blueprint"}
+    scanned = counting_scans(monkeypatch)
+    assert messages(views, page, "FDP010") == found and "search.py" not in scanned and "base.py" not in scanned
+    bump(views / "site" / "search.py", "\n\n" + SEARCH)  # moved: the line in the message
+    assert messages_as_fresh(views, page, "FDP010") == [(4, found[0][1].replace("search.py:4", "search.py:6"))]
+    bump(views / "site" / "search.py", SEARCH.replace("def index", "def find"))  # another view name
+    assert messages_as_fresh(views, page, "FDP010") == []
+    bump(views / "site" / "search.py", SEARCH.replace("'/search'", "'/search', endpoint='index'")
+         .replace("def index", "def find"))  # the same endpoint again, by endpoint=
+    assert messages_as_fresh(views, page, "FDP010") == [(4, found[0][1].replace("by `index`", "by `find`"))]
+    bump(views / "site" / "search.py", SEARCH)
+    assert messages_as_fresh(views, page, "FDP010") == found
+    (views / "site" / "other.py").write_text('from flask import Blueprint\n\nroutes = Blueprint("other", __name__)\n')
+    bump(views / "site" / "__init__.py", INIT.replace("site.base", "site.other") + "\nfrom site import pages, search"
+         "  # noqa: E402,F401\n")  # search.py unchanged: its receiver is now another blueprint; so is pages.py's
+    assert messages_as_fresh(views, page, "FDP010") == found
+    bump(views / "site" / "search.py", SEARCH.replace("from site import routes", "from site.base import routes"))
+    assert messages_as_fresh(views, page, "FDP010") == []  # two blueprints
+    bump(views / "site" / "search.py", SEARCH)
+    bump(views / "site" / "other.py", "routes = None\n")  # no blueprint any more
+    assert messages_as_fresh(views, page, "FDP010") == []
+    bump(views / "site" / "__init__.py", INIT + "\nfrom site import pages, search  # noqa: E402,F401\n")
+    assert messages_as_fresh(views, page, "FDP010") == found
+    bump(views / "site" / "search.py", SEARCH.replace("from site import routes\n", 'from flask import Blueprint\n\n'
+                                                      'routes = Blueprint("own", __name__)\n'))  # its own
+    assert messages_as_fresh(views, page, "FDP010") == []
+    bump(views / "site" / "search.py", SEARCH)
+    assert messages_as_fresh(views, page, "FDP010") == found
+    (views / "site" / "search.py").unlink()
+    assert messages_as_fresh(views, page, "FDP010") == []
+    (views / "site" / "query.py").write_text(SEARCH)  # added (search.py's import in site/__init__.py: gone)
+    bump(views / "site" / "__init__.py", INIT + "\nfrom site import pages, query  # noqa: E402,F401\n")
+    assert messages_as_fresh(views, page, "FDP010") == [(4, found[0][1].replace("search.py", "query.py"))]
+
+
+def test_stored_binding_kinds_follow_the_defining_module_and_what_it_imports(tmp_path: Path, monkeypatch) -> None:
+    """FDP009 (and FDP010's receivers): what the imported name is in the module that binds it
+    (blueprint, app) is kept in that module's index entry, unless another module decides it (an
+    app made by a factory imported from elsewhere): an edit of the binding module, of the module
+    re-exporting it, and of the factory's module (the binding module unchanged) are all seen."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "Procfile").write_text("web: gunicorn core:app\n")
+    core = "from flask import Flask\n\napp = Flask(__name__)\n"
+    (tmp_path / "core.py").write_text(core)
+    (tmp_path / "shared.py").write_text("from core import app  # noqa: F401\n")
+    views = "from shared import app\n\n\n@app.route('/')\ndef index():\n    return 'x'\n"
+    (tmp_path / "views.py").write_text(views)
+    found = [(1, "1 route on the app `app` from core.py is added only when this module is imported, and no module "
+                 "of the project imports it: its URLs answer 404")]
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == found
+    assert stored_fields(tmp_path, "core.py")["kinds"] == {"app": "app"}
+    scanned = counting_scans(monkeypatch)
+    assert messages(tmp_path, "views.py", "FDP009") == found and scanned == []
+    bump(tmp_path / "core.py", core.replace("Flask(__name__)", "Blueprint('b', __name__)").replace("Flask", "Blueprint"))
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == [(1, found[0][1].replace("the app", "the blueprint"))]
+    bump(tmp_path / "core.py", "app = object()\n")
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == []
+    bump(tmp_path / "core.py", "from factory import make\n\napp = make()\n\n\n@app.route('/up')\ndef up():\n"
+                               "    return 'ok'\n")  # an app only by factory.py
+    (tmp_path / "factory.py").write_text("from flask import Flask\n\n\ndef make():\n    app = Flask(__name__)\n"
+                                         "    return app\n")
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == found
+    assert "kinds" not in stored_fields(tmp_path, "core.py")
+    bump(tmp_path / "factory.py", "def make():\n    return None\n")  # core.py unchanged
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == []
+    bump(tmp_path / "core.py", core)
+    bump(tmp_path / "shared.py", "from other import app  # noqa: F401\n")  # views.py and core.py unchanged
+    (tmp_path / "other.py").write_text(core)
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == [(1, found[0][1].replace("core.py", "other.py"))]
+    (tmp_path / "other.py").unlink()  # the import leads nowhere in the project
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == []
+    bump(tmp_path / "shared.py", "from core import app  # noqa: F401\n")
+    assert messages_as_fresh(tmp_path, "views.py", "FDP009") == found
+
+
+def test_an_editors_buffer_is_read_for_its_module_and_never_stored(views: Path) -> None:
+    """The linted module's scan is made of the text flake8 parsed (an editor's buffer, not the file):
+    in that run, the questions about the module (what it binds, its routes, where its imports lead
+    another module's name) read that scan, as :meth:`ProjectIndex.resolve_name` does; nothing learnt
+    from it is stored under the file's stamp: the next runs read the file."""
+    from flake8_flask_deploy import index
+
+    (views / "site" / "other.py").write_text('from flask import Blueprint\n\nroutes = Blueprint("o", __name__)\n')
+    bump(views / "site" / "search.py", SEARCH.replace("from site import routes", "from site.pages import routes"))
+    path, search, base = str(views / "site" / "pages.py"), str(views / "site" / "search.py"), str(views / "site" / "base.py")
+    for buffer, resolved in (('from flask import Blueprint\n\nroutes = Blueprint("p", __name__)\n', path),
+                             (PAGES.replace("from site import", "from site.other import"), str(views / "site" / "other.py"))):
+        session = new_session()
+        session.disk_cache = True
+        engine.analyze_module(ast.parse(buffer), path)
+        built = index.get_index(str(views))
+        kind = "blueprint" if resolved == path else None
+        assert index.binding_kind(built, path, "routes") == kind
+        assert built.resolve_name(search, "routes") == (resolved, "routes")
+        new_session()
+        assert "kinds" not in stored_fields(views, "site/pages.py")
+        for cached in (True, False):
+            session = new_session()
+            session.disk_cache = cached
+            built = index.get_index(str(views))
+            assert index.binding_kind(built, path, "routes") is None
+            assert [(r.receiver, how) for r, how in index.routes_at_import(built, path)] == [("routes", "import")]
+            assert built.resolve_name(search, "routes") == (base, "routes")
+            new_session()

@@ -121,6 +121,23 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     return result
 
 
+def _imports_as_scanned(path: str) -> List[ImportRef]:
+    """The imports :func:`scan_file`'s scan of ``path`` holds (``[]`` when it has none: the file cannot
+    be read or parsed), without scanning it: the session's scan when it holds one for the file as it
+    is (it may be the scan of the tree flake8 parsed, an editor's buffer: :func:`scan_for`), else
+    :func:`imports_of_file` (the same import statements, read by the same walk)."""
+    if current().overrides.get(path) is None:
+        held = _scans().get(path)
+        if held is not None:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return []
+            if held[0] == (stat.st_size, stat.st_mtime_ns):
+                return held[1].imports if held[1] is not None else []
+    return imports_of_file(path)
+
+
 def _imports_known(path: str) -> List[ImportRef]:
     """The imports of ``path``: its scan's when the session holds one, else :func:`imports_of_file`."""
     cached = _scans().get(path)
@@ -134,6 +151,18 @@ def _module_stem(path: str) -> Tuple[str, bool]:
     if name == "__init__.py":
         return os.path.basename(os.path.dirname(path)), True
     return (name[:-3] if name.endswith(".py") else name), False
+
+
+def _spells(ref: ImportRef, tail: List[str]) -> bool:
+    """True when a dotted name the import ``ref`` spells (a prefix of its module; for ``from m import
+    x`` also ``m.x``) is, part by part, the end of ``tail`` (a module's path split at ``os.sep``,
+    without ``.py``, or its package's folder): :meth:`ProjectIndex.targets` loads a file only as
+    ``<base>/<name>.py`` or ``<base>/<name>/__init__.py`` for such a name (:meth:`ProjectIndex._find`)."""
+    parts = ref.module.split(".") if ref.module else []
+    names = [parts[:n] for n in range(1, len(parts) + 1)]
+    if ref.name is not None and ref.name != "*":
+        names.append(parts + [ref.name])
+    return any(len(name) <= len(tail) and tail[-len(name):] == name for name in names)
 
 
 def imports_of_file(path: str) -> List[ImportRef]:
@@ -433,7 +462,11 @@ class ProjectIndex:
         raw = [w.encode("utf-8") for w in key]
         known = frozenset(w for w in raw if w in _INDEXED_WORD_SET)
         rest = [w for w in raw if w not in known]
-        candidates = [p for p, m in self.modules.items() if known <= m.words]
+        # the modules having one of the words (an answer at hand) hold every module having them all
+        narrowed = [self._mentioning[(w,)] for w in key if len(key) > 1 and (w,) in self._mentioning]
+        pool = min(narrowed, key=len) if narrowed else self.modules
+        modules = self.modules
+        candidates = [p for p in pool if known <= modules[p].words]
         if rest:
             patterns = [_word_pattern(w) for w in rest]
             names = [w.decode("utf-8") for w in rest]
@@ -617,14 +650,16 @@ class ProjectIndex:
         Cached per path.
 
         Only a candidate's imports that name the module are resolved (:meth:`edges` resolves them
-        all): every file an import loads is ``<base>/<last name>.py`` or ``<base>/<last name>/__init__.py``
-        for a dotted name it spells (:meth:`targets`), or, for ``from . import x``, the package's
-        ``__init__.py``; the same pairs, in the same order."""
+        all): every file an import loads is ``<base>/<dotted name>.py`` or ``<base>/<dotted name>/__init__.py``
+        for a dotted name it spells (:meth:`targets`), so the name's parts end the module's path
+        (:func:`_spells`), or, for ``from . import x``, the package's ``__init__.py``; the same pairs,
+        in the same order."""
         key = f"{int(include_tests)}:{path}"
         if key in self._importers:
             return self._importers[key]
         out = []
         stem, package = _module_stem(path)
+        tail = (os.path.dirname(path) if package else path[:-3]).split(os.sep)
         for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
@@ -635,7 +670,8 @@ class ProjectIndex:
             if refs is None:
                 refs = self._refs[other] = _imports_known(other)
             for ref in refs:  # only an import naming the module can load it (see above)
-                if ref.name == stem or stem in ref.module.split(".") or (package and ref.level and not ref.module):
+                if (ref.name == stem or stem in ref.module.split(".")) and _spells(ref, tail) \
+                        or (package and ref.level and not ref.module):
                     out.extend((other, ref) for target in self.targets(other, ref) if target == path)
         self._importers[key] = out
         return out
@@ -654,7 +690,12 @@ class ProjectIndex:
         return self._follow(path, ref, depth)
 
     def _follow(self, path: str, ref: ImportRef, depth: int) -> Optional[Tuple[str, str]]:
-        """Where the import ``ref`` of ``path`` leads (:meth:`resolve_name`'s second half)."""
+        """Where the import ``ref`` of ``path`` leads (:meth:`resolve_name`'s second half).
+
+        In the module the import names (``origin``), :meth:`resolve_name` at module level would
+        answer ``(origin, name)`` whether or not ``origin`` binds the name, unless ``origin`` imports
+        it in turn; so only ``origin``'s imports are read (:func:`_imports_as_scanned`: the session's
+        scan of it, else its imports, kept in the on-disk cache), never a whole scan of it."""
         if ref.name is None:
             if ref.asname:
                 target = self.resolve_module(path, ref.module, 0)
@@ -668,7 +709,12 @@ class ProjectIndex:
         origin = self.resolve_module(path, ref.module, ref.level) if (ref.module or ref.level) else None
         if origin is None:
             return None
-        return self.resolve_name(origin, ref.name, "", depth + 1) or (origin, ref.name)
+        if depth + 1 > 4:  # where :meth:`resolve_name` stops
+            return (origin, ref.name)
+        onward = visible_imports(_imports_as_scanned(origin), "").get(ref.name)
+        if onward is None:
+            return (origin, ref.name)
+        return self._follow(origin, onward, depth + 1) or (origin, ref.name)
 
     def resolve_imported(self, path: str, name: str, scope: str = "") -> Optional[Tuple[str, str]]:
         """:meth:`resolve_name` for a name that only an import can make name another module's
@@ -795,6 +841,7 @@ def scan_for(module) -> Optional[ModuleScan]:
                 # kept for other modules' questions without this module's facts (they hold the
                 # whole tree); ``ModuleScan.facts`` computes them again if ever asked
                 _scans()[module.path] = ((stat.st_size, stat.st_mtime_ns), copy.copy(scan))
+                _buffers()[module.path] = True
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan
@@ -1260,6 +1307,131 @@ def _decode_site(data: list) -> CallSite:
     scope, conditional, guard, in_class = where
     return CallSite(call, Ctx(scope=str(scope), conditional=bool(conditional), guard=bool(guard),
                               in_class=bool(in_class)))
+
+
+# ---- what a module binds and registers at module level, kept in its on-disk entry (FDP009, FDP010) ----
+def _buffers() -> Dict[str, bool]:
+    """path -> True for the modules whose session scan is made of a tree flake8 parsed (an editor's
+    buffer may differ from the file: :func:`scan_for`); nothing derived from them is stored."""
+    return current().cache("index.buffers", FILE)
+
+
+def _storable_stamp(index: "ProjectIndex", path: str) -> Optional[List[int]]:
+    """The stamp under which what the session's scan of ``path`` says may be stored in the module's
+    entry: the index's stamp of the module, when the scan was made of the file under that very stamp
+    (not of an editor's buffer); None otherwise (no on-disk cache, another stamp, no scan)."""
+    stamp = index.stamp(path) if index.disk_entries() is not None else None
+    held = _scans().get(path)
+    if stamp is None or held is None or held[1] is None or held[0] != tuple(stamp) or path in _buffers():
+        return None
+    return stamp
+
+
+def _stored(index: "ProjectIndex", path: str, name: str) -> Any:
+    """The field ``name`` of ``path``'s on-disk entry under the stamp the index took of it, unless
+    the session holds a scan of the module (asked instead: it is at hand, and it may be an editor's
+    buffer's); None when there is none."""
+    disk = index.disk_entries()
+    if disk is None or path in _scans():
+        return None
+    return disk.get(path, index.stamp(path), name)
+
+
+def binding_kind(index: "ProjectIndex", path: str, name: str) -> Optional[str]:
+    """What the module-level name ``name`` of the project module ``path`` is by the ``ast``:
+    ``"blueprint"`` (bound to a ``Blueprint(...)``: ``("", name)`` in its scan's ``blueprints``), else
+    ``"app"`` (its facts bind it at module level to ``Flask(...)`` or an app factory's result), else
+    None (neither, or the module cannot be parsed).
+
+    Read from the module's on-disk entry (``"kinds"``: name -> answer, under the module's stamp)
+    when it holds the answer, else from its scan. Only an answer the module's own bytes give is
+    stored: a blueprint, an app binding of its own facts; an app binding accepted from another module
+    (a factory imported from elsewhere) can change when only that module changes, so it is asked again."""
+    stored = _stored(index, path, "kinds")
+    if isinstance(stored, dict) and stored.get(name) in ("blueprint", "app"):
+        return stored[name]
+    scan = index.scan(path)
+    if scan is None:
+        return None
+    if ("", name) in scan.blueprints:
+        kind = "blueprint"
+    elif any(b.scope == "" and b.name == name and b.kind in ("flask", "factory") for b in scan.facts.app_bindings):
+        kind = "app"
+    else:
+        return None
+    stamp = _storable_stamp(index, path)
+    if stamp is not None and (kind == "blueprint" or _binds_app_itself(path, name)):
+        known = index.disk_entries().get(path, stamp, "kinds")  # type: ignore[union-attr]
+        merged = dict(known) if isinstance(known, dict) else {}
+        merged[name] = kind
+        index.disk_entries().put(path, stamp, "kinds", merged)  # type: ignore[union-attr]
+    return kind
+
+
+def _binds_app_itself(path: str, name: str) -> bool:
+    """True when the facts of ``path`` alone (before the names it imports are accepted as apps)
+    bind ``name`` at module level to ``Flask(...)`` or a factory's result."""
+    own = project.facts_of_file(path)
+    return own is not None and any(b.scope == "" and b.name == name and b.kind in ("flask", "factory")
+                                   for b in own.app_bindings)
+
+
+def routes_at_import(index: "ProjectIndex", path: str) -> Optional[List[Tuple[Route, str]]]:
+    """The routes module ``path`` adds at import (module level, unconditional, outside the guard)
+    with a known endpoint and view, in its scan's order, each with what its receiver is in the
+    module: ``"blueprint"`` (a blueprint the module binds: :meth:`ModuleScan.blueprint_in`),
+    ``"import"`` (a name the module imports at module level), ``""`` (anything else: only the
+    module's facts tell whether it is an app). None when the module cannot be parsed.
+
+    Read from the module's on-disk entry (``"routes"``, under its stamp) when it holds them: each
+    route made again from its receiver, endpoint, view, how, placeholder flag, position and scope
+    flags; ``identity`` is then ``("stored", n)``, equal for two registrations of one function of
+    the module as the scan's are (identities of two modules are never compared). A module with a
+    route inside a loop is scanned on every run (loop variables are not kept)."""
+    stored = _stored(index, path, "routes")
+    if isinstance(stored, list):
+        try:
+            return [_decode_route(data) for data in stored]
+        except (TypeError, ValueError):
+            pass
+    scan = index.scan(path)
+    if scan is None:
+        return None
+    out = [(route, _receiver_kind(scan, route.receiver)) for route in scan.routes
+           if route.ctx.at_import and route.endpoint is not None and route.identity is not None]
+    stamp = _storable_stamp(index, path)
+    if stamp is not None and not any(route.ctx.loops for route, _kind in out):
+        identities: Dict[tuple, int] = {}
+        encoded = [_encode_route(route, kind, identities.setdefault(route.identity, len(identities)))  # type: ignore
+                   for route, kind in out]
+        index.disk_entries().put(path, stamp, "routes", encoded)  # type: ignore[union-attr]
+    return out
+
+
+def _receiver_kind(scan: ModuleScan, receiver: str) -> str:
+    if scan.blueprint_in(receiver, "") is not None:
+        return "blueprint"
+    return "import" if receiver in scan.imports_in("") else ""
+
+
+def _encode_route(route: Route, kind: str, identity: int) -> list:
+    spot, ctx = route.node, route.ctx
+    return [route.receiver, route.endpoint, identity, route.how, route.view, route.stub,
+            [spot.lineno, spot.col_offset, spot.end_lineno, spot.end_col_offset],
+            [ctx.scope, ctx.conditional, ctx.guard, ctx.in_class], kind]
+
+
+def _decode_route(data: list) -> Tuple[Route, str]:
+    """The route and receiver kind :func:`_encode_route` gave ``data`` for. Raises TypeError or
+    ValueError on malformed data."""
+    receiver, endpoint, identity, how, view, stub, position, where, kind = data
+    if not all(isinstance(x, str) for x in (receiver, endpoint, how, kind)) or len(position) != 4 \
+            or len(where) != 4 or not isinstance(identity, int) or not (view is None or isinstance(view, str)):
+        raise ValueError(receiver)
+    lineno, col, end_lineno, end_col = (int(x) if x is not None else None for x in position)
+    ctx = Ctx(scope=str(where[0]), conditional=bool(where[1]), guard=bool(where[2]), in_class=bool(where[3]))
+    return Route(receiver, Spot(_Position(lineno, col, end_lineno, end_col)), ctx, endpoint, ("stored", identity),
+                 how, view, bool(stub)), kind
 
 
 def bound_argument(index: "ProjectIndex", path: str, func: str, param: str, call: ast.Call) -> Optional[ast.expr]:

@@ -226,15 +226,13 @@ def imported_route_target(index: idx.ProjectIndex, path: str, scan: idx.ModuleSc
         if found is None or not found[1] or found[0] == path:
             continue
         origin, attr = found
+        kind = idx.binding_kind(index, origin, attr)  # kept in the module's on-disk entry
+        if kind is not None:
+            return ref, f"the {kind}", origin, count
         other = index.scan(origin)
         if other is None:
             continue
-        if ("", attr) in other.blueprints:
-            return ref, "the blueprint", origin, count
-        bindings = [b for b in other.facts.app_bindings if b.scope == "" and b.name == attr]
-        if any(b.kind in ("flask", "factory") for b in bindings):
-            return ref, "the app", origin, count
-        nodes: List = [b.node for b in bindings] or []
+        nodes: List = [b.node for b in other.facts.app_bindings if b.scope == "" and b.name == attr]
         if not nodes:
             continue
         target = getattr(nodes[0], "targets", [None])[0]

@@ -148,7 +148,9 @@ None.
         """Views added at import by two modules to one app or blueprint under one endpoint (both
         modules imported by the project). Only modules that add views to an app or blueprint
         defined elsewhere look (a single-file app never builds the index); the finding is in such a
-        module: the one whose path sorts first when neither defines the app or blueprint."""
+        module: the one whose path sorts first when neither defines the app or blueprint. The other
+        modules' routes come from :func:`~flake8_flask_deploy.index.routes_at_import` (kept in each
+        module's on-disk entry: an unchanged module is not parsed), resolved again on every run."""
         mine = {}
         for (registry, scope, guard, endpoint), routes in groups.items():
             if scope == "" and not guard and registry[1] != module.path:
@@ -159,6 +161,8 @@ None.
         if not index.importers(module.path):
             return
         seen = set()
+        for name in {registry[-1] for registry, _endpoint in mine}:
+            index.mentioning(name)  # asked first: each endpoint's question then looks at these modules only
         for (registry, endpoint), route in sorted(mine.items(), key=lambda kv: kv[1].node.lineno):
             name = registry[-1]
             for other in index.mentioning(name, endpoint):
@@ -166,13 +170,11 @@ None.
                 if other == module.path or (other < module.path and not defines) or index.is_test(other) \
                         or (registry, endpoint) in seen:
                     continue
-                oscan = index.scan(other)
-                if oscan is None:
+                oroutes = idx.routes_at_import(index, other)
+                if oroutes is None:
                     continue
-                for oroute in oscan.routes:
-                    if oroute.endpoint != endpoint or oroute.ctx.scope or oroute.ctx.conditional or oroute.ctx.guard:
-                        continue
-                    if oroute.identity is None or _registry(oscan, oroute, other) != registry:
+                for oroute, bound in oroutes:
+                    if oroute.endpoint != endpoint or _stored_registry(index, other, oroute, bound) != registry:
                         continue
                     if not defines and not index.importers(other):
                         continue
@@ -197,19 +199,33 @@ def _registry(scan: idx.ModuleScan, route: idx.Route, path: str) -> Optional[Tup
     imported = scan.imports_in(scope).get(route.receiver)
     if imported is not None:
         index = idx.get_index(sources.find_root(os.path.dirname(path)))
-        found = index.resolve_name(path, route.receiver, scope)
-        if found is None or not found[1] or found[0] == path:
-            return None
-        other = index.scan(found[0])
-        if other is None:
-            return None
-        if ("", found[1]) in other.blueprints:
-            return ("bp", found[0], "", found[1])
-        if any(b.scope == "" and b.name == found[1] and b.kind in ("flask", "factory")
-               for b in other.facts.app_bindings):
-            return ("app", found[0], "", found[1])
-        return None
+        return _imported_registry(index, path, index.resolve_name(path, route.receiver, scope))
     if idx.is_app(scan, route.receiver, scope):
         own = route.receiver in scan.bound.get(scope, set()) and scope
         return ("app", path, scope if own else "", route.receiver)
     return None
+
+
+def _imported_registry(index: idx.ProjectIndex, path: str, found: Optional[Tuple[str, str]]) -> Optional[Tuple]:
+    """:func:`_registry` for a receiver that module ``path`` imports, ``found`` where the import
+    leads: the app or blueprint another module binds at module level, or None."""
+    if found is None or not found[1] or found[0] == path:
+        return None
+    kind = idx.binding_kind(index, found[0], found[1])
+    if kind is None:
+        return None
+    return ("bp" if kind == "blueprint" else "app", found[0], "", found[1])
+
+
+def _stored_registry(index: idx.ProjectIndex, path: str, route: idx.Route, bound: str) -> Optional[Tuple]:
+    """:func:`_registry` for a route of :func:`~flake8_flask_deploy.index.routes_at_import` (module
+    level) of another module ``path``, with ``bound`` what its receiver is there: a blueprint of
+    ``path`` is known from that, an imported name is followed through ``path``'s imports only (what
+    :meth:`~flake8_flask_deploy.index.ProjectIndex.resolve_name` answers for a name the module
+    imports), anything else is asked of the module's scan."""
+    if bound == "blueprint":
+        return ("bp", path, "", route.receiver)
+    if bound == "import":
+        return _imported_registry(index, path, index.resolve_imported(path, route.receiver, ""))
+    scan = index.scan(path)
+    return _registry(scan, route, path) if scan is not None else None
