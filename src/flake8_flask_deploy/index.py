@@ -38,6 +38,7 @@ import ast
 import copy
 import os
 import re
+from stat import S_ISLNK
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
@@ -412,9 +413,17 @@ class ProjectIndex:
         self._stamps: Dict[str, Optional[List[int]]] = {}
         for rel in sources.python_files(root):
             path = os.path.join(root, rel)
-            if os.path.islink(path):  # the walk follows no folder link: only a file can be one
+            try:  # one ``lstat``: the file's stamp, unless it is a link (then its target's)
+                st: Optional[os.stat_result] = os.lstat(path)
+            except OSError:
+                st = None
+            if st is not None and S_ISLNK(st.st_mode):  # the walk follows no folder link: only a file can be one
                 path = sources.normpath(path)
-            stamp = self._stamps[path] = sources.stat_key(path) if disk is not None else None  # before the read
+                st = None
+                stamp = sources.stat_key(path) if disk is not None else None
+            else:
+                stamp = [st.st_size, st.st_mtime_ns] if disk is not None and st is not None else None
+            self._stamps[path] = stamp  # before the read
             stored = disk.get(path, stamp, "entry") if disk is not None else None
             if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], list):
                 self.modules[path] = ModuleEntry.stored(path, _dotted_name(rel), stored[0], stored[1])
