@@ -9,7 +9,8 @@ edited files of each project, in four variants run interleaved (round *r* starts
 * ``flake8``: flake8 with flake8-flask-deploy removed from the plugins it discovers (the launcher of
   ``run.py``: same interpreter, same flake8, same options; the plugin is neither imported nor run);
 * ``cold``: with the plugin, its on-disk cache (``.flake8-flask-deploy-cache/``) removed first: the
-  first run on the project;
+  first run on the project (in a copy of the project, ``<name>.cold``, so that deleting the cache
+  never puts a warm run of another file in a state an editor's runs do not leave it in);
 * ``warm``: with the plugin, after an earlier run on the project, the edited file saved again (its
   mtime moved) and nothing else changed: the editor's steady state;
 * ``no cache``: with the plugin and its on-disk cache turned off (what every run cost before it).
@@ -255,6 +256,15 @@ def one_run(variant: str, root: Path, edited: Path) -> dict:
 
 
 def measure_project(root: Path, files: Dict[str, Path], runs: int) -> Dict[str, Dict[str, List[dict]]]:
+    """Samples of every variant for every file, the variants interleaved round by round. The cold
+    runs delete the cache, so they run in a copy of the project (``<name>.cold``, made once): a warm
+    run then follows runs that leave the cache as an editor's runs leave it (the steady state the
+    issue's target is about), not a cold run of another file that deleted it and rebuilt only its
+    own part."""
+    cold_root = root.parent / (root.name + ".cold")
+    if not (cold_root / ".exported").exists():
+        shutil.rmtree(cold_root, ignore_errors=True)
+        shutil.copytree(root, cold_root, symlinks=True, ignore=shutil.ignore_patterns(CACHE_DIR))
     samples: Dict[str, Dict[str, List[dict]]] = {k: {v: [] for v in VARIANTS} for k in files}
     for path in files.values():  # prime: a cache exists before the first warm run, output checked
         one_run("cold", root, path)
@@ -262,9 +272,8 @@ def measure_project(root: Path, files: Dict[str, Path], runs: int) -> Dict[str, 
         for kind, path in files.items():
             order = VARIANTS[r % len(VARIANTS):] + VARIANTS[:r % len(VARIANTS)]
             for variant in order:
-                if variant == "warm" and not (root / CACHE_DIR).exists():
-                    one_run("cold", root, path)
-                samples[kind][variant].append(one_run(variant, root, path))
+                where, edited = (cold_root, cold_root / path.relative_to(root)) if variant == "cold" else (root, path)
+                samples[kind][variant].append(one_run(variant, where, edited))
         print(f"  round {r + 1}/{runs} done", flush=True)
     return samples
 
