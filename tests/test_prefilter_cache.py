@@ -170,3 +170,30 @@ def test_roots_are_the_same_whatever_order_folders_are_asked_in(tmp_path: Path) 
         assert {f: sources.find_root(f) for f in order} == alone
     assert alone[str(tmp_path / "repo" / "pkg" / "sub" / "deep")] == str(tmp_path / "repo")
     assert alone[str(tmp_path / "loose" / "a" / "b")] == str(tmp_path / "loose" / "a" / "b")
+
+
+def test_stale_words_keep_the_stored_rules_test(project: Path, monkeypatch) -> None:
+    """A named script saved makes the stored deployment words stale: they are read again, and the rules'
+    text test (which depends on the tool alone) comes from the same file, without importing the rules;
+    a prefilter.json another tool wrote gives none."""
+    (project / "run.py").write_text(PLAIN)
+    bump(project / "Dockerfile", 'FROM python:3.12\nCOPY . /app\nCMD ["python", "run.py"]\n')
+    assert same_as_engine(project / "jobs.py") is False
+    bump(project / "run.py", "import jobs\n" + PLAIN)  # the script now names jobs
+    new_session().disk_cache = True
+    assert prefilter._stored_entry(str(project)) is None  # noqa: SLF001 - stale
+    kept = prefilter._stored_rules_test(str(project))  # noqa: SLF001
+    assert kept is not None and kept.words == engine.TEXT_TEST.words and kept.triggers == engine.TEXT_TEST.triggers
+
+    def refuse():
+        raise AssertionError("the rules' text test should come from prefilter.json")
+    monkeypatch.setattr(prefilter, "text_test_of_rules", refuse)
+    new_session().disk_cache = True
+    assert "jobs" in prefilter.deployment_words(str(project))  # the words read again
+    monkeypatch.undo()
+    assert same_as_engine(project / "jobs.py") == engine.might_matter(PLAIN, str(project / "jobs.py"))
+    stored = project / sources.CACHE_DIR / "prefilter.json"
+    data = json.loads(stored.read_text())
+    stored.write_text(json.dumps(dict(data, tool="another tool")))
+    new_session().disk_cache = True
+    assert prefilter._stored_rules_test(str(project)) is None  # noqa: SLF001

@@ -632,6 +632,23 @@ def replace_cached_value(root: str, name: str, previous: Any, value: Any) -> Non
     _write_cache(root, name, data)
 
 
+def load_tool_value(root: str, name: str) -> Any:
+    """The value stored under ``name`` in the cache of the project ``root`` when the same tool wrote
+    it, whether or not the files it was derived from changed since: for a caller that knows a part
+    of the value depends on the tool alone (the rules' text test of ``prefilter.json``). None
+    otherwise (missing, unreadable, another tool)."""
+    if not cache_enabled():
+        return None
+    try:
+        with open(os.path.join(root, CACHE_DIR, name + ".json"), "rb") as handle:
+            data = json.loads(handle.read())
+        if data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp():
+            return None
+        return data["value"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def load_entries(root: str, name: str) -> Dict[str, Any]:
     """The per-file entries stored under ``name`` in the cache of the project ``root`` (path ->
     ``[[size, mtime_ns], value]``), when the same tool wrote them; ``{}`` otherwise. Each entry is
