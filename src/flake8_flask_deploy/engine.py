@@ -245,16 +245,10 @@ def _module_launch_findings(module: ModuleContext) -> List[Tuple[Finding, Launch
     if not launches:
         return []
     session = current()
-    cached = context.memo.get(("engine.launch_findings", session.select, session.ignore))
+    cached = context.memo.get(_launch_findings_key())
     if cached is not None and not session.overrides:
         return [(f, x) for f, x in cached if any(x is y for y in launches)]
-    out = []
-    suppressions = Suppressions()
-    for launch in launches:
-        for rule in active_rules():
-            if rule.fixes_mapped_copy:
-                out.extend((f, launch) for f in rule.check_launch(launch, context) if not suppressions.silenced(f))
-    return out
+    return _checked(context, launches, [r for r in active_rules() if r.fixes_mapped_copy])
 
 
 def _launch_target(launch: Launch) -> Optional[str]:
@@ -304,19 +298,30 @@ def launch_findings(context: DeploymentContext):
     ``context.memo`` per rule filter (not while the fixer holds a file's text, ``Session.overrides``:
     FDP011 reads the project's sources)."""
     session = current()
-    key = ("engine.launch_findings", session.select, session.ignore)
+    key = _launch_findings_key()
     cached = context.memo.get(key)
     if cached is not None and not session.overrides:
         return cached
-    out = []
-    suppressions = Suppressions()
-    for launch in context.launches:
-        for rule in active_rules():
-            for finding in rule.check_launch(launch, context):
-                if not suppressions.silenced(finding):
-                    out.append((finding, launch))
+    out = _checked(context, context.launches, active_rules())
     if not session.overrides:
         context.memo[key] = out
+    return out
+
+
+def _launch_findings_key() -> tuple:
+    """The ``context.memo`` key of :func:`launch_findings` under the session's rule filter."""
+    session = current()
+    return ("engine.launch_findings", session.select, session.ignore)
+
+
+def _checked(context: DeploymentContext, launches: Sequence[Launch], rules) -> List[Tuple[Finding, Launch]]:
+    """``[(finding, launch)]`` of each rule's :meth:`check_launch` over ``launches``, in that order,
+    without the findings a comment in their file silences."""
+    out = []
+    suppressions = Suppressions()
+    for launch in launches:
+        for rule in rules:
+            out.extend((f, launch) for f in rule.check_launch(launch, context) if not suppressions.silenced(f))
     return out
 
 

@@ -122,7 +122,7 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     return result
 
 
-def _imports_as_scanned(path: str) -> List[ImportRef]:
+def _imports_known(path: str) -> List[ImportRef]:
     """The imports :func:`scan_file`'s scan of ``path`` holds (``[]`` when it has none: the file cannot
     be read or parsed), without scanning it: the session's scan when it holds one for the file as it
     is (it may be the scan of the tree flake8 parsed, an editor's buffer: :func:`scan_for`), else
@@ -137,12 +137,6 @@ def _imports_as_scanned(path: str) -> List[ImportRef]:
             if held[0] == (stat.st_size, stat.st_mtime_ns):
                 return held[1].imports if held[1] is not None else []
     return imports_of_file(path)
-
-
-def _imports_known(path: str) -> List[ImportRef]:
-    """The imports of ``path``: its scan's when the session holds one, else :func:`imports_of_file`."""
-    cached = _scans().get(path)
-    return cached[1].imports if cached is not None and cached[1] is not None else imports_of_file(path)
 
 
 def _module_stem(path: str) -> Tuple[str, bool]:
@@ -419,7 +413,6 @@ class ProjectIndex:
                 st = None
             if st is not None and S_ISLNK(st.st_mode):  # the walk follows no folder link: only a file can be one
                 path = sources.normpath(path)
-                st = None
                 stamp = sources.stat_key(path) if disk is not None else None
             else:
                 stamp = [st.st_size, st.st_mtime_ns] if disk is not None and st is not None else None
@@ -703,7 +696,7 @@ class ProjectIndex:
 
         In the module the import names (``origin``), :meth:`resolve_name` at module level would
         answer ``(origin, name)`` whether or not ``origin`` binds the name, unless ``origin`` imports
-        it in turn; so only ``origin``'s imports are read (:func:`_imports_as_scanned`: the session's
+        it in turn; so only ``origin``'s imports are read (:func:`_imports_known`: the session's
         scan of it, else its imports, kept in the on-disk cache), never a whole scan of it."""
         if ref.name is None:
             if ref.asname:
@@ -720,7 +713,7 @@ class ProjectIndex:
             return None
         if depth + 1 > 4:  # where :meth:`resolve_name` stops
             return (origin, ref.name)
-        onward = visible_imports(_imports_as_scanned(origin), "").get(ref.name)
+        onward = visible_imports(_imports_known(origin), "").get(ref.name)
         if onward is None:
             return (origin, ref.name)
         return self._follow(origin, onward, depth + 1) or (origin, ref.name)

@@ -297,18 +297,7 @@ def text_test_of_rules() -> TextTest:
 def _stored_entry(root: str) -> Optional[_Entry]:
     """The pre-filter's knowledge of the project ``root`` from the on-disk cache, when it is fresh
     (read once per session); None otherwise (nothing computed)."""
-    store = current().cache("prefilter.stored", PROJECT)
-    if root not in store:
-        found = None
-        cached = sources.load_cached(root, "prefilter") if _usable(root) else None
-        if cached is not None:
-            try:
-                found = _Entry(TextTest(_Declared(c, tuple(w), tuple(t)) for c, w, t in cached["rules"]),
-                               None if cached["words"] is None else frozenset(cached["words"]))
-            except (KeyError, TypeError, ValueError):
-                found = None
-        store[root] = found
-    return store[root]
+    return _stored(root)[0]
 
 
 def _stored_rules_test(root: str) -> Optional[TextTest]:
@@ -316,11 +305,26 @@ def _stored_rules_test(root: str) -> Optional[TextTest]:
     words are stale (a served script saved: its words are in them): the rules' declarations depend
     on the tool alone, and reading them spares importing every rule on a plain module's run. None
     when there is none."""
-    cached = sources.load_tool_value(root, "prefilter") if _usable(root) else None
-    try:
-        return TextTest(_Declared(c, tuple(w), tuple(t)) for c, w, t in cached["rules"]) if cached else None
-    except (KeyError, TypeError, ValueError):
-        return None
+    return _stored(root)[1]
+
+
+def _stored(root: str) -> Tuple[Optional[_Entry], Optional[TextTest]]:
+    """``(the fresh entry or None, the stored rules' text test or None)`` of ``prefilter.json``, read
+    once per session."""
+    store = current().cache("prefilter.stored", PROJECT)
+    if root not in store:
+        entry, test = None, None
+        found = sources.read_cached(root, "prefilter") if _usable(root) else None
+        if found is not None:
+            (cached, fresh) = found
+            try:
+                test = TextTest(_Declared(c, tuple(w), tuple(t)) for c, w, t in cached["rules"])
+                if fresh:
+                    entry = _Entry(test, None if cached["words"] is None else frozenset(cached["words"]))
+            except (KeyError, TypeError, ValueError):
+                entry, test = None, None
+        store[root] = (entry, test)
+    return store[root]
 
 
 def _usable(root: str) -> bool:

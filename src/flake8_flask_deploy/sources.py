@@ -248,13 +248,10 @@ def _stored_walk(root: str) -> Optional[Tuple[Tuple[str, Tuple[str, ...]], ...]]
     if not (an editor's save through a temporary file) or too close to the walk, lists the same
     sub-folders, files and symlinks again; each nested-project test and symlink test gives the same
     answer; the same tool wrote it. Else None (rebuild). Also notes the virtualenvs it skipped."""
-    if not cache_enabled():
+    data = _read_cache(root, "walk")
+    if data is None:
         return None
     try:
-        with open(os.path.join(root, CACHE_DIR, "walk.json"), "rb") as handle:
-            data = json.loads(handle.read())
-        if data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp():
-            return None
         racy = data["started"] - RACY_NS
         for folder, (mtime, dirs, files, links) in data["folders"].items():
             if os.stat(folder).st_mtime_ns == mtime and mtime < racy:
@@ -282,11 +279,8 @@ def _store_walk(root: str, walked: Tuple[Tuple[str, Tuple[str, ...]], ...], seen
     a file outside any project)."""
     if not cache_enabled() or not is_project_root(root):
         return
-    venvs = current().cache("sources.venvs", LAYOUT)
-    folders = {folder for folder, _files in walked}
-    skipped = sorted(v for parent, found in venvs.items() if parent in folders for v in found)
     _write_cache(root, "walk", {"format": CACHE_FORMAT, "tool": tool_stamp(), "root": root, "started": started,
-                                "walk": walked, "venvs": skipped, **seen})
+                                "walk": walked, "venvs": _skipped_beside(walked), **seen})
 
 
 #: What :func:`_listing` gives for a folder.
@@ -335,7 +329,11 @@ def _is_venv(folder: str, listing: _Listing) -> bool:
 def virtualenvs_skipped(root: str) -> List[str]:
     """The virtualenv folders (:func:`_is_venv`) the walk of the project ``root`` left out, sorted:
     the deployment context says so, rather than hiding code silently."""
-    walked = _project_walk(root)  # the walk notes them
+    return _skipped_beside(_project_walk(root))  # the walk notes them
+
+
+def _skipped_beside(walked: Sequence[Tuple[str, Sequence[str]]]) -> List[str]:
+    """The virtualenvs :func:`_is_venv` noted in the folders of ``walked`` (a walk's answer), sorted."""
     found = current().cache("sources.venvs", LAYOUT)
     folders = {folder for folder, _files in walked}
     return sorted(venv for parent, venvs in found.items() if parent in folders for venv in venvs)
@@ -533,23 +531,44 @@ def cache_enabled() -> bool:
     return session.disk_cache and not session.overrides and not session.deploy_texts
 
 
-def load_cached(root: str, name: str) -> Any:
-    """The value stored under ``name`` in the cache of the project ``root``, when every file it was
-    derived from has the size and mtime it had then, the project walk lists the same files, and the
-    same tool wrote it; else None (a missing, unreadable or foreign cache file is no error)."""
+def _read_cache(root: str, name: str) -> Optional[Dict[str, Any]]:
+    """The cache file ``name`` of the project ``root`` as stored, when the current session may use
+    the cache and the same tool wrote it for this root; None otherwise (missing, unreadable, foreign:
+    never an error). Every loader below reads through it."""
     if not cache_enabled():
         return None
     try:
         with open(os.path.join(root, CACHE_DIR, name + ".json"), "rb") as handle:
             data = json.loads(handle.read())
-        if (data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp()
-                or data["walk"] != _walk_key(root)):
+        if data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp():
             return None
-        if any(stat_key(path) != key for path, key in data["files"].items()):
-            return None
-        return data["value"]
+        return data if isinstance(data, dict) else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def read_cached(root: str, name: str) -> Optional[Tuple[Any, bool]]:
+    """``(value, fresh)`` stored under ``name`` in the cache of the project ``root`` by the same tool:
+    ``fresh`` when every file it was derived from has the size and mtime it had then and the project
+    walk lists the same files (:func:`load_cached`'s test); a stale value serves a caller that knows
+    a part of it depends on the tool alone (the rules' text test of ``prefilter.json``). None when
+    there is none."""
+    data = _read_cache(root, name)
+    if data is None or "value" not in data:
+        return None
+    try:
+        fresh = data["walk"] == _walk_key(root) and all(stat_key(p) == key for p, key in data["files"].items())
+    except (KeyError, TypeError, AttributeError):
+        fresh = False
+    return data["value"], fresh
+
+
+def load_cached(root: str, name: str) -> Any:
+    """The value stored under ``name`` in the cache of the project ``root``, when every file it was
+    derived from has the size and mtime it had then, the project walk lists the same files, and the
+    same tool wrote it; else None (a missing, unreadable or foreign cache file is no error)."""
+    found = read_cached(root, name)
+    return found[0] if found is not None and found[1] else None
 
 
 @contextlib.contextmanager
@@ -618,35 +637,11 @@ def replace_cached_value(root: str, name: str, previous: Any, value: Any) -> Non
     parts checked on their own (the scripts of a deployment context). Nothing is written when the
     entry there no longer holds ``previous`` (another process replaced it), is another tool's or
     cannot be read."""
-    if not cache_enabled():
+    data = _read_cache(root, name)
+    if data is None or "value" not in data or data["value"] != previous:
         return
-    try:
-        with open(os.path.join(root, CACHE_DIR, name + ".json"), "rb") as handle:
-            data = json.loads(handle.read())
-        if (data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp()
-                or data["value"] != previous):
-            return
-        data["value"] = value
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return
+    data["value"] = value
     _write_cache(root, name, data)
-
-
-def load_tool_value(root: str, name: str) -> Any:
-    """The value stored under ``name`` in the cache of the project ``root`` when the same tool wrote
-    it, whether or not the files it was derived from changed since: for a caller that knows a part
-    of the value depends on the tool alone (the rules' text test of ``prefilter.json``). None
-    otherwise (missing, unreadable, another tool)."""
-    if not cache_enabled():
-        return None
-    try:
-        with open(os.path.join(root, CACHE_DIR, name + ".json"), "rb") as handle:
-            data = json.loads(handle.read())
-        if data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp():
-            return None
-        return data["value"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
 
 
 def load_entries(root: str, name: str) -> Dict[str, Any]:
@@ -654,17 +649,8 @@ def load_entries(root: str, name: str) -> Dict[str, Any]:
     ``[[size, mtime_ns], value]``), when the same tool wrote them; ``{}`` otherwise. Each entry is
     derived from its own file alone: the caller uses it only when that file has the stamp it holds
     (:func:`stat_key`), so no project walk or other file is checked."""
-    if not cache_enabled():
-        return {}
-    try:
-        with open(os.path.join(root, CACHE_DIR, name + ".json"), "rb") as handle:
-            data = json.loads(handle.read())
-        if data["format"] != CACHE_FORMAT or data["root"] != root or data["tool"] != tool_stamp():
-            return {}
-        entries = data["entries"]
-        return entries if isinstance(entries, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    entries = (_read_cache(root, name) or {}).get("entries")
+    return entries if isinstance(entries, dict) else {}
 
 
 def store_entries(root: str, name: str, entries: Dict[str, Any]) -> None:
