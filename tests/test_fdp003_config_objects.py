@@ -42,3 +42,24 @@ def test_fdp003_debug_config_loaded_by_from_object(load: str, flagged: bool, tmp
     root = project(tmp_path, {"settings.py": CONFIGS, "app.py": app, "Procfile": "web: gunicorn app:app\n"})
     found = [(Path(f.path).name, f.line) for f in findings(root, "FDP003")]
     assert found == ([("app.py", 5)] if flagged else [])
+
+
+def test_fdp003_config_module_without_debug_is_not_parsed(tmp_path: Path, monkeypatch) -> None:
+    """A config module whose text has no name ``DEBUG`` cannot set ``DEBUG = True`` (the module's
+    constant or a class's own): FDP003 does not parse it to know (28 example apps of the
+    Flask-AppBuilder sdist load such a ``config``); when an edit adds it, the next run sees it, also
+    from the on-disk cache's stored word answers."""
+    import flake8_flask_deploy.index as index_module
+
+    parsed = []
+    scan_file = index_module.scan_file
+    monkeypatch.setattr(index_module, "scan_file", lambda path: parsed.append(Path(path).name) or scan_file(path))
+    app = "from flask import Flask\napp = Flask(__name__)\napp.config.from_object('config')\n"
+    root = project(tmp_path, {"config.py": "SECRET_KEY = 'x'  # no debug here\n", "app.py": app,
+                              "Procfile": "web: gunicorn app:app\n"})
+    assert findings(root, "FDP003") == []
+    assert "config.py" not in parsed
+    (root / "config.py").write_text("SECRET_KEY = 'x'\nDEBUG = True\n")
+    found = [(Path(f.path).name, f.line) for f in findings(root, "FDP003")]
+    assert found == [("app.py", 3)]
+    assert "config.py" in parsed

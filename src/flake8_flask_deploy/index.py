@@ -472,24 +472,37 @@ class ProjectIndex:
         if rest:
             patterns = [_word_pattern(w) for w in rest]
             names = [w.decode("utf-8") for w in rest]
-            disk = self._disk
-            hits = []
-            for p in candidates:
-                stamp = self._stamps.get(p)
-                answers = disk.answers(p, stamp, names) if disk is not None else None
-                if answers is None:
-                    # stored under the stamp taken before the index first read the module: had it
-                    # changed since, its stamp no longer matches and the answers are never used
-                    data = module_bytes(p)
-                    answers = [w in data and pattern.search(data) is not None for w, pattern in zip(rest, patterns)]
-                    if disk is not None:
-                        disk.add_answers(p, stamp, names, answers)
-                if all(answers):
-                    hits.append(p)
-            candidates = hits
+            candidates = [p for p in candidates if all(self._answers(p, rest, patterns, names))]
         found = sorted(candidates)
         self._mentioning[key] = found
         return found
+
+    def mentions(self, path: str, word: str) -> bool:
+        """True when the project module ``path`` has ``word`` as a whole word (as
+        :meth:`mentioning` tells, for one module: the stored answer when its stamp holds one, else
+        its bytes read); False for a path the index does not hold."""
+        if path not in self.modules:
+            return False
+        raw = word.encode("utf-8")
+        if raw in _INDEXED_WORD_SET:
+            return raw in self.modules[path].words
+        return self._answers(path, [raw], [_word_pattern(raw)], [word])[0]
+
+    def _answers(self, path: str, words: List[bytes], patterns: list, names: List[str]) -> List[bool]:
+        """Whether module ``path`` has each of ``words`` (their :func:`_word_pattern` and ``str``
+        forms beside) as a whole word: stored answers under its stamp, else its bytes read (and the
+        answers stored)."""
+        disk = self._disk
+        stamp = self._stamps.get(path)
+        answers = disk.answers(path, stamp, names) if disk is not None else None
+        if answers is None:
+            # stored under the stamp taken before the index first read the module: had it
+            # changed since, its stamp no longer matches and the answers are never used
+            data = module_bytes(path)
+            answers = [w in data and pattern.search(data) is not None for w, pattern in zip(words, patterns)]
+            if disk is not None:
+                disk.add_answers(path, stamp, names, answers)
+        return answers
 
     def near(self, path: str, *words: str) -> List[str]:
         """Modules that mention ``words`` and could import module ``path``: they name its module (or

@@ -253,6 +253,8 @@ def _debug_config(module: ModuleContext, item) -> Optional[Tuple[str, List[Locat
     targets, how, places = chosen
     loaded = f"loaded by `{item.receiver}.config.from_object({_source(item.value)})`{how}"
     for path, name in targets:
+        if path != module.path and path in index.modules and not index.mentions(path, "DEBUG"):
+            continue  # no ``DEBUG`` name, no ``DEBUG = True`` (the module's or a class's): not parsed
         other = index.scan(path)
         if other is None:
             continue
