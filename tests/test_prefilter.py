@@ -16,25 +16,24 @@ from pathlib import Path
 
 import pytest
 
-from flake8_flask_deploy import engine
+from flake8_flask_deploy import engine, prefilter, session
 from flake8_flask_deploy.rules import TRIGGERS, all_rules, get_rule
 
 #: The text test as it was written by hand in engine.py before the rules declared it (ec1494a), with the
-#: runs passed or on `self` of issue 22 (methods a launch reaches, `Thread(target=app.run)`): the
-#: rules' declarations must add up to exactly this.
+#: runs passed or on `self` of issue 22 (methods a launch reaches, `Thread(target=app.run)`), and
+#: without the set-up words (`register_blueprint`, `init_app`, hooks, `wsgi_app`) since issue 25: the
+#: two rules that read set-up fire only with the guard (FDP001) or an app created in the module
+#: (FDP002), both tested besides. The rules' declarations must add up to exactly this.
 PREVIOUS = re.compile(
     r"Flask(?:\s*[(),]|\s+as\b)|(?<![\w.])(?!(?:subprocess|asyncio|self|cls)\b)\w+\s*\.run\(|__main__|\.debug\s*="
     r"|self\.\w+\s*\.run\(|\.run\s*[,)]"
     r"|[\"']DEBUG[\"']|\bDEBUG\s*=|SECRET_KEY|secret_key|Blueprint|\.route\("
     r"|@\s*[\w.]+\.(?:get|post|put|delete|patch)\("
-    r"|add_url_rule|register_blueprint|init_app|errorhandler|before_request|after_request|teardown_"
-    r"|context_processor|wsgi_app|create_app|make_app"
+    r"|add_url_rule|create_app|make_app"
 )
 #: Its literal words and (as the rules name them) its structured patterns.
 PREVIOUS_WORDS = {
-    "__main__", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule", "register_blueprint", "init_app",
-    "errorhandler", "before_request", "after_request", "teardown_", "context_processor", "wsgi_app", "create_app",
-    "make_app",
+    "__main__", "SECRET_KEY", "secret_key", "Blueprint", ".route(", "add_url_rule", "create_app", "make_app",
 }
 PREVIOUS_TRIGGERS = {"app-creation", "run-call", "debug-setting", "route-decorator"}
 
@@ -106,6 +105,9 @@ def test_text_test_lets_every_finding_through(source_root: Path, tmp_path: Path)
     ("from server import app\n(app\n .run(debug=True))\n", True),
     ("from server import caf\u00e9\ncaf\u00e9.run(debug=True)\n", True),
     ("import subprocess\n(subprocess\n .run(['ls']))\n", False),
+    # set-up on an app neither created nor guarded here: no rule reads it (issue 25)
+    ("from blog import app, db\ndb.init_app(app)\napp.register_blueprint(bp)\n", False),
+    ("class Ext:\n    def init_app(self, app):\n        app.before_request(self.load)\n", False),
 ])
 def test_text_test_on_snippets(source: str, expected: bool) -> None:
     assert engine.might_matter(source) is expected
@@ -168,6 +170,7 @@ def test_raw_text_test_never_hides_a_launch_target(source_root: Path, tmp_path: 
 
 
 def _project(tmp_path: Path, files: dict) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -204,3 +207,48 @@ def test_a_module_a_deployment_file_names_is_a_target(files: dict, module: str, 
     assert engine.may_be_launched(path)
     assert engine.context_of_file(path).launches_for(str(Path(path).resolve()))
     assert engine.might_matter(PLAIN, path)
+
+
+TEST_APP = 'from flask import Flask\n\napp = Flask(__name__)\napp.config["DEBUG"] = True\n'
+TEST_RUN = TEST_APP + '\nif __name__ == "__main__":\n    app.run(debug=True)\n'
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("app.py", TEST_APP, True),  # every rule may report in it
+    ("tests/conftest.py", TEST_APP, False),  # an app made for the tests: only rules that skip tests read it
+    ("tests/test_views.py", TEST_APP, False),
+    ("pkg/test_app.py", TEST_APP, False),
+    ("tests/test_views.py", TEST_RUN, True),  # the guard (FDP001) and a run call (FDP005) count in tests
+    ("testsuite/app.py", TEST_APP, True),  # no test module
+])
+def test_a_test_module_passes_the_text_test_of_the_rules_that_report_there(
+        name: str, text: str, expected: bool, tmp_path: Path) -> None:
+    """The rules that never report in a test module (``reports_in_tests = False``) do not let one
+    through: most test modules create an app, turn debug on or register routes, and cost a walk."""
+    root = _project(tmp_path / "proj", {name: text})
+    path = str(root / name)
+    assert engine.might_matter(text, path) is expected
+    assert engine.might_matter(text.encode(), path) is expected
+    session.new_session()
+    assert prefilter.verdict(text, path, "auto") is expected
+    assert engine.might_matter(text) is True  # without a path: every rule's test
+
+
+def test_a_project_inside_a_tests_folder_is_no_test_module(tmp_path: Path) -> None:
+    """A module is a test module by its path inside its project (as ``ModuleFacts.is_test_file``)."""
+    root = _project(tmp_path / "tests" / "proj", {"app.py": TEST_APP})
+    assert engine.might_matter(TEST_APP, str(root / "app.py")) is True
+    findings = engine.analyze_module(ast.parse(TEST_APP), str(root / "app.py"))
+    assert [f.code for f in findings] == ["FDP003"]
+
+
+def test_the_engine_runs_no_rule_in_a_test_module_that_skips_tests(tmp_path: Path) -> None:
+    """A test module the text test lets through (its guard) gets the findings of the rules that report
+    there only: the same module outside the tests gets FDP003 and FDP004 besides."""
+    files = {"Procfile": "web: python tests/run.py\nworker: python run.py\n", "tests/run.py": TEST_RUN, "run.py": TEST_RUN}
+    root = _project(tmp_path, files)
+    in_tests = {f.code for f in engine.analyze_module(ast.parse(TEST_RUN), str(root / "tests" / "run.py"))}
+    engine.clear_caches()
+    outside = {f.code for f in engine.analyze_module(ast.parse(TEST_RUN), str(root / "run.py"))}
+    assert {"FDP003", "FDP004"} <= outside
+    assert in_tests and not in_tests & {r.code for r in all_rules() if not r.reports_in_tests}

@@ -54,12 +54,14 @@ def test_the_cached_text_test_is_the_rules_text_test(project: Path) -> None:
     assert verdict(project / "jobs.py", PLAIN) is False
     data = json.loads((project / sources.CACHE_DIR / "prefilter.json").read_text())
     assert [tuple(d) for d in data["value"]["rules"]] == [
-        (r.code, list(r.prefilter), list(r.prefilter_triggers)) for r in rules.all_rules()]
+        (r.code, list(r.prefilter), list(r.prefilter_triggers), r.reports_in_tests) for r in rules.all_rules()]
     new_session().disk_cache = True
     cached = prefilter._entry(str(project))  # noqa: SLF001 - the entry read back from the disk
     assert cached.text_test.words == engine.TEXT_TEST.words
     assert cached.text_test.triggers == engine.TEXT_TEST.triggers
     assert cached.text_test.pattern.pattern == engine.PREFILTER.pattern
+    assert cached.text_test.in_tests.words == engine.TEXT_TEST.in_tests.words != engine.TEXT_TEST.words
+    assert cached.text_test.in_tests.triggers == engine.TEXT_TEST.in_tests.triggers
     assert "jobs" not in cached.words and "app" in cached.words
 
 

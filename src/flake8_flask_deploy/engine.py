@@ -16,7 +16,7 @@ from . import project, sources
 from .deploy import get_context, target_names
 from .facts import with_methods
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
-from .prefilter import CONTEXT_OFF, TextTest, may_be_launched
+from .prefilter import CONTEXT_OFF, TextTest, is_test_module, may_be_launched
 from .rules import ModuleContext, all_rules, get_rule
 from .session import code_selected, current, set_rule_filter  # noqa: F401 (set_rule_filter: the CLI's)
 from .suppress import Suppressions
@@ -77,8 +77,8 @@ TEXT_TEST = TextTest(all_rules())
 def __getattr__(name: str) -> re.Pattern:
     """``PREFILTER``: the same question as :data:`TEXT_TEST`, as a regex (tests hold it and
     :func:`might_matter` to each other): the creation of an app, a ``name.run(`` call, the
-    ``__main__`` guard, a debug setting, a secret key, a blueprint, a route decorator or set-up call,
-    as the rules declare them. Compiled on first use (no lint asks it). Raises AttributeError for
+    ``__main__`` guard, a debug setting, a secret key, a blueprint, a route, as the rules declare them
+    (of a module that is no test module). Compiled on first use (no lint asks it). Raises AttributeError for
     any other name."""
     if name == "PREFILTER":
         return TEXT_TEST.pattern
@@ -94,10 +94,11 @@ def might_matter(source: Union[str, bytes], filename: Optional[str] = None, mode
         filename: its path; when given (and ``mode`` is not ``off``), a module that a deployment
             file runs or serves always matters (deployment findings are mapped onto it).
     Returns:
-        True when some rule may fire (:data:`TEXT_TEST`, the same answer as :data:`PREFILTER`, or an
+        True when some rule may fire (:data:`TEXT_TEST`, the same answer as :data:`PREFILTER`; for a
+        test module, given by ``filename``, the test of the rules that report in test modules; or an
         app name of the options, or a launch target).
     """
-    if TEXT_TEST(source):
+    if TEXT_TEST(source, filename is not None and is_test_module(filename)):
         return True
     app_names = current().options.app_names
     if app_names:
@@ -192,9 +193,7 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     path = sources.normpath(filename)
     root = sources.find_root(os.path.dirname(path))
     enter_project(root)
-    # test-module detection looks only at the path inside the project (``/tmp/tests/proj/app.py``
-    # is not a test module of ``proj``)
-    inside = os.path.relpath(path, root) if path.startswith(root + os.sep) else filename
+    inside = sources.path_inside(path, root, filename)  # test-module detection: the path inside the project
     facts = project.complete_facts(tree, path, inside)
     options = current().options
     context = context_for(path, mode)
@@ -210,7 +209,8 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
     findings: List[Finding] = []
     try:
         for rule in active_rules():
-            findings.extend(rule.check(module))
+            if rule.reports_in_tests or not facts.is_test_file:
+                findings.extend(rule.check(module))
     finally:
         current().module_done()  # what the rules shared about this module (its tree's scan) goes
     # a launch made by an option has no file line to show the finding at

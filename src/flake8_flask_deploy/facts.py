@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .model import Spot
+from .sources import is_test_path  # noqa: F401  (re-exported: index, scan and rules import it from here)
 from .walk import FUNCTION, GUARD, IMPORT, Block, Recorder, Where, expression_nodes, walk
 from .records import Record
 
@@ -910,14 +911,6 @@ def _bound_names(target: ast.expr) -> List[ast.Name]:
     if isinstance(target, (ast.Tuple, ast.List)):
         return [n for elt in target.elts for n in _bound_names(elt)]
     return []
-
-
-def is_test_path(filename: str) -> bool:
-    parts = filename.replace("\\", "/").split("/")
-    base = parts[-1]
-    if base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py":
-        return True
-    return any(p in ("tests", "test", "testing") for p in parts[:-1])
 
 
 # ---- FDP002: names rebound to a new Flask app, with branches taken apart -------------------------

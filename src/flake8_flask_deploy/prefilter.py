@@ -147,7 +147,11 @@ class TextTest:
         pattern: one regex that matches exactly where the test is True (it documents the test; the
             test itself is faster: ``in`` for the words, a literal first for each trigger), compiled
             when first asked for.
-        declarations: ``(code, words, triggers)`` of each rule given, as the on-disk cache keeps them.
+        declarations: ``(code, words, triggers, reports_in_tests)`` of each rule given, as the
+            on-disk cache keeps them.
+        in_tests: the text test of a test module: that of the rules given that report in test
+            modules (:attr:`~flake8_flask_deploy.rules.Rule.reports_in_tests`; the engine runs no
+            other there); this test itself when every rule given does.
     Raises:
         ValueError: a rule names a trigger the engine does not implement, or a word that is not ASCII.
     """
@@ -156,8 +160,10 @@ class TextTest:
         words: List[str] = []
         named = set()
         declarations = []
+        rules = list(rules)
         for rule in rules:
-            declarations.append((rule.code, tuple(rule.prefilter), tuple(rule.prefilter_triggers)))
+            declarations.append((rule.code, tuple(rule.prefilter), tuple(rule.prefilter_triggers),
+                                 bool(rule.reports_in_tests)))
             for word in rule.prefilter:
                 if not word or not word.isascii():
                     raise ValueError(f"{rule.code}: prefilter word {word!r} is not a non-empty ASCII string")
@@ -173,6 +179,8 @@ class TextTest:
         self._tests = tuple(_TRIGGER_TESTS[t][0] for t in self.triggers)
         self.declarations = tuple(declarations)
         self._pattern: Optional[re.Pattern] = None
+        in_tests = [rule for rule in rules if rule.reports_in_tests]
+        self.in_tests = self if len(in_tests) == len(rules) else TextTest(in_tests)
 
     @property
     def pattern(self) -> re.Pattern:
@@ -181,7 +189,12 @@ class TextTest:
             self._pattern = re.compile("|".join(parts) if parts else r"(?!)")
         return self._pattern
 
-    def __call__(self, source: Union[str, bytes]) -> bool:
+    def __call__(self, source: Union[str, bytes], test_module: bool = False) -> bool:
+        """True when a rule given may fire on a module of text ``source``; ``test_module``: the
+        module is a test module (:func:`~flake8_flask_deploy.sources.is_test_path`), asked of
+        :attr:`in_tests`."""
+        if test_module and self.in_tests is not self:
+            return self.in_tests(source)
         kind = bytes if isinstance(source, (bytes, bytearray)) else str
         if any(word in source for word in self._words[kind]):
             return True
@@ -280,6 +293,7 @@ class _Declared(NamedTuple):
     code: str
     prefilter: tuple
     prefilter_triggers: tuple
+    reports_in_tests: bool
 
 
 def text_test_of_rules() -> TextTest:
@@ -318,7 +332,7 @@ def _stored(root: str) -> Tuple[Optional[_Entry], Optional[TextTest]]:
         if found is not None:
             (cached, fresh) = found
             try:
-                test = TextTest(_Declared(c, tuple(w), tuple(t)) for c, w, t in cached["rules"])
+                test = TextTest(_Declared(c, tuple(w), tuple(t), i is True) for c, w, t, i in cached["rules"])
                 if fresh:
                     entry = _Entry(test, None if cached["words"] is None else frozenset(cached["words"]))
             except (KeyError, TypeError, ValueError):
@@ -346,7 +360,7 @@ def _entry(root: str) -> _Entry:
             words, looked_at = _words_of(root)
         found = _Entry(_stored_rules_test(root) or text_test_of_rules(), words)
         if _usable(root):
-            value = {"rules": [[c, list(w), list(t)] for c, w, t in found.text_test.declarations],
+            value = {"rules": [[c, list(w), list(t), i] for c, w, t, i in found.text_test.declarations],
                      "words": None if words is None else sorted(words)}
             files = dict(read)
             for path in looked_at:  # one not read (too large, binary) is in the key too
@@ -369,7 +383,7 @@ def verdict(source: Union[str, bytes], filename: str, mode: str) -> Optional[boo
     root = sources.find_root(folder)
     stored = _stored_entry(root)  # a module that passes computes no words: the rules' test is enough
     test = stored.text_test if stored is not None else _stored_rules_test(root) or text_test_of_rules()
-    if test(source):
+    if test(source, is_test_module(filename)):
         return True
     if mode == CONTEXT_OFF or not may_be_launched(filename):
         return False
@@ -377,6 +391,18 @@ def verdict(source: Union[str, bytes], filename: str, mode: str) -> Optional[boo
     if targets is not None and os.path.basename(filename) not in targets and not os.path.islink(filename):
         return False  # named in a deployment file, but no production launch runs or serves it
     return None
+
+
+def is_test_module(filename: str) -> bool:
+    """Whether the engine takes the module ``filename`` (as given) for a test module: its path
+    inside its project (``ModuleFacts.is_test_file``, :func:`~flake8_flask_deploy.sources.path_inside`).
+    A name that does not look like a test module as given is answered False at once: True must
+    mean the engine says so (the text test of a test module is the narrower one), False is always
+    safe (a module taken for no test module gets every rule's text test)."""
+    if not sources.is_test_path(filename):
+        return False
+    path = sources.normpath(filename)
+    return sources.is_test_path(sources.path_inside(path, sources.find_root(os.path.dirname(path)), filename))
 
 
 def _cached_targets(root: str) -> Optional[frozenset]:

@@ -61,6 +61,26 @@ def normpath(path: str) -> str:
     return found
 
 
+def is_test_path(filename: str) -> bool:
+    """True for a test module's path (``/`` or ``\\`` separated, as given): a ``test_*.py``,
+    ``*_test.py`` or ``conftest.py`` file (pytest's default discovery,
+    https://docs.pytest.org/en/stable/explanation/goodpractices.html#conventions-for-python-test-discovery),
+    or any file under a ``tests``, ``test`` or ``testing`` folder. Give it the path inside the project
+    (:func:`path_inside`): a project that itself lies under a ``tests`` folder is no test module."""
+    parts = filename.replace("\\", "/").split("/")
+    base = parts[-1]
+    if base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py":
+        return True
+    return any(p in ("tests", "test", "testing") for p in parts[:-1])
+
+
+def path_inside(path: str, root: str, filename: str) -> str:
+    """The path of module ``path`` (normalised: :func:`normpath`) relative to its project ``root``,
+    as the facts judge a test module by it; ``filename`` (as given) when ``path`` is not under
+    ``root`` (``/tmp/tests/proj/app.py`` is not a test module of ``proj``)."""
+    return path[len(root) + 1:] if path.startswith(root + os.sep) else filename
+
+
 def find_root(directory: str) -> str:
     """Return the nearest ancestor of ``directory`` (itself included) holding a root marker.
 

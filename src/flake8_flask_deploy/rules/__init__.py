@@ -110,17 +110,16 @@ ROUTE_DECORATOR = "route-decorator"
 #: Every structured trigger the engine implements.
 TRIGGERS = (APP_CREATION, RUN_CALL, DEBUG_SETTING, ROUTE_DECORATOR)
 
-#: Words of the facts several rules read (``facts.py`` records them in one walk):
+#: Words of the facts several rules read (``facts.py`` records them in one walk). Other set-up
+#: (``register_blueprint``, ``init_app``, hooks: registrations of kinds ``setup``, ``extension``,
+#: ``config``) has no words: FDP001 and FDP002, which read it, fire only with the guard or an app
+#: created in the module, and FDP010 only with routes;
 #: the ``__main__`` guard (``ModuleFacts.guards``);
 GUARD_WORDS = ("__main__",)
 #: an app built by a factory Flask's CLI discovers (``facts.FACTORY_NAMES``);
 FACTORY_WORDS = ("create_app", "make_app")
 #: routes added by a call (decorators: :data:`ROUTE_DECORATOR`) (registrations of kind ``route``);
 ROUTE_WORDS = (".route(", "add_url_rule")
-#: other app set-up (``facts.SETUP_METHODS``, an extension's ``init_app``, the ``app.secret_key`` and
-#: ``app.wsgi_app`` assignments: registrations of kinds ``setup``, ``extension``, ``config``);
-SETUP_WORDS = ("register_blueprint", "init_app", "errorhandler", "before_request", "after_request", "teardown_",
-               "context_processor", "secret_key", "wsgi_app")
 #: the secret key, as a config key or an app attribute;
 SECRET_WORDS = ("SECRET_KEY", "secret_key")
 #: a blueprint (``Blueprint``, ``APIBlueprint``, ``flask.Blueprint``).
@@ -306,6 +305,7 @@ class Rule:
         fix_safety: ``"safe"``, ``"unsafe"``, ``"mixed"`` (per finding) or ``None`` (no fix); the
         fix itself lives in ``fixes/<code>.py`` (found by its name);
         prefilter, prefilter_triggers: what a module's text must hold for :meth:`check` to fire;
+        reports_in_tests: whether :meth:`check` runs on test modules;
         docs: the rule's documentation page;
         security_severity, cwe: for a rule whose findings are security issues, its score (a string,
         0.1-10.0, CVSS-like) and the CWE ids it reports (SARIF ``security-severity`` and tags).
@@ -323,6 +323,11 @@ class Rule:
     prefilter: Tuple[str, ...] = ()
     #: Structured patterns the engine tests besides the words (names from :data:`TRIGGERS`).
     prefilter_triggers: Tuple[str, ...] = ()
+    #: False for a rule that never reports in a test module (``ModuleFacts.is_test_file``: tests build
+    #: an app per case, run it, turn debug on, on purpose): the engine does not call its
+    #: :meth:`check` there, and a test module's text test asks only the rules that do report there
+    #: (:class:`~flake8_flask_deploy.prefilter.TextTest`), so most test modules cost no walk at all.
+    reports_in_tests: bool = True
     #: The documentation page below its ``# CODE name`` title, in Markdown, with the headings of
     #: :data:`DOCS_HEADINGS` (What it does, Why is this bad?, Example, Use instead, Fix safety,
     #: Options, References), written from column 0 as the page shows it (a text indented as a whole is

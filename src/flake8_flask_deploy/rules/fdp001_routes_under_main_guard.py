@@ -15,8 +15,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from .. import project
 from ..facts import DEV_ONLY_CONFIG_KEYS, Registration
 from ..model import WSGI_SERVERS, Finding
-from . import (APP_CREATION, FACTORY_WORDS, GUARD_WORDS, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule,
-               register)
+from . import GUARD_WORDS, ModuleContext, Rule, register
 
 
 @register
@@ -30,10 +29,9 @@ class RoutesUnderMainGuard(Rule):
         "gunicorn imports the module, skips the block, every URL answers 404"
     )
     fix_safety = "mixed"
-    #: What a module's text must hold for this rule to fire: set-up on an app created, built or
-    #: imported here, written under the ``__main__`` guard.
-    prefilter = GUARD_WORDS + ROUTE_WORDS + SETUP_WORDS + FACTORY_WORDS
-    prefilter_triggers = (APP_CREATION, ROUTE_DECORATOR)
+    #: What a module's text must hold for this rule to fire: the ``__main__`` guard (every finding is
+    #: set-up written under it: :meth:`check` returns at once without ``facts.guards``).
+    prefilter = GUARD_WORDS
     docs = """\
 ## What it does
 Reports app set-up that exists only inside `if __name__ == "__main__":` (in any spelling: either

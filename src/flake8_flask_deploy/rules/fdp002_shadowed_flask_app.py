@@ -15,7 +15,7 @@ from typing import Iterator
 
 from .. import index as idx
 from ..model import Finding
-from . import APP_CREATION, ROUTE_DECORATOR, ROUTE_WORDS, SETUP_WORDS, ModuleContext, Rule, register
+from . import APP_CREATION, ModuleContext, Rule, register
 
 
 @register
@@ -29,10 +29,10 @@ class ShadowedFlaskApp(Rule):
         "is never served"
     )
     fix_safety = "mixed"
-    #: What a module's text must hold for this rule to fire: ``X = Flask(...)`` rebinding an app,
-    #: and the set-up (routes, hooks, config) made on the first one.
-    prefilter = ROUTE_WORDS + SETUP_WORDS
-    prefilter_triggers = (APP_CREATION, ROUTE_DECORATOR)
+    #: What a module's text must hold for this rule to fire: ``X = Flask(...)`` (every finding is
+    #: an app created here: ``facts.shadowing`` and :meth:`_across_modules` start from one).
+    prefilter_triggers = (APP_CREATION,)
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports `X = Flask(...)` where `X` was imported into the module (`from blog import app`), or was
@@ -104,8 +104,6 @@ None.
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file:
-            return  # tests build a fresh app per case on purpose
         for stmt, name, kind, previous in facts.shadowing:
             if kind == "import":
                 server = _serves_new_app(module, name, stmt)

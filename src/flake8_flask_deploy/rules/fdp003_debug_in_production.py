@@ -70,6 +70,7 @@ class DebugInProduction(Rule):
     #: ``config.from_object(X)`` on an app created or built here.
     prefilter = FACTORY_WORDS
     prefilter_triggers = (DEBUG_SETTING, RUN_CALL, APP_CREATION)
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports debug mode turned on where production executes it: `app.run(debug=True)`,
@@ -169,8 +170,6 @@ is not marked fixable), and debug switched on by a deployment file (`FLASK_DEBUG
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file:
-            return
         scripts = module.script_launches()
         side_launcher = module.is_side_launcher() or module.is_demo_module()
         for item in facts.debug_sets:

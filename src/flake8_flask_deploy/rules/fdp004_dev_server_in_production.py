@@ -34,6 +34,7 @@ class DevServerInProduction(Rule):
     fix_safety = "mixed"
     #: What a module's text must hold for this rule to fire: ``app.run()``.
     prefilter_triggers = (RUN_CALL,)
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports the Werkzeug development server used in production:
@@ -144,8 +145,6 @@ exist only under the guard (a WSGI server could not find them).
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file:
-            return
         scripts = module.script_launches()
         side_launcher = module.is_side_launcher() or module.is_demo_module()
         for run in facts.runs:

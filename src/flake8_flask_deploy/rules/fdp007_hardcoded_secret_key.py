@@ -54,6 +54,7 @@ class HardcodedSecretKey(Rule):
     #: What a module's text must hold for this rule to fire: ``SECRET_KEY`` in the config, a config
     #: class or a module constant, or ``app.secret_key``.
     prefilter = SECRET_WORDS
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports a string (or bytes) literal used as the app's `SECRET_KEY`:
@@ -160,8 +161,6 @@ None.
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file:
-            return
         if not _mentions_secret(facts):
             return
         root = idx.root_of(module)

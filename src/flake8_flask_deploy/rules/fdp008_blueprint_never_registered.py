@@ -45,6 +45,7 @@ class BlueprintNeverRegistered(Rule):
     fix_safety = "unsafe"
     #: What a module's text must hold for this rule to fire: the blueprints defined here.
     prefilter = BLUEPRINT_WORDS
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports a module-level `Blueprint(...)` (`flask.Blueprint`, flask-smorest's `Blueprint`,
@@ -167,8 +168,6 @@ None.
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file:
-            return
         if not any(name in ("Blueprint", "APIBlueprint") for _, name, _, _ in facts.imports.values()) and \
                 not facts.flask_module_names:
             return

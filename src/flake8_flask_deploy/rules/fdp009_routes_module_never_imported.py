@@ -47,6 +47,7 @@ class RoutesModuleNeverImported(Rule):
     #: imported from another module.
     prefilter = ROUTE_WORDS
     prefilter_triggers = (ROUTE_DECORATOR,)
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports a module that adds routes at import time to an app or blueprint imported from another
@@ -167,7 +168,7 @@ None.
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file or facts.guards or module.launches:
+        if facts.guards or module.launches:
             return
         if os.path.basename(module.path) in idx.ENTRY_NAMES:
             return

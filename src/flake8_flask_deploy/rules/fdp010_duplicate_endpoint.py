@@ -38,6 +38,7 @@ class DuplicateEndpoint(Rule):
     #: What a module's text must hold for this rule to fire: routes and their endpoints.
     prefilter = ROUTE_WORDS
     prefilter_triggers = (ROUTE_DECORATOR,)
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports a view registration whose endpoint is already mapped to a *different* function on the same
@@ -107,8 +108,6 @@ None.
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
         facts = module.facts
-        if facts.is_test_file:
-            return
         imported = {b.name for b in facts.import_candidates}
         count = sum(1 for r in facts.registrations if r.kind in ("route", "setup"))
         if count < 2 and not any(r.receiver in imported for r in facts.registrations if r.kind == "route"):

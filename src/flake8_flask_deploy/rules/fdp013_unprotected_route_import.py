@@ -97,6 +97,7 @@ class UnprotectedRouteImport(Rule):
     #: the app, builds it in a factory or defines a blueprint.
     prefilter = FACTORY_WORDS + BLUEPRINT_WORDS
     prefilter_triggers = (APP_CREATION,)
+    reports_in_tests = False
     docs = """\
 ## What it does
 Reports an import that is there only for the routes its module adds, when nothing protects it from
@@ -212,9 +213,6 @@ None.
 """
 
     def check(self, module: ModuleContext) -> Iterator[Finding]:
-        facts = module.facts
-        if facts.is_test_file:
-            return
         root = idx.root_of(module)
         is_init = os.path.basename(module.path) == "__init__.py"
         fixers = [f for f in f401_fixers(root) if f.in_init or not is_init]
