@@ -52,14 +52,16 @@ def test_fdp003_config_module_without_debug_is_not_parsed(tmp_path: Path, monkey
     import flake8_flask_deploy.index as index_module
 
     parsed = []
-    scan_file = index_module.scan_file
+    scan_file, scan_tree = index_module.scan_file, index_module.scan_tree
     monkeypatch.setattr(index_module, "scan_file", lambda path: parsed.append(Path(path).name) or scan_file(path))
+    monkeypatch.setattr(index_module, "scan_tree",
+                        lambda tree, path, *a: parsed.append(Path(path).name) or scan_tree(tree, path, *a))
     app = "from flask import Flask\napp = Flask(__name__)\napp.config.from_object('config')\n"
-    root = project(tmp_path, {"config.py": "SECRET_KEY = 'x'  # no debug here\n", "app.py": app,
+    root = project(tmp_path, {"config.py": "TESTING = False  # no debug here\n", "app.py": app,
                               "Procfile": "web: gunicorn app:app\n"})
     assert findings(root, "FDP003") == []
-    assert "config.py" not in parsed
-    (root / "config.py").write_text("SECRET_KEY = 'x'\nDEBUG = True\n")
+    assert parsed == []  # nor the app's module: a string names the targets without its scan
+    (root / "config.py").write_text("TESTING = False\nDEBUG = True\n")
     found = [(Path(f.path).name, f.line) for f in findings(root, "FDP003")]
     assert found == [("app.py", 3)]
     assert "config.py" in parsed

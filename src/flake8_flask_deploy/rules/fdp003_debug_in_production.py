@@ -238,10 +238,13 @@ def _debug_config(module: ModuleContext, item) -> Optional[Tuple[str, List[Locat
     setup can override it (one that sets only ``SECRET_KEY``, a ``from_object`` of a config or a
     ``from_pyfile`` of a project file that assigns no ``DEBUG``, cannot); None otherwise (also when
     X cannot be followed: see :func:`_chosen`). https://flask.palletsprojects.com/en/stable/config/#DEBUG"""
+    index = idx.get_index(idx.root_of(module))
+    if isinstance(item.value, ast.Constant) and isinstance(item.value.value, str) and not any(
+            _may_set_debug(index, module, path) for path, _ in idx.config_targets(index, module.path, item.value, "")):
+        return None  # ``from_object("config.Dev")`` names its targets: none can set DEBUG (no scan of this module)
     scan = idx.scan_for(module)
     if scan is None:
         return None
-    index = idx.get_index(idx.root_of(module))
     if _overridden(index, module.path, scan, item) or any(
             d.receiver == item.receiver and d.where.scope == item.where.scope and d.kind in _SETTING_KINDS
             and d.node.lineno > item.node.lineno for d in module.facts.debug_sets):
@@ -252,8 +255,8 @@ def _debug_config(module: ModuleContext, item) -> Optional[Tuple[str, List[Locat
     targets, how, places = chosen
     loaded = f"loaded by `{item.receiver}.config.from_object({_source(item.value)})`{how}"
     for path, name in targets:
-        if path != module.path and path in index.modules and not index.mentions(path, "DEBUG"):
-            continue  # no ``DEBUG`` name, no ``DEBUG = True`` (the module's or a class's): not parsed
+        if not _may_set_debug(index, module, path):
+            continue
         other = index.scan(path)
         if other is None:
             continue
@@ -267,6 +270,14 @@ def _debug_config(module: ModuleContext, item) -> Optional[Tuple[str, List[Locat
             line = getattr(other.facts.constants["DEBUG"], "lineno", 1)
             return f"`DEBUG = True` in {rel}:{line}, {loaded},", [Location(path, line)] + places
     return None
+
+
+def _may_set_debug(index: idx.ProjectIndex, module: ModuleContext, path: str) -> bool:
+    """False when the config module ``path`` (a ``from_object`` target) cannot set ``DEBUG = True``,
+    as its module constant or in a class of its own: its text has no name ``DEBUG`` (asked of the
+    index, which stores the answer under the module's stamp; the module is then never parsed). The
+    linted module itself is asked of its tree (an editor's buffer may differ from the file)."""
+    return path == module.path or path not in index.modules or index.mentions(path, "DEBUG")
 
 
 def _chosen(module: ModuleContext, index: idx.ProjectIndex, item) -> Optional[Tuple[list, str, List[Location]]]:
