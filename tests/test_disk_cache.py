@@ -126,6 +126,31 @@ def test_another_tool_version_rebuilds(project: Path, monkeypatch) -> None:
     assert sources.load_cached(str(project), "context") is None
 
 
+def test_an_edited_module_of_the_tool_is_another_tool(tmp_path: Path, monkeypatch) -> None:
+    """A development install whose rule was edited writes no cache the old code reads: the tool's
+    stamp holds every module's size and mtime (nested packages too), not its bytecode."""
+    package = tmp_path / "flake8_flask_deploy"
+    (package / "rules" / "__pycache__").mkdir(parents=True)
+    for rel in ("__init__.py", "sources.py", "rules/__init__.py", "rules/fdp001.py"):
+        (package / rel).write_text("# module\n")
+    monkeypatch.setattr(sources, "__file__", str(package / "sources.py"))
+
+    def stamp() -> str:
+        new_session()
+        return sources.tool_stamp()
+
+    first = stamp()
+    assert "rules/fdp001.py:" in first and first.startswith(sources.__version__)
+    (package / "rules" / "__pycache__" / "fdp001.cpython-311.pyc").write_bytes(b"x")
+    (package / "README.txt").write_text("not a module")
+    assert stamp() == first
+    bump(package / "rules" / "fdp001.py", "# module, edited\n")
+    second = stamp()
+    assert second != first
+    (package / "rules" / "fdp099.py").write_text("# a new rule\n")
+    assert stamp() not in (first, second)
+
+
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": 1}', b"[1, 2]", b"\xff\xfe"])
 def test_an_unreadable_cache_is_rebuilt_without_error(project: Path, damage: bytes) -> None:
     assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]

@@ -522,15 +522,33 @@ def tool_stamp() -> str:
     store = current().cache("sources.tool_stamp", LAYOUT)
     found = store.get("")
     if found is None:
-        package = os.path.dirname(os.path.abspath(__file__))
         parts = [__version__]
-        for folder, _dirs, files in sorted(os.walk(package)):
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    path = os.path.join(folder, name)
-                    parts.append(f"{os.path.relpath(path, package)}:{stat_key(path)}")
+        _stamp_modules(os.path.dirname(os.path.abspath(__file__)), "", parts)
         found = store[""] = "\n".join(parts)
     return found
+
+
+def _stamp_modules(folder: str, rel: str, parts: List[str]) -> None:
+    """Append ``rel/name.py:[size, mtime_ns]`` for each module under ``folder`` (``rel`` its path
+    inside the package), by name, folders after the files beside them (one ``scandir`` per folder:
+    every editor run asks it)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    below = []
+    for entry in entries:
+        if entry.name.endswith(".py"):
+            try:
+                st = entry.stat()
+                parts.append(f"{rel}{entry.name}:{[st.st_size, st.st_mtime_ns]}")
+            except OSError:
+                parts.append(f"{rel}{entry.name}:None")
+        elif entry.name != "__pycache__" and entry.is_dir():
+            below.append(entry)
+    for entry in below:
+        _stamp_modules(entry.path, f"{rel}{entry.name}/", parts)
 
 
 def _walk_key(root: str) -> str:
