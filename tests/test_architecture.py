@@ -53,6 +53,7 @@ DEFERRED_FOR_STARTUP = {
     ("prefilter", "deploy"): "the deployment files, read when no cache holds their words",
     ("prefilter", "deploy.readers"): "the deployment files, read when no cache holds their words",
     ("deploy", "deploy.build"): "the builder and every reader: a warm run's context comes from the on-disk cache",
+    ("deploy", "deploy.pyserve"): "a saved served script's own fields, derived again without the builder",
     ("suppress", "deploy.readers"): "the files of findings, read when a run has a finding to judge",
     ("suppress", "deploy.nginx"): "asked only of a *.conf file holding a finding",
     ("rules", "deploy.commands"): "the command splitter, asked only of a launch's finding",

@@ -117,6 +117,24 @@ def test_an_edited_module_a_launched_script_reaches(project: Path) -> None:
     assert str(project / "server.py") in data["value"]["scripts"]["files"]  # the scripts' part of the key
 
 
+def test_a_saved_served_script_is_judged_without_the_builder(project: Path) -> None:
+    """An editor's save of the script a launch runs (``python app.py``) re-derives that script's own
+    fields of the cached context (``deploy.pyserve``), in a process that imports no builder or reader."""
+    assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]
+    bump(project / "app.py", APP.replace("def index", "def home"))  # saved: same run, same address
+    code = ("import ast, sys\nfrom flake8_flask_deploy import engine\nfrom flake8_flask_deploy.session import new_session\n"
+            "new_session().disk_cache = True\npath = sys.argv[1]\n"
+            "found = engine.analyze_module(ast.parse(open(path).read()), path)\n"
+            "print(sorted(f.code for f in found), sorted(m for m in sys.modules if '.deploy.' in m))")
+    out = subprocess.run([sys.executable, "-c", code, str(project / "app.py")], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.startswith("['FDP003', 'FDP004', 'FDP005']"), out
+    for module in ("build", "readers", "shell", "configs", "hostfiles"):
+        assert f".deploy.{module}'" not in out, out
+    assert ".deploy.pyserve'" in out, out  # the fields were derived again
+    assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]
+
+
 def test_another_tool_version_rebuilds(project: Path, monkeypatch) -> None:
     assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]
     new_session().disk_cache = True

@@ -150,7 +150,7 @@ class Launch(Record):
             mapped through COPY, build context, working directory), nearest first: the first is
             its working folder as far as the files tell. For a python-script launch these two are what
             re-deriving the fields its script decides needs
-            (:func:`flake8_flask_deploy.deploy.build.python_server_fields`); not compared.
+            (:func:`flake8_flask_deploy.deploy.pyserve.python_server_fields`); not compared.
     """
 
     source: Location

@@ -60,7 +60,7 @@ def _cached_or_built(root: str) -> DeploymentContext:
 
     The scripts of python-script launches are kept apart (``value["scripts"]``: their own files and,
     per launch, the fields their text decides, before and after): when only such a script changed,
-    those fields are derived again (:func:`~flake8_flask_deploy.deploy.build.python_server_fields`);
+    those fields are derived again (:func:`~flake8_flask_deploy.deploy.pyserve.python_server_fields`);
     the same values keep the cached context (the editor's save of ``manage.py``), other values make
     a whole build."""
     if sources.cache_enabled():
@@ -127,7 +127,7 @@ def _scripts_fresh(root: str, cached: Dict[str, Any], context: DeploymentContext
     launches = scripts["launches"]
     if not set(stale) <= {os.path.abspath(context.launches[i].script or "") for i, _b, _a in launches}:
         return False
-    from .build import python_server_fields  # deferred: only when a served script changed
+    from .pyserve import python_server_fields  # deferred (not the builder): only when a served script changed
 
     with sources.recording_reads(root, alone=True) as read:
         for index, before, after in launches:

@@ -11,11 +11,10 @@ import dataclasses
 import os
 import re
 import shlex
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .. import project, sources
-from ..facts import string_value
-from ..model import (FLASK_RUN, FLASK_SCRIPT_SERVER, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, WSGI_SERVERS, Bind,
+from ..model import (FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, WSGI_SERVERS, Bind,
                      DeploymentContext, Launch, Location)
 from . import readers
 from .kinds import FILE_KINDS, NGINX_DIRS, find_deployment_files, kind_of, reader_for  # noqa: F401 (re-exported)
@@ -25,7 +24,7 @@ from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_con
 from .hostfiles import has_supervisor_programs, read_supervisor, read_systemd
 from .nginx import looks_like_nginx, read_nginx
 from .nomad import looks_like_nomad, read_nomad
-from .pyserve import entry_calls, flask_script_server, waitress_serve
+from .pyserve import SCRIPT_FIELDS, apply_python_server, python_server_fields  # noqa: F401 (re-exported)
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
 from ..records import Record
@@ -111,11 +110,6 @@ def build_context(root: str) -> DeploymentContext:
     return _Builder(root).build()
 
 
-#: The fields of a python-script launch that its script's text decides (``serve(app)``, a Flask-Script
-#: manager, the functions it calls, ``app.run()``'s address): see :func:`python_server_fields`.
-SCRIPT_FIELDS = ("serves_with", "binds", "host_given", "debug", "calls", "bind_default")
-
-
 @dataclasses.dataclass(repr=False, eq=False)
 class ScriptPart(Record):
     """What the scripts of a build's python-script launches decided, kept apart from the rest so
@@ -145,25 +139,6 @@ def build_context_and_scripts(root: str) -> Tuple[DeploymentContext, ScriptPart]
         for path in ([launch.script] if launch.script else []) + [path for path, _name in launch.calls]:
             reads.setdefault(os.path.abspath(path), sources.stat_key(path))
     return context, builder.scripts_part
-
-
-def python_server_fields(launch: Launch, root: str) -> Dict[str, Any]:
-    """The :data:`SCRIPT_FIELDS` of the python-script ``launch`` of the project ``root`` as its script
-    decides them now, computed as a build does (same function, from the launch's ``script``,
-    ``script_args`` and ``bases``); ``launch`` itself is not changed.
-
-    Args:
-        launch: a python-script launch (``script`` set), its SCRIPT_FIELDS as they were before its
-            script was read (see :class:`ScriptPart`).
-        root: the absolute project root.
-    Returns:
-        ``{field name: value}`` for every name of SCRIPT_FIELDS. Never raises on a bad script (it
-        parses as the builder does).
-    """
-    probe = dataclasses.replace(launch)
-    if probe.script:
-        _Builder(root).apply_python_server(probe, probe.script_args, probe.bases)
-    return {name: getattr(probe, name) for name in SCRIPT_FIELDS}
 
 
 class _Builder:
@@ -498,7 +473,7 @@ class _Builder:
             launch.script_args = tuple(args)
             self.scripts_part.launches.append((launch, {name: getattr(launch, name) for name in SCRIPT_FIELDS}))
             with sources.recording_reads(self.root, alone=True) as read:  # apart from the other files' reads
-                self.apply_python_server(launch, args, bases)
+                apply_python_server(launch, self.root, args, bases)
             for path, key in read.items():
                 self.scripts_part.reads.setdefault(path, key)
         if launch.module and launch.target_path is None:
@@ -667,52 +642,6 @@ class _Builder:
             if key and key not in launch.env:
                 launch.env[key] = value
                 launch.env_sources[key] = Location(path, config.lines.get("env", 1))
-
-    def apply_python_server(self, launch: Launch, args: Sequence[str] = (), bases: Tuple[str, ...] = ()) -> None:
-        """``python wsgi.py`` where the script calls ``waitress.serve(app, ...)``: served by waitress;
-        ``python manage.py runserver ...`` with a Flask-Script manager (``args``: the words after the
-        script): served by Flask-Script's development server, at the address its options give;
-        otherwise the address its ``app.run(...)`` binds, when literal."""
-        assert launch.script is not None
-        served = waitress_serve(launch.script)
-        if served is not None:
-            launch.serves_with = WAITRESS
-            launch.binds = served[0]
-            launch.host_given = True
-            return
-        folders = (os.path.dirname(launch.script),) + tuple(bases)
-
-        def resolve(module: str) -> Optional[str]:
-            return project.dotted_to_file(self.root, module, folders)
-
-        managed = flask_script_server(launch.script, args, resolve)
-        if managed is not None:
-            launch.serves_with = FLASK_SCRIPT_SERVER
-            launch.binds = managed.binds
-            launch.host_given = managed.host_given
-            launch.debug = launch.debug or managed.debug
-            return
-        launch.calls = tuple((sources.normpath(f), name) for f, name in entry_calls(launch.script, resolve))
-        facts = project.facts_of_file(launch.script)
-        if facts is None:
-            return
-        runs = [r for r in facts.runs if facts.region_of(r.where) in ("import", "guard")
-                and facts.is_app(r.receiver, r.where.scope)]
-        if len(runs) != 1 or runs[0].star_kwargs:
-            return
-        run = runs[0]
-        host = "127.0.0.1" if run.host is None else string_value(facts.constant_value(run.host))
-        port_node = facts.constant_value(run.port) if run.port is not None else None
-        if run.port is None:
-            port: Optional[str] = "5000"
-        elif port_node is not None and hasattr(port_node, "value") and isinstance(port_node.value, int):
-            port = str(port_node.value)
-        else:
-            port = string_value(port_node)
-        if host is None or port is None:
-            return
-        launch.binds = (Bind(host, port),)
-        launch.bind_default = run.host is None and run.port is None
 
     def standalone_configs(self) -> None:
         """A gunicorn config with ``wsgi_app`` or a uWSGI ini with a module that no command uses still

@@ -18,12 +18,15 @@ deployment contexts, when files change).
 from __future__ import annotations
 
 import ast
+import dataclasses
+import os
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .. import project
-from ..model import Bind
+from .. import project, sources
+from ..facts import string_value
+from ..model import FLASK_SCRIPT_SERVER, WAITRESS, Bind, Launch
 from ..session import PROJECT, current
 from .commands import parse_bind
 from .reach import reached_calls
@@ -247,3 +250,75 @@ def entry_calls(path: str, resolve: Callable[[str], Optional[str]]) -> Tuple[Tup
     if path not in store:
         store[path] = reached_calls(path, resolve)
     return store[path]
+
+
+#: The fields of a python-script launch that its script's text decides (``serve(app)``, a Flask-Script
+#: manager, the functions it calls, ``app.run()``'s address; :func:`apply_python_server`): an edit of
+#: the script re-derives only these (``deploy._scripts_fresh``, the on-disk cache), without the builder.
+SCRIPT_FIELDS = ("serves_with", "binds", "host_given", "debug", "calls", "bind_default")
+
+
+def python_server_fields(launch: Launch, root: str) -> Dict[str, Any]:
+    """The :data:`SCRIPT_FIELDS` of the python-script ``launch`` of the project ``root`` as its script
+    decides them now, computed as a build does (same function, from the launch's ``script``,
+    ``script_args`` and ``bases``); ``launch`` itself is not changed.
+
+    Args:
+        launch: a python-script launch (``script`` set), its SCRIPT_FIELDS as they were before its
+            script was read (see :class:`ScriptPart`).
+        root: the absolute project root.
+    Returns:
+        ``{field name: value}`` for every name of SCRIPT_FIELDS. Never raises on a bad script (it
+        parses as the builder does).
+    """
+    probe = dataclasses.replace(launch)
+    if probe.script:
+        apply_python_server(probe, root, probe.script_args, probe.bases)
+    return {name: getattr(probe, name) for name in SCRIPT_FIELDS}
+
+
+def apply_python_server(launch: Launch, root: str, args: Sequence[str] = (), bases: Tuple[str, ...] = ()) -> None:
+    """``python wsgi.py`` where the script calls ``waitress.serve(app, ...)``: served by waitress;
+    ``python manage.py runserver ...`` with a Flask-Script manager (``args``: the words after the
+    script): served by Flask-Script's development server, at the address its options give;
+    otherwise the address its ``app.run(...)`` binds, when literal."""
+    assert launch.script is not None
+    served = waitress_serve(launch.script)
+    if served is not None:
+        launch.serves_with = WAITRESS
+        launch.binds = served[0]
+        launch.host_given = True
+        return
+    folders = (os.path.dirname(launch.script),) + tuple(bases)
+
+    def resolve(module: str) -> Optional[str]:
+        return project.dotted_to_file(root, module, folders)
+
+    managed = flask_script_server(launch.script, args, resolve)
+    if managed is not None:
+        launch.serves_with = FLASK_SCRIPT_SERVER
+        launch.binds = managed.binds
+        launch.host_given = managed.host_given
+        launch.debug = launch.debug or managed.debug
+        return
+    launch.calls = tuple((sources.normpath(f), name) for f, name in entry_calls(launch.script, resolve))
+    facts = project.facts_of_file(launch.script)
+    if facts is None:
+        return
+    runs = [r for r in facts.runs if facts.region_of(r.where) in ("import", "guard")
+            and facts.is_app(r.receiver, r.where.scope)]
+    if len(runs) != 1 or runs[0].star_kwargs:
+        return
+    run = runs[0]
+    host = "127.0.0.1" if run.host is None else string_value(facts.constant_value(run.host))
+    port_node = facts.constant_value(run.port) if run.port is not None else None
+    if run.port is None:
+        port: Optional[str] = "5000"
+    elif port_node is not None and hasattr(port_node, "value") and isinstance(port_node.value, int):
+        port = str(port_node.value)
+    else:
+        port = string_value(port_node)
+    if host is None or port is None:
+        return
+    launch.binds = (Bind(host, port),)
+    launch.bind_default = run.host is None and run.port is None
