@@ -520,8 +520,9 @@ class ProjectIndex:
         return sorted(named | local)
 
     def is_test(self, path: str) -> bool:
-        rel = os.path.relpath(path, self.root)
-        return is_test_path(rel)
+        """Whether the module ``path`` (normalised) is a test module, by its path inside the project."""
+        inside = path[len(self.root) + 1:] if path.startswith(self.root + os.sep) else os.path.relpath(path, self.root)
+        return is_test_path(inside)
 
     def has_app(self) -> bool:
         """True when some non-test module creates a Flask app (``Flask(``/an app factory). Cached."""
