@@ -110,3 +110,38 @@ def test_the_tools_records_use_it() -> None:
     assert seen >= 50
     assert repr(model.Bind("0.0.0.0", 80)).startswith("Bind(")
     assert walk.Where() == walk.Where() and scan.Route is not None and rules.ModuleContext is not None
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_acts_as_the_compiled_one() -> None:
+    import re
+
+    from flake8_flask_deploy.records import LazyPattern
+
+    lazy = LazyPattern(r"\bapp\b", re.IGNORECASE)
+    assert lazy._compiled is None  # noqa: SLF001 - nothing compiled yet
+    compiled = re.compile(r"\bapp\b", re.IGNORECASE)
+    for text in ("APP = 1", "my_app = 2", "x.app.run()"):
+        assert bool(lazy.search(text)) == bool(compiled.search(text))
+        assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert lazy.pattern == compiled.pattern and lazy.flags == compiled.flags
+    broken = LazyPattern(r"(unclosed")
+    with pytest.raises(re.error):
+        broken.search("x")
+
+
+def test_the_import_compiles_no_regex_only_a_cold_run_uses() -> None:
+    """Deployment words, index entries built from bytes, the autofixers' commands, proxy reads: a warm
+    editor run's import does not compile them (records.LazyPattern)."""
+    import subprocess
+    import sys
+
+    code = ("import flake8_flask_deploy.plugin, flake8_flask_deploy.engine as e\n"
+            "from flake8_flask_deploy import index, prefilter, autofixers, project\n"
+            "from flake8_flask_deploy.rules import fdp008_blueprint_never_registered as r8, "
+            "fdp011_proxy_without_proxyfix as r11\n"
+            "lazy = [index.DYNAMIC_IMPORT, index.PREFILTER, index._INDEXED_PATTERNS[0][1], prefilter._FOLLOWED,\n"
+            "        prefilter._WORDS[0], autofixers._MENTIONS['ruff'], project.DEPENDENCY_FILE, r8._COMMENTED_REGISTER,\n"
+            "        r11.HANDLED]\n"
+            "print(sum(p._compiled is not None for p in lazy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0"

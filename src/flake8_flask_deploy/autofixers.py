@@ -35,7 +35,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import sources
 from .session import PROJECT, current
-from .records import Record
+from .records import LazyPattern, Record
 
 RUFF = "ruff"
 AUTOFLAKE = "autoflake"
@@ -46,11 +46,11 @@ COMMAND_FILES = ("Makefile", "tox.ini", "noxfile.py", ".gitlab-ci.yml", "justfil
 PRE_COMMIT_FILES = (".pre-commit-config.yaml", ".pre-commit-config.yml")
 #: A tool on a command line, with the option that makes it delete unused project imports.
 _COMMANDS = {
-    RUFF: re.compile(r"\bruff\b(?![-\w])[^\n#]*?\s--fix(?:-only)?\b"),
-    AUTOFLAKE: re.compile(r"\bautoflake\b[^\n#]*?\s--remove-all-unused-imports\b"),
-    PYCLN: re.compile(r"\bpycln\b[^\n#]*?\s(?:--all|-a)\b"),
+    RUFF: LazyPattern(r"\bruff\b(?![-\w])[^\n#]*?\s--fix(?:-only)?\b"),
+    AUTOFLAKE: LazyPattern(r"\bautoflake\b[^\n#]*?\s--remove-all-unused-imports\b"),
+    PYCLN: LazyPattern(r"\bpycln\b[^\n#]*?\s(?:--all|-a)\b"),
 }
-_MENTIONS = {tool: re.compile(rf"\b{tool}\b") for tool in (RUFF, AUTOFLAKE, PYCLN)}
+_MENTIONS = {tool: LazyPattern(rf"\b{tool}\b") for tool in (RUFF, AUTOFLAKE, PYCLN)}
 
 
 @dataclass(frozen=True, repr=False)

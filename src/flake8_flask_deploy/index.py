@@ -50,20 +50,22 @@ from .scan import (CallSite, ConfigLoad, ImportRef, ImportsRecorder, ModuleScan,
                    scan_and_collect, scan_tree, string_constant, visible_imports)
 from .session import FILE, MODULE, PROJECT, current
 from .walk import Ctx, walk
-from .records import Record
+from .records import LazyPattern, Record
 
 #: A module matching none of these never says anything about Flask (it is not scanned for facts).
-PREFILTER = re.compile(r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key")
-_PREFILTER_BYTES = re.compile(PREFILTER.pattern.encode("ascii"))
+_PREFILTER_TEXT = r"[Ff]lask|Blueprint|\bapp\b|\bapplication\b|_app\b|SECRET_KEY|secret_key"
+PREFILTER = LazyPattern(_PREFILTER_TEXT)
+_PREFILTER_BYTES = LazyPattern(_PREFILTER_TEXT.encode("ascii"))
 #: Calls and names that load modules or blueprints by name at run time (we cannot follow them).
-DYNAMIC_IMPORT = re.compile(
+_DYNAMIC_TEXT = (
     r"\bimport_module\b|__import__|\bimport_string\b|\bfind_modules\b|\bwalk_packages\b|\biter_modules\b"
     r"|\bspec_from_file_location\b|\bload_source\b|\bload_module\b|\bexec_module\b"
 )
-_DYNAMIC_IMPORT_BYTES = re.compile(DYNAMIC_IMPORT.pattern.encode("ascii"))
+DYNAMIC_IMPORT = LazyPattern(_DYNAMIC_TEXT)
+_DYNAMIC_IMPORT_BYTES = LazyPattern(_DYNAMIC_TEXT.encode("ascii"))
 #: The literal words of :data:`DYNAMIC_IMPORT`'s alternatives: a module with none of them cannot match,
 #: and testing for them is ~20x faster than the pattern itself (2.3 CPU-s over the benchmark corpus).
-_DYNAMIC_WORDS = tuple(alt.replace(r"\b", "").encode("ascii") for alt in DYNAMIC_IMPORT.pattern.split("|"))
+_DYNAMIC_WORDS = tuple(alt.replace(r"\b", "").encode("ascii") for alt in _DYNAMIC_TEXT.split("|"))
 #: File names that are started directly (their imports are roots of the import graph).
 ENTRY_NAMES = frozenset(
     {"wsgi.py", "asgi.py", "run.py", "manage.py", "main.py", "app.py", "server.py", "application.py",
@@ -320,10 +322,15 @@ INDEXED_WORDS = ("Flask", "APIFlask", "from_object", "register_blueprint", "impo
 
 def _word_pattern(word: bytes) -> "re.Pattern[bytes]":
     """``word`` as a whole word (not inside an identifier) in raw source bytes."""
-    return re.compile(rb"(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])" % re.escape(word))
+    return re.compile(_word_pattern_text(word))
 
 
-_INDEXED_PATTERNS = [(w.encode("ascii"), _word_pattern(w.encode("ascii"))) for w in INDEXED_WORDS]
+def _word_pattern_text(word: bytes) -> bytes:
+    """The regex of :func:`_word_pattern`."""
+    return rb"(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])" % re.escape(word)
+
+
+_INDEXED_PATTERNS = [(w.encode("ascii"), LazyPattern(_word_pattern_text(w.encode("ascii")))) for w in INDEXED_WORDS]
 _INDEXED_WORD_SET = frozenset(w for w, _ in _INDEXED_PATTERNS)
 
 
@@ -764,7 +771,7 @@ class ProjectIndex:
 
 
 #: A dotted module name :meth:`ProjectIndex._find` looks up.
-_DOTTED = re.compile(r"[A-Za-z_][\w.]*")
+_DOTTED = LazyPattern(r"[A-Za-z_][\w.]*")
 
 
 def _dotted_name(rel: str) -> str:

@@ -21,6 +21,7 @@ import re
 from typing import Any, Iterable, List, NamedTuple, Optional, Tuple, Union
 
 from . import sources
+from .records import LazyPattern
 from .session import LAYOUT, PROJECT, current
 
 #: The structured triggers a rule may name (the values of ``rules.APP_CREATION``, ``rules.RUN_CALL``,
@@ -50,17 +51,17 @@ def _conv(text: str, kind: type):
 
 
 #: ``.run`` passed, not called: ``target=app.run,`` / ``target=self.app.run)``.
-_RUN_PASSED = {kind: re.compile(_conv(r"\.run\s*[,)]", kind)) for kind in (str, bytes)}
+_RUN_PASSED = {kind: LazyPattern(_conv(r"\.run\s*[,)]", kind)) for kind in (str, bytes)}
 
 _APP_WORDS = {kind: tuple(_conv(w, kind) for w in _APP_CLASS_WORDS) for kind in (str, bytes)}
 #: The same with whitespace after the class name (``Flask (__name__)``), rare enough for a regex.
-_APP_SPACED = {kind: re.compile(_conv(r"Flask\s+(?:[(),]|as\b)", kind)) for kind in (str, bytes)}
+_APP_SPACED = {kind: LazyPattern(_conv(r"Flask\s+(?:[(),]|as\b)", kind)) for kind in (str, bytes)}
 #: The debug setting and route decorator triggers, split so that each regex starts with a literal
 #: (the regex engine then skips to that literal instead of trying every position): ``.debug =``,
 #: ``DEBUG =`` (after a non-word character), and ``@x.get(``-style route decorators.
-_DEBUG_ATTR = {kind: re.compile(_conv(r"\.debug\s*=", kind)) for kind in (str, bytes)}
-_DEBUG_NAME = {kind: re.compile(_conv(r"DEBUG\s*=", kind)) for kind in (str, bytes)}
-_DECORATOR = {kind: re.compile(_conv(r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\(", kind)) for kind in (str, bytes)}
+_DEBUG_ATTR = {kind: LazyPattern(_conv(r"\.debug\s*=", kind)) for kind in (str, bytes)}
+_DEBUG_NAME = {kind: LazyPattern(_conv(r"DEBUG\s*=", kind)) for kind in (str, bytes)}
+_DECORATOR = {kind: LazyPattern(_conv(r"@\s*[\w.]+\.(?:get|post|put|delete|patch)\(", kind)) for kind in (str, bytes)}
 
 
 def _is_name_char(char) -> bool:
@@ -204,10 +205,10 @@ class TextTest:
 #: Modules ``flask run`` serves when no ``FLASK_APP`` names one (``app.py``, ``wsgi.py``, or such a package).
 _FLASK_RUN_DEFAULTS = frozenset({"app", "wsgi"})
 #: The words of a deployment file: names (``\w+``, ``[\w-]+``) and file names (``[\w.-]+``).
-_WORDS = (re.compile(r"\w+"), re.compile(r"[\w-]+"), re.compile(r"[\w.-]+"))
+_WORDS = (LazyPattern(r"\w+"), LazyPattern(r"[\w-]+"), LazyPattern(r"[\w.-]+"))
 #: Names of the files the context builder may follow from a deployment file: start scripts (any
 #: name without an extension, ``.sh``), env files, server configs (``gunicorn -c conf.py``, ``--ini``).
-_FOLLOWED = re.compile(r"^(?:[^.]+|.+\.(?:sh|bash|env|ini|conf|cfg|py)|\.env.*)$")
+_FOLLOWED = LazyPattern(r"^(?:[^.]+|.+\.(?:sh|bash|env|ini|conf|cfg|py)|\.env.*)$")
 #: Files at the project root that declare its console scripts (:mod:`flake8_flask_deploy.deploy.clis`).
 _PACKAGING_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 #: Most files read for :func:`deployment_words` (deployment files and the files they name).

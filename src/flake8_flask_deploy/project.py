@@ -11,6 +11,7 @@ import re
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .facts import FACTORY, IMPORT, AppBinding, ModuleFacts, Where, collect, detached
+from .records import LazyPattern
 from .session import FILE, PROJECT, current
 from .sources import find_root, normpath, python_files, walk_project
 
@@ -304,8 +305,8 @@ def _accept_named_apps(tree: ast.Module, facts: ModuleFacts, names: Sequence[str
 
 #: The files that declare a project's dependencies (``requirements*.txt``/``*.in``, ``pyproject.toml``,
 #: ``Pipfile``, ``setup.py``, ``setup.cfg``, ``environment.yml``).
-DEPENDENCY_FILE = re.compile(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
-                             r"|environment\.ya?ml)$")
+DEPENDENCY_FILE = LazyPattern(r"^(?:requirements.*\.(?:txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg"
+                              r"|environment\.ya?ml)$")
 
 
 def dependency_texts(root: str) -> Iterator[Tuple[str, bytes]]:

@@ -29,7 +29,7 @@ except ImportError:  # another interpreter, or a build without it
     from hashlib import blake2b as _blake2b
 from . import __version__
 from .session import LAYOUT, current
-from .records import Record
+from .records import LazyPattern, Record
 
 #: Files whose presence marks a project root.
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
@@ -424,11 +424,11 @@ def iter_python_files(paths: Sequence[str], excluded: Optional[Callable[[str], b
 
 #: A line break as Python reads source: ``\r\n``, ``\r`` or ``\n`` (``text.split`` on it gives lines
 #: numbered as ``ast`` numbers them).
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = LazyPattern(r"\r\n|\r|\n")
 
 
 # flake8's own ``# noqa`` syntax: https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors
-NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+NOQA = LazyPattern(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 def is_noqa(line: str, code: str) -> bool:

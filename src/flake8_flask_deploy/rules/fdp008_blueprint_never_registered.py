@@ -30,7 +30,7 @@ from ..session import current
 from ..sources import decode
 from ..walk import IMPORT, is_main_guard
 from . import BLUEPRINT_WORDS, ModuleContext, Rule, register
-from ..records import Record
+from ..records import LazyPattern, Record
 
 
 @register
@@ -201,7 +201,7 @@ None.
 
 
 #: A comment line that registers a blueprint: ``# app.register_blueprint(webhook)``.
-_COMMENTED_REGISTER = re.compile(rb"^[ \t]*#[^\n]*register_blueprint\(\s*(?:[\w.]+\.)?(\w+)", re.MULTILINE)
+_COMMENTED_REGISTER = LazyPattern(rb"^[ \t]*#[^\n]*register_blueprint\(\s*(?:[\w.]+\.)?(\w+)", re.MULTILINE)
 
 
 def _disabled(index: idx.ProjectIndex) -> Set[str]:

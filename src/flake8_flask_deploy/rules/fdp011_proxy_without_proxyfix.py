@@ -28,20 +28,21 @@ from ..deploy.matching import proxies_to
 from ..model import FLASK_RUN, GUNICORN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
 from ..session import current
 from . import Rule, register
+from ..records import LazyPattern
 
 #: Text in a Python file that shows the app handles forwarded headers itself.
-HANDLED = re.compile(r"ProxyFix|proxy_fix|access_route|X[-_]Forwarded[-_]For|X[-_]Real[-_]IP|HTTP_X_FORWARDED|"
-                     r"ProxyHeadersMiddleware|X[-_]Forwarded[-_]Proto", re.IGNORECASE)
+HANDLED = LazyPattern(r"ProxyFix|proxy_fix|access_route|X[-_]Forwarded[-_]For|X[-_]Real[-_]IP|HTTP_X_FORWARDED|"
+                      r"ProxyHeadersMiddleware|X[-_]Forwarded[-_]Proto", re.IGNORECASE)
 #: What in the app reads the client information a proxy forwards, by kind: the client's address
 #: (``request.remote_addr``, ``access_route``, Flask-Limiter's ``get_remote_address``, Flask-Login's
 #: "strong" session protection, which hashes the address) and the scheme the client used
 #: (``url_for(..., _external=True)``, ``request.scheme``/``is_secure``/``host_url``/``url_root``,
 #: Flask-Talisman's HTTPS redirect). An app that reads neither is not harmed by the proxy's address.
 READS = {
-    "address": re.compile(r"\bremote_addr\b|\baccess_route\b|\bget_remote_address\b|\bget_ipaddr\b"
-                          r"|\bsession_protection\s*=\s*[\"']strong"),
-    "scheme": re.compile(r"_external\s*=\s*True|\brequest\.scheme\b|\bis_secure\b|\bhost_url\b|\burl_root\b"
-                         r"|\bTalisman\s*\("),
+    "address": LazyPattern(r"\bremote_addr\b|\baccess_route\b|\bget_remote_address\b|\bget_ipaddr\b"
+                           r"|\bsession_protection\s*=\s*[\"']strong"),
+    "scheme": LazyPattern(r"_external\s*=\s*True|\brequest\.scheme\b|\bis_secure\b|\bhost_url\b|\burl_root\b"
+                          r"|\bTalisman\s*\("),
 }
 #: Largest project (in Python files) searched; larger ones are not judged.
 MAX_FILES = 3000
