@@ -11,7 +11,7 @@ from typing import Any, List, Optional
 import pytest
 
 from flake8_flask_deploy import model, rules, scan, walk
-from flake8_flask_deploy.records import Record
+from flake8_flask_deploy.records import FrozenRecord, Record
 
 
 @dataclass(repr=False, eq=False)
@@ -32,8 +32,8 @@ class Twin:
     other: Optional[Any] = None
 
 
-@dataclass(frozen=True, repr=False)
-class FrozenRec(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class FrozenRec(FrozenRecord):
     a: int
     b: str = "x"
 
@@ -81,17 +81,49 @@ def test_recursive_repr_and_nested_records() -> None:
     assert repr(outer) == "Rec(name='o', items=[], ignored=0, other=FrozenRec(a=1, b='x'))"
 
 
-def test_frozen_records_keep_generated_equality_and_hash() -> None:
-    rec, twin = FrozenRec(1, "y"), FrozenTwin(1, "y")
+@dataclass(frozen=True, repr=False, eq=False)
+class FrozenFields(FrozenRecord):
+    a: int
+    note: str = field(default="", compare=False)
+    key: tuple = field(default=(), hash=True, compare=False)
+    unhashed: list = field(default_factory=list, hash=False)
+
+
+@dataclass(frozen=True)
+class FrozenFieldsTwin:
+    a: int
+    note: str = field(default="", compare=False)
+    key: tuple = field(default=(), hash=True, compare=False)
+    unhashed: list = field(default_factory=list, hash=False)
+
+
+@pytest.mark.parametrize("args", [(1, "y"), (2, "x"), (0, "")])
+def test_frozen_records_have_the_generated_equality_and_hash(args) -> None:
+    rec, twin = FrozenRec(*args), FrozenTwin(*args)
     assert shown(repr(rec)) == shown(repr(twin))
-    assert hash(rec) == hash(FrozenRec(1, "y")) and {rec: 1}[FrozenRec(1, "y")] == 1
-    assert rec != FrozenRec(2, "y")
+    assert hash(rec) == hash(twin) == hash(FrozenRec(*args)) and {rec: 1}[FrozenRec(*args)] == 1
+    assert (rec == FrozenRec(args[0] + 1, args[1])) == (twin == FrozenTwin(args[0] + 1, args[1])) is False
+    assert rec.__eq__(args) is NotImplemented and twin.__eq__(args) is NotImplemented
     with pytest.raises(dataclasses.FrozenInstanceError):
         rec.a = 3  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del rec.a  # type: ignore[misc]
+    for values in [(1,), (1, "n", (2, 3), [4]), (5, "", (), [])]:
+        fields_rec, fields_twin = FrozenFields(*values), FrozenFieldsTwin(*values)
+        assert hash(fields_rec) == hash(fields_twin)  # compare=False out, hash=True in, hash=False out
+        assert (fields_rec == dataclasses.replace(fields_rec, note="n2", key=(9,))) == \
+            (fields_twin == dataclasses.replace(fields_twin, note="n2", key=(9,))) is True  # compare=False out
+        assert (fields_rec == dataclasses.replace(fields_rec, unhashed=[7])) == \
+            (fields_twin == dataclasses.replace(fields_twin, unhashed=[7])) is False  # hash=False: still compared
+    with pytest.raises(TypeError):
+        hash(FrozenFields(1, key=([],)))
+    with pytest.raises(TypeError):
+        hash(FrozenFieldsTwin(1, key=([],)))
 
 
 def test_the_tools_records_use_it() -> None:
-    """Every dataclass of the package is a Record (no generated repr, and no generated eq unless frozen)."""
+    """Every dataclass of the package is a Record (no generated repr or eq), a frozen one a FrozenRecord
+    (no generated hash)."""
     import importlib
     import pkgutil
 
@@ -104,9 +136,9 @@ def test_the_tools_records_use_it() -> None:
             if isinstance(value, type) and "__dataclass_params__" in vars(value) and value.__module__ == info.name:
                 seen += 1
                 assert issubclass(value, Record), value
-                assert "__repr__" not in vars(value), value
+                assert "__repr__" not in vars(value) and "__eq__" not in vars(value), value
                 frozen = value.__dataclass_params__.frozen  # type: ignore[attr-defined]
-                assert ("__eq__" in vars(value)) == frozen, value
+                assert issubclass(value, FrozenRecord) == frozen and "__hash__" not in vars(value), value
     assert seen >= 50
     assert repr(model.Bind("0.0.0.0", 80)).startswith("Bind(")
     assert walk.Where() == walk.Where() and scan.Route is not None and rules.ModuleContext is not None

@@ -35,7 +35,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import sources
 from .session import PROJECT, current
-from .records import LazyPattern, Record
+from .records import FrozenRecord, LazyPattern
 
 RUFF = "ruff"
 AUTOFLAKE = "autoflake"
@@ -53,8 +53,8 @@ _COMMANDS = {
 _MENTIONS = {tool: LazyPattern(rf"\b{tool}\b") for tool in (RUFF, AUTOFLAKE, PYCLN)}
 
 
-@dataclass(frozen=True, repr=False)
-class F401Fixer(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class F401Fixer(FrozenRecord):
     """One tool the project runs that deletes unused imports.
 
     Attributes:
@@ -158,8 +158,8 @@ def _command_files(root: str) -> List[str]:
 
 
 # ---- settings: what the tools' own configuration turns on ---------------------------------------
-@dataclass(frozen=True, repr=False)
-class _Settings(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class _Settings(FrozenRecord):
     ruff_fix: bool = False  # ``fix = true``
     ruff_f401: bool = True  # F401 selected, not ignored, fixable
     autoflake_all: bool = False

@@ -18,7 +18,7 @@ from .model import Finding
 from .rules import all_rules
 from .session import current
 from .sources import LINE_BREAK, decode, is_noqa
-from .records import Record
+from .records import FrozenRecord, Record
 
 #: Codes whose deployment-file findings the engine reports on the served module, because their
 #: module fix rewrites them there (``Finding.from_deployment``): the rules that say so
@@ -47,8 +47,8 @@ class Applied(Record):
 _DEPENDENCY_FILE = re.compile(r"^(?:requirements[^/]*\.txt|pyproject\.toml)$")
 
 
-@dataclass(frozen=True, repr=False)
-class FixScope(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class FixScope(FrozenRecord):
     """Which files a fix run may edit: those under ``paths``, and with ``deployment`` also the
     deployment files of their projects (Dockerfiles, compose files, Procfiles, start scripts and the
     dependency files a deployment rewrite installs its server with: ``requirements*.txt``,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
-from .records import Record
+from .records import FrozenRecord, Record
 
 #: Server kinds a :class:`Launch` can start.
 WERKZEUG_SCRIPT = "python-script"  # ``python app.py`` / ``python -m pkg.app``: runs the module as __main__
@@ -54,8 +54,8 @@ class Spot:
         return f"Spot({self.lineno}:{self.col_offset}-{self.end_lineno}:{self.end_col_offset})"
 
 
-@dataclass(frozen=True, repr=False)
-class Location(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class Location(FrozenRecord):
     """A place in a file: absolute ``path`` and 1-based ``line`` (``col`` is 0-based, in bytes)."""
 
     path: str
@@ -77,8 +77,8 @@ class Location(Record):
         return f"{rel}:{self.line}"
 
 
-@dataclass(frozen=True, repr=False)
-class Bind(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class Bind(FrozenRecord):
     """An address a server listens on.
 
     ``host`` is ``None`` when the command leaves it to the server's default, ``"?"`` when it comes
@@ -277,8 +277,8 @@ class Proxy(Record):
 EMPTY_CONTEXT_ROOT = ""
 
 
-@dataclass(frozen=True, repr=False)
-class FixPlan(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class FixPlan(FrozenRecord):
     """What ``fix`` does about one finding, as the fix planner found it by running the fixers
     without writing (ruff's ``fix`` object of a diagnostic, Fixit's replacement).
 
@@ -294,8 +294,8 @@ class FixPlan(Record):
     files: Tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, repr=False)
-class Finding(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class Finding(FrozenRecord):
     """One violation of one rule.
 
     Attributes:

@@ -30,7 +30,7 @@ import logging
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
-from .records import Record
+from .records import FrozenRecord
 
 LOG = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ MODULE = "module"
 _KINDS = (FILE, PROJECT, LAYOUT, MODULE)
 
 
-@dataclass(frozen=True, repr=False)
-class Options(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class Options(FrozenRecord):
     """User options that change what the engine assumes (from flake8's options and config files, or
     ``[tool.flake8-flask-deploy]`` for the CLI).
 

@@ -52,7 +52,7 @@ from .deploy.kinds import kind_of
 from .model import Finding, Location
 from .session import current
 from .sources import is_noqa
-from .records import Record
+from .records import FrozenRecord
 
 #: A comment of a file: ``(its text from the marker on, True when nothing but blanks precede it)``.
 Comment = Tuple[str, bool]
@@ -60,8 +60,8 @@ Comment = Tuple[str, bool]
 Comments = Dict[int, Comment]
 
 
-@dataclass(frozen=True, repr=False)
-class Format(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class Format(FrozenRecord):
     """How one kind of deployment file writes comments, and which of them apply to a line.
 
     Attributes:

@@ -30,7 +30,7 @@ from ..model import FLASK_SCRIPT_SERVER, WAITRESS, Bind, Launch
 from ..session import PROJECT, current
 from .commands import parse_bind
 from .reach import reached_calls
-from ..records import Record
+from ..records import FrozenRecord
 
 
 def waitress_serve(path: str) -> Optional[Tuple[Tuple[Bind, ...], int]]:
@@ -99,8 +99,8 @@ def _const(node: ast.expr) -> Optional[str]:
     return None
 
 
-@dataclass(frozen=True, repr=False)
-class ScriptServer(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class ScriptServer(FrozenRecord):
     """The development server a management script starts: ``binds``, whether the command (or the
     script's ``Server(...)``) names the host (``host_given``), and whether it turns the debugger on
     (``debug``: ``-d``/``--debug``)."""

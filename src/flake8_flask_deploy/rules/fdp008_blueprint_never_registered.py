@@ -30,7 +30,7 @@ from ..session import current
 from ..sources import decode
 from ..walk import IMPORT, is_main_guard
 from . import BLUEPRINT_WORDS, ModuleContext, Rule, register
-from ..records import LazyPattern, Record
+from ..records import FrozenRecord, LazyPattern
 
 
 @register
@@ -275,8 +275,8 @@ def _registrations(index: idx.ProjectIndex):
 
 
 # ---- the unsafe fix: where the blueprint is registered, and when it is not -----------------------
-@dataclass(frozen=True, repr=False)
-class RegisterPlan(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class RegisterPlan(FrozenRecord):
     """Where the FDP008 fix registers a blueprint: the one place of the project that sets up an app.
 
     Attributes:

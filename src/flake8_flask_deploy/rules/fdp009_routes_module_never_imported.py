@@ -30,7 +30,7 @@ from ..model import Finding, Launch
 from ..session import current
 from ..sources import LINE_BREAK, is_noqa
 from . import ROUTE_DECORATOR, ROUTE_WORDS, ModuleContext, Rule, register
-from ..records import Record
+from ..records import FrozenRecord
 
 
 @register
@@ -248,8 +248,8 @@ def imported_route_target(index: idx.ProjectIndex, path: str, scan: idx.ModuleSc
 NOQA_COMMENT = "# noqa: E402,F401"
 
 
-@dataclass(frozen=True, repr=False)
-class RouteImport(Record):
+@dataclass(frozen=True, repr=False, eq=False)
+class RouteImport(FrozenRecord):
     """The import the FDP009 fix adds to the module that defines the app (or blueprint).
 
     Attributes:
