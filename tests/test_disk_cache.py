@@ -135,6 +135,44 @@ def test_a_saved_served_script_is_judged_without_the_builder(project: Path) -> N
     assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]
 
 
+def test_the_forwarding_handler_search_follows_every_edit(tmp_path: Path, monkeypatch) -> None:
+    """FDP011 on the served module (nginx sets ``X-Real-IP``, the app reads ``remote_addr``): the
+    search for a file handling forwarded headers is kept in ``forwarding.json`` with the files it
+    read; each edit (a handler added in a file read before, in a new file, removed again, the reading
+    module edited) gives a fresh run's findings, and an unchanged project reads no file for it."""
+    from test_deploy_helpers import make_project, sample
+
+    from flake8_flask_deploy.rules import fdp011_proxy_without_proxyfix as fdp011
+
+    root = Path(make_project(tmp_path, {
+        "server/__init__.py": "", "server/app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "run.py": "from server.app import app\n",
+        "server/client.py": "from flask import request\n\n\ndef client_ip():\n    return request.remote_addr\n",
+        "deploy/blog.service": sample("blog.service"), "deploy/nginx/blog.conf": sample("blog-site.conf")}))
+    fix = "\nfrom werkzeug.middleware.proxy_fix import ProxyFix\n\napp.wsgi_app = ProxyFix(app.wsgi_app)\n"
+    searched = []
+    first_handler = fdp011._first_handler
+    monkeypatch.setattr(fdp011, "_first_handler", lambda *a, **k: searched.append(1) or first_handler(*a, **k))
+    assert same_as_fresh(root, "run.py") == ["FDP011"]
+    searched.clear()
+    assert codes(root, "run.py") == ["FDP011"]
+    assert searched == []  # the stored answer
+    stored = json.loads((root / sources.CACHE_DIR / "forwarding.json").read_text())
+    assert stored["value"]["handler"] is None and "address" in stored["value"]["reads"]
+    bump(root / "server" / "app.py", (root / "server" / "app.py").read_text() + fix)
+    assert same_as_fresh(root, "run.py") == []
+    searched.clear()
+    assert codes(root, "run.py") == [] and searched == []  # the handler, stored
+    bump(root / "server" / "app.py", "from flask import Flask\n\napp = Flask(__name__)\n")
+    assert same_as_fresh(root, "run.py") == ["FDP011"]
+    (root / "server" / "proxy.py").write_text("from server.app import app\n" + fix)  # a new file handles them
+    assert same_as_fresh(root, "run.py") == []
+    (root / "server" / "proxy.py").unlink()
+    assert same_as_fresh(root, "run.py") == ["FDP011"]
+    bump(root / "server" / "client.py", "def client_ip():\n    return None\n")  # nothing reads the address
+    assert same_as_fresh(root, "run.py") == []
+
+
 def test_another_tool_version_rebuilds(project: Path, monkeypatch) -> None:
     assert same_as_fresh(project) == ["FDP003", "FDP004", "FDP005"]
     new_session().disk_cache = True

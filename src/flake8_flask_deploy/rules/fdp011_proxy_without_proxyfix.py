@@ -108,10 +108,10 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
         files: Optional[Tuple[str, ...]] = sources.python_files(context.root)
         if len(files) > MAX_FILES:
             files = None
-        reads: Dict[str, Tuple[str, int]] = {}
-        handler = _first_handler(context.root, files, {}, reads) if files is not None else None
+        found = _handler_search(context.root, files) if files is not None else (None, None)
+        handler, reads = found
         cached = context.memo["fdp011.handler"] = (files, handler)
-        if files is not None and handler is None:  # every file was read: the reads are complete
+        if reads is not None:  # every file was read: the reads are complete
             context.memo["fdp011.reads"] = reads
     files, handler = cached
     if files is None:
@@ -126,6 +126,35 @@ def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
         return True
     # the file that handled them on disk is being rewritten without it: search the others
     return _first_handler(context.root, files, overrides) is not None
+
+
+def _handler_search(root: str, files: Tuple[str, ...]
+                    ) -> Tuple[Optional[str], Optional[Dict[str, Tuple[str, int]]]]:
+    """``(the first file handling forwarded headers or None, the reads of every file when none does,
+    else None)`` for the project ``root`` (:func:`_first_handler` over ``files``, the files on disk).
+    Kept in the on-disk cache (``forwarding.json``) with the stamps of the files it read: still the
+    answer while each of them (the files before the handler, the handler) is unchanged and the
+    project walk lists the same files (an editor's run on a served module does not read them again)."""
+    usable = sources.cache_enabled() and sources.is_project_root(root)
+    stored = sources.load_cached(root, "forwarding") if usable else None
+    if isinstance(stored, dict) and set(stored) == {"handler", "reads"}:
+        handler, reads = stored["handler"], stored["reads"]
+        if (handler is None) != (reads is not None) or not (handler is None or isinstance(handler, str)):
+            stored = None
+        elif reads is not None:
+            try:
+                reads = {str(kind): (str(path), int(line)) for kind, (path, line) in reads.items()}
+            except (AttributeError, TypeError, ValueError):
+                stored = None
+        if stored is not None:
+            return handler, reads
+    with sources.recording_reads(root) as read:
+        found: Dict[str, Tuple[str, int]] = {}
+        handler = _first_handler(root, files, {}, found)
+    reads = found if handler is None else None
+    if usable:
+        sources.store_cached(root, "forwarding", {"handler": handler, "reads": reads}, dict(read))
+    return handler, reads
 
 
 def project_reads(context: DeploymentContext) -> Optional[Dict[str, Tuple[str, int]]]:
