@@ -151,16 +151,18 @@ def test_the_forwarding_handler_search_follows_every_edit(tmp_path: Path, monkey
         "deploy/blog.service": sample("blog.service"), "deploy/nginx/blog.conf": sample("blog-site.conf")}))
     fix = "\nfrom werkzeug.middleware.proxy_fix import ProxyFix\n\napp.wsgi_app = ProxyFix(app.wsgi_app)\n"
     searched = []
-    first_handler = fdp011._first_handler
-    monkeypatch.setattr(fdp011, "_first_handler", lambda *a, **k: searched.append(1) or first_handler(*a, **k))
+    file_answer = fdp011._file_answer
+    monkeypatch.setattr(fdp011, "_file_answer", lambda path: searched.append(Path(path).name) or file_answer(path))
     assert same_as_fresh(root, "run.py") == ["FDP011"]
     searched.clear()
     assert codes(root, "run.py") == ["FDP011"]
-    assert searched == []  # the stored answer
-    stored = json.loads((root / sources.CACHE_DIR / "forwarding.json").read_text())
-    assert stored["value"]["handler"] is None and "address" in stored["value"]["reads"]
+    assert searched == []  # the stored answers
+    stored = json.loads((root / sources.CACHE_DIR / "forwarding.json").read_text())["entries"]
+    assert stored[str(root / "server" / "client.py")][1] == [False, {"address": 5}]
     bump(root / "server" / "app.py", (root / "server" / "app.py").read_text() + fix)
-    assert same_as_fresh(root, "run.py") == []
+    searched.clear()
+    assert codes(root, "run.py") == [] == codes(root, "run.py", cached=False)
+    assert searched[:1] == ["app.py"] and searched.count("app.py") == 2  # the cached run read the edited file only
     searched.clear()
     assert codes(root, "run.py") == [] and searched == []  # the handler, stored
     bump(root / "server" / "app.py", "from flask import Flask\n\napp = Flask(__name__)\n")

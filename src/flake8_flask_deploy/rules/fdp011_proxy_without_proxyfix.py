@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .. import sources
 from ..deploy.matching import proxies_to
@@ -61,37 +61,50 @@ def handles_forwarding(text: str) -> bool:
 
 
 def _first_handler(root: str, files: Tuple[str, ...], skip: Dict[str, str],
-                   reads: Optional[Dict[str, Tuple[str, int]]] = None) -> Optional[str]:
+                   reads: Optional[Dict[str, Tuple[str, int]]] = None,
+                   answers: Optional[Callable[[str], Optional[_Answer]]] = None) -> Optional[str]:
     """The first file of ``files`` (relative to ``root``) whose text on disk handles forwarded
     headers, leaving out the absolute paths in ``skip``; None when there is none. With ``reads``,
-    the same pass records where the files read forwarded client information (:func:`_note_reads`),
-    so that a project without a handler is read once, not once per question."""
+    the same pass records where the files read forwarded client information (the first place of
+    each kind, in the order of ``files``), so that a project without a handler is read once, not
+    once per question. ``answers``: what a file says (:func:`_file_answer` or a stored answer)."""
     for rel in files:
         path = sources.normpath(os.path.join(root, rel))
         if path in skip:
             continue
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read(1_000_000).decode("utf-8", "replace")
-        except OSError:
+        got = answers(path) if answers is not None else _file_answer(path)
+        if got is None:
             continue
+        handles, kinds = got
         if reads is not None:
-            _note_reads(reads, path, text)
-        if handles_forwarding(text):
+            for kind, line in kinds.items():
+                reads.setdefault(kind, (path, line))
+        if handles:
             return path
     return None
 
 
-def _note_reads(found: Dict[str, Tuple[str, int]], path: str, text: str) -> None:
-    """Add to ``found`` the first place in ``text`` (of ``path``) of each kind of :data:`READS` it
-    does not hold yet (comment lines left out)."""
+#: What one file says: whether it handles forwarded headers, and the first line of each kind of
+#: :data:`READS` it has (comment lines left out).
+_Answer = Tuple[bool, Dict[str, int]]
+
+
+def _file_answer(path: str) -> Optional[_Answer]:
+    """:data:`_Answer` of the file ``path`` on disk (its first MB); None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(1_000_000).decode("utf-8", "replace")
+    except OSError:
+        return None
+    kinds: Dict[str, int] = {}
     for kind, pattern in READS.items():
-        if kind in found or pattern.search(text) is None:
+        if pattern.search(text) is None:
             continue
         for number, line in enumerate(text.splitlines(), 1):
             if pattern.search(line) and not line.lstrip().startswith("#"):
-                found[kind] = (path, number)
+                kinds[kind] = number
                 break
+    return handles_forwarding(text), kinds
 
 
 def project_handles_forwarding(context: DeploymentContext) -> Optional[bool]:
@@ -132,29 +145,33 @@ def _handler_search(root: str, files: Tuple[str, ...]
                     ) -> Tuple[Optional[str], Optional[Dict[str, Tuple[str, int]]]]:
     """``(the first file handling forwarded headers or None, the reads of every file when none does,
     else None)`` for the project ``root`` (:func:`_first_handler` over ``files``, the files on disk).
-    Kept in the on-disk cache (``forwarding.json``) with the stamps of the files it read: still the
-    answer while each of them (the files before the handler, the handler) is unchanged and the
-    project walk lists the same files (an editor's run on a served module does not read them again)."""
+    What each file says is kept in the on-disk cache (``forwarding.json``) under its size and mtime:
+    an editor's run on a served module behind a proxy reads again only the files changed since."""
     usable = sources.cache_enabled() and sources.is_project_root(root)
-    stored = sources.load_cached(root, "forwarding") if usable else None
-    if isinstance(stored, dict) and set(stored) == {"handler", "reads"}:
-        handler, reads = stored["handler"], stored["reads"]
-        if (handler is None) != (reads is not None) or not (handler is None or isinstance(handler, str)):
-            stored = None
-        elif reads is not None:
+    entries = sources.load_entries(root, "forwarding") if usable else {}
+    changed = []
+
+    def answer(path: str) -> Optional[_Answer]:
+        stamp = sources.stat_key(path)  # taken before the read: a file changed meanwhile is stale next time
+        entry = entries.get(path)
+        if stamp is not None and isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
             try:
-                reads = {str(kind): (str(path), int(line)) for kind, (path, line) in reads.items()}
+                handles, kinds = entry[1]
+                return bool(handles), {str(kind): int(line) for kind, line in kinds.items()}
             except (AttributeError, TypeError, ValueError):
-                stored = None
-        if stored is not None:
-            return handler, reads
-    with sources.recording_reads(root) as read:
-        found: Dict[str, Tuple[str, int]] = {}
-        handler = _first_handler(root, files, {}, found)
-    reads = found if handler is None else None
-    if usable:
-        sources.store_cached(root, "forwarding", {"handler": handler, "reads": reads}, dict(read))
-    return handler, reads
+                pass
+        got = _file_answer(path)
+        if got is not None and stamp is not None:
+            entries[path] = [stamp, [got[0], got[1]]]
+            changed.append(path)
+        return got
+
+    found: Dict[str, Tuple[str, int]] = {}
+    handler = _first_handler(root, files, {}, found, answer)
+    if usable and changed:
+        there = {sources.normpath(os.path.join(root, rel)) for rel in files}
+        sources.store_entries(root, "forwarding", {p: e for p, e in entries.items() if p in there})
+    return handler, (found if handler is None else None)
 
 
 def project_reads(context: DeploymentContext) -> Optional[Dict[str, Tuple[str, int]]]:
@@ -172,12 +189,9 @@ def project_reads(context: DeploymentContext) -> Optional[Dict[str, Tuple[str, i
         found = {}
         for rel in files:
             path = sources.normpath(os.path.join(context.root, rel))
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read(1_000_000).decode("utf-8", "replace")
-            except OSError:
-                continue
-            _note_reads(found, path, text)
+            got = _file_answer(path)
+            for kind, line in (got[1] if got is not None else {}).items():
+                found.setdefault(kind, (path, line))
             if len(found) == len(READS):
                 break
     context.memo["fdp011.reads"] = found
