@@ -169,7 +169,7 @@ def _handler_search(root: str, files: Tuple[str, ...]
     found: Dict[str, Tuple[str, int]] = {}
     handler = _first_handler(root, files, {}, found, answer)
     if usable and changed:
-        there = {sources.normpath(os.path.join(root, rel)) for rel in files}
+        there = {os.path.join(root, rel) for rel in files}  # a module reached through a link is read again
         sources.store_entries(root, "forwarding", {p: e for p, e in entries.items() if p in there})
     return handler, (found if handler is None else None)
 
