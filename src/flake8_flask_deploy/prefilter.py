@@ -223,7 +223,17 @@ def may_be_launched(filename: str) -> bool:
     can run or serve it. True means "maybe": the context decides."""
     if current().options.entrypoints or os.path.islink(filename):
         return True
-    folder = sources.normpath(os.path.dirname(os.path.abspath(filename)))
+    return _named_in_deployment(filename, _folder_of(filename))
+
+
+def _folder_of(filename: str) -> str:
+    """The normalised folder of ``filename`` (:func:`~flake8_flask_deploy.sources.normpath`), asked
+    by the folder's name as given: one ``getcwd`` and ``lstat`` per folder, not per file."""
+    return sources.normpath(os.path.dirname(filename) or os.curdir)
+
+
+def _named_in_deployment(filename: str, folder: str) -> bool:
+    """:func:`may_be_launched` for a ``filename`` that is no link, in the normalised ``folder``."""
     stem = os.path.splitext(os.path.basename(filename))[0]
     # a package is served or run by its folder's name (``gunicorn blog:app``, ``python -m blog``)
     names = {stem, os.path.basename(folder)} if stem in ("__init__", "__main__") else {stem}
@@ -380,16 +390,19 @@ def verdict(source: Union[str, bytes], filename: str, mode: str) -> Optional[boo
     options = current().options
     if options.app_names or options.entrypoints:
         return None
-    folder = sources.normpath(os.path.dirname(os.path.abspath(filename)))
+    folder = _folder_of(filename)
     root = sources.find_root(folder)
     stored = _stored_entry(root)  # a module that passes computes no words: the rules' test is enough
     test = stored.text_test if stored is not None else _stored_rules_test(root) or text_test_of_rules()
     if test(source, is_test_module(filename)):
         return True
-    if mode == CONTEXT_OFF or not may_be_launched(filename):
+    if mode == CONTEXT_OFF:
         return False
+    link = os.path.islink(filename)
+    if not link and not options.entrypoints and not _named_in_deployment(filename, folder):
+        return False  # :func:`may_be_launched` is False
     targets = _cached_targets(root)
-    if targets is not None and os.path.basename(filename) not in targets and not os.path.islink(filename):
+    if targets is not None and os.path.basename(filename) not in targets and not link:
         return False  # named in a deployment file, but no production launch runs or serves it
     return None
 
