@@ -292,8 +292,8 @@ def paired(a: List[dict], b: List[dict], key: str) -> float:
 
 def latency_table(results: Dict[str, dict]) -> List[str]:
     lines = ["| project | edited file | flake8 ms | + plugin, cold | + plugin, warm | + plugin, no cache "
-             "| plugin CPU ms cold / warm / no cache | warm target | cold target |",
-             "|---|---|---:|---:|---:|---:|---:|---|---|"]
+             "| plugin CPU ms cold / warm / no cache | warm target, wall | warm target, plugin CPU | cold target |",
+             "|---|---|---:|---:|---:|---:|---:|---|---|---|"]
     for name, data in results.items():
         for kind, per in data["samples"].items():
             base = med([s["wall"] for s in per["flake8"]])
@@ -307,6 +307,7 @@ def latency_table(results: Dict[str, dict]) -> List[str]:
                              for v in ("cold", "warm", "no cache"))
                 + f" | {1000 * cpu['cold']:.0f} / {1000 * cpu['warm']:.0f} / {1000 * cpu['no cache']:.0f}"
                 + f" | {'met' if added['warm'] <= budget else 'missed'} (≤ {1000 * budget:.0f} ms)"
+                + f" | {'met' if cpu['warm'] <= budget else 'missed'}"
                 + f" | {'met' if added['cold'] <= 0.300 else 'missed'} (≤ 300 ms) |")
     return lines
 
@@ -431,7 +432,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "",
         "One `flake8 --isolated --stdin-display-name FILE -` process per run, from the project root, on the "
         "file's text; \"+ plugin\" is the median over rounds of (with plugin − flake8 alone) wall time "
-        "measured in the same round; plugin CPU is `process_time` summed inside the plugin.",
+        "measured in the same round; plugin CPU is `process_time` summed inside the plugin (its import and "
+        "entry points). The wall difference also holds what the plugin makes flake8 and the interpreter do "
+        "outside it (more objects for the garbage collector, more modules to tear down at exit), and the "
+        "shared machine's noise; both verdicts are shown.",
         "",
     ] + latency_table(results)
     if args.profile and roots:
