@@ -86,6 +86,8 @@ if mode == "--without":
     finder._find_importlib_plugins = _without
 else:
     spent = [0.0]
+    # registered before the plugin's import registers the session's end: atexit runs it after that
+    atexit.register(lambda: sys.stderr.write("fdp-cpu: %.6f\n" % spent[0]))
     start = time.process_time()
     from flake8_flask_deploy import plugin as _plugin
     spent[0] += time.process_time() - start
@@ -116,7 +118,8 @@ else:
             spent[0] += time.process_time() - start
         return iter(found)
     cls.run = run
-    atexit.register(lambda: sys.stderr.write("fdp-cpu: %.6f\n" % spent[0]))
+    from flake8_flask_deploy import session as _session  # the run's end: what it learnt is written then
+    _session.Session.close = _timed(_session.Session.close)
 sys.argv[0] = "flake8"
 sys.exit(main())
 """
