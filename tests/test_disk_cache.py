@@ -613,3 +613,22 @@ def test_an_editors_buffer_is_read_for_its_module_and_never_stored(views: Path) 
             assert [(r.receiver, how) for r, how in index.routes_at_import(built, path)] == [("routes", "import")]
             assert built.resolve_name(search, "routes") == (base, "routes")
             new_session()
+
+
+def test_a_save_of_the_linted_module_alone_does_not_rewrite_the_index(blueprints: Path) -> None:
+    """An editor's run after a save learns only the saved module's words again (cheaper than writing
+    every entry): index.json is left as it was, and the next runs get a fresh run's findings; a run
+    that learns more (another module's imports) writes it."""
+    assert index_same_as_fresh(blueprints, "extra.py") == ["FDP008"]
+    stored = blueprints / sources.CACHE_DIR / "index.json"
+    before = stored.read_bytes()
+    bump(blueprints / "extra.py", EXTRA + "\n# saved\n")
+    assert index_codes(blueprints, "extra.py") == ["FDP008"]
+    assert stored.read_bytes() == before
+    assert index_same_as_fresh(blueprints, "extra.py") == ["FDP008"]
+    bump(blueprints / "app.py", APP_MODULE + "\n# edited too\n")
+    bump(blueprints / "extra.py", EXTRA + "\n# saved again\n")
+    assert index_same_as_fresh(blueprints, "extra.py") == ["FDP008"]
+    assert stored.read_bytes() != before
+    entry = json.loads(stored.read_text())["entries"][str(blueprints / "app.py")]
+    assert entry[0][0] == len(APP_MODULE + "\n# edited too\n")

@@ -211,18 +211,27 @@ def imports_of_file(path: str) -> List[ImportRef]:
 
 
 # ---- the on-disk cache of what the index learns of each module ---------------------------------
+#: The fields of an entry that a module's bytes give at a glance (its words, ``dynamic``, the words
+#: rules asked about): not worth rewriting ``index.json`` for when they are all that one module changed.
+_CHEAP_FIELDS = frozenset({"entry", "has"})
+
+
 class _DiskEntries:
     """What the index learnt of each module of a project, kept in the on-disk cache (``index.json``)
     for the runs to come: per module, its stamp (``[size, mtime_ns]``, taken before it was read) and
     the fields derived from its bytes alone: the :class:`ModuleEntry` words and ``dynamic`` flag, its
     imports, and whether it has each word :meth:`ProjectIndex.mentioning` was asked about. A field is
     used only while its module has the same stamp; the entries learnt are written once, when the run
-    ends (``Session.on_close``), without the modules no longer there."""
+    ends (``Session.on_close``), without the modules no longer there, unless all that changed is
+    what one module's bytes tell at a glance (:data:`_CHEAP_FIELDS`): an editor's run after a save
+    re-derives that of the saved module in well under a millisecond, and writing the whole file
+    (hundreds of entries) costs a few."""
 
     def __init__(self, root: str) -> None:
         self.root = root
         self.entries: Dict[str, Any] = sources.load_entries(root, "index")
         self.changed = False
+        self._changes: Dict[str, Set[str]] = {}  # path -> the fields learnt this run
         current().on_close(self.write)
 
     def get(self, path: str, stamp: Optional[List[int]], name: str) -> Any:
@@ -240,6 +249,7 @@ class _DiskEntries:
             entry = self.entries[path] = [stamp, {}]
         entry[1][name] = value
         self.changed = True
+        self._changes.setdefault(path, set()).add(name)
 
     def answers(self, path: str, stamp: Optional[List[int]], words: List[str]) -> Optional[List[bool]]:
         """Whether the module has each of ``words`` as a whole word (:meth:`ProjectIndex.mentioning`),
@@ -264,9 +274,13 @@ class _DiskEntries:
     def write(self) -> None:
         if not self.changed:
             return
-        self.changed = False
+        changes, self._changes = self._changes, {}
         there = {os.path.join(self.root, rel) for rel in sources.python_files(self.root)}
-        sources.store_entries(self.root, "index", {p: e for p, e in self.entries.items() if p in there})
+        kept = {p: e for p, e in self.entries.items() if p in there}
+        if len(changes) == 1 and next(iter(changes.values())) <= _CHEAP_FIELDS and len(kept) == len(self.entries):
+            return  # one module's words: found again from its bytes next time (see the class doc)
+        self.changed = False
+        sources.store_entries(self.root, "index", kept)
 
 
 def _disk(root: str) -> Optional[_DiskEntries]:
