@@ -148,6 +148,13 @@ def _module_stem(path: str) -> Tuple[str, bool]:
     return (name[:-3] if name.endswith(".py") else name), False
 
 
+def _named_by(path: str) -> Tuple[str, bool, List[str]]:
+    """``(stem, package, tail)`` of module ``path`` for :func:`_spells`: :func:`_module_stem`, and its
+    path split at ``os.sep`` without ``.py`` (its package's folder for an ``__init__.py``)."""
+    stem, package = _module_stem(path)
+    return stem, package, (os.path.dirname(path) if package else path[:-3]).split(os.sep)
+
+
 def _spells(ref: ImportRef, tail: List[str]) -> bool:
     """True when a dotted name the import ``ref`` spells (a prefix of its module; for ``from m import
     x`` also ``m.x``) is, part by part, the end of ``tail`` (a module's path split at ``os.sep``,
@@ -673,23 +680,34 @@ class ProjectIndex:
         if key in self._importers:
             return self._importers[key]
         out = []
-        stem, package = _module_stem(path)
-        tail = (os.path.dirname(path) if package else path[:-3]).split(os.sep)
+        named = _named_by(path)
         for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
-            if other in self._edges:
-                out.extend((other, ref) for target, ref in self._edges[other] if target == path)
-                continue
-            refs = self._refs.get(other)
-            if refs is None:
-                refs = self._refs[other] = _imports_known(other)
-            for ref in refs:  # only an import naming the module can load it (see above)
-                if (ref.name == stem or stem in ref.module.split(".")) and _spells(ref, tail) \
-                        or (package and ref.level and not ref.module):
-                    out.extend((other, ref) for target in self.targets(other, ref) if target == path)
+            out.extend((other, ref) for ref in self._loading(other, path, named))
         self._importers[key] = out
         return out
+
+    def loads(self, other: str, path: str) -> bool:
+        """True when an import of module ``other`` (any scope) loads the module ``path`` (another one):
+        ``path`` is a target of one of :meth:`edges` of ``other``; only the imports of ``other`` that
+        name ``path`` are resolved (:meth:`importers`' test), up to the first that loads it."""
+        return next(self._loading(other, path, _named_by(path)), None) is not None
+
+    def _loading(self, other: str, path: str, named: Tuple[str, bool, List[str]]) -> Iterator[ImportRef]:
+        """The imports of ``other`` (not ``path``) that load ``path``, once per time ``path`` is among an
+        import's targets, in :meth:`edges`' order; ``named``: :func:`_named_by` of ``path``."""
+        if other in self._edges:
+            yield from (ref for target, ref in self._edges[other] if target == path)
+            return
+        refs = self._refs.get(other)
+        if refs is None:
+            refs = self._refs[other] = _imports_known(other)
+        stem, package, tail = named
+        for ref in refs:  # only an import naming the module can load it (:meth:`importers`)
+            if (ref.name == stem or stem in ref.module.split(".")) and _spells(ref, tail) \
+                    or (package and ref.level and not ref.module):
+                yield from (ref for target in self.targets(other, ref) if target == path)
 
     # -- names -------------------------------------------------------------------------------
     def resolve_name(self, path: str, name: str, scope: str = "", depth: int = 0) -> Optional[Tuple[str, str]]:
@@ -1410,15 +1428,16 @@ def call_sites(index: "ProjectIndex", path: str, func: str) -> List[Tuple[str, C
     ``func`` is not seen. An importer's calls named ``func`` come from the on-disk cache when it holds
     them for the importer's stamp (:func:`_caller_sites`), and are resolved through its imports only
     (:meth:`ProjectIndex.resolve_imported`: a name it binds itself is not ``path``'s); ``path`` itself
-    is parsed and resolved in full."""
+    is parsed and resolved in full. Whether a module imports ``path`` is told by resolving only its
+    imports that name ``path`` (:meth:`ProjectIndex.loads`)."""
     key = f"calls:{path}:{func}"
     found = index.memo.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
     out: List[Tuple[str, CallSite]] = []
     named = set(index.mentioning(func)) & set(index.near(path, "import"))
-    callers = [path] + sorted(other for other in named - {path} if not index.is_test(other)
-                              and any(target == path for target, _ref in index.edges(other)))
+    callers = [path] + sorted(other for other in named - {path}
+                              if not index.is_test(other) and index.loads(other, path))
     for caller in callers:
         sites = _caller_sites(index, caller, func) if caller != path else _own_sites(path, func)
         for site in sites or ():
