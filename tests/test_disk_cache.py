@@ -712,7 +712,8 @@ def test_stored_registrations_resolve_as_the_scan_does(shop: Path, variant: str,
                                      "names": []},
                                     {"calls": [], "referenced": 1, "names": []},
                                     {"calls": [], "referenced": False, "names": [None]},
-                                    {"calls": [[["views"], {"own": "views"}]], "referenced": False, "names": []}])
+                                    {"calls": [[["views"], {"own": "views"}]], "referenced": False, "names": []},
+                                    {"calls": [[["views"], []]], "referenced": False, "names": []}])
 def test_damaged_stored_registrations_are_computed_again(shop: Path, damage, monkeypatch) -> None:
     assert registered_as_fresh(shop, "shop/views.py", monkeypatch) == []
     path = shop / sources.CACHE_DIR / "index.json"
