@@ -569,7 +569,8 @@ def registered_as_fresh(root: Path, name: str, monkeypatch, registered: Optional
     """FDP008's messages on ``name``, as a run without the cache gives them; then once more with the
     cache (nothing changed since): the same, the stored registrations read (counted), and, when the
     blueprint is ``registered`` (default: when there is no message), no module that registers blueprints
-    scanned (only a module asked what a name of it is, ``pkg.views.bp`` in ``pkg/__init__.py``)."""
+    scanned (only a module asked what a name of it is, ``pkg.views.bp`` in ``pkg/__init__.py``); and no
+    module parsed for its imports alone (those of a module scanned in the first run were kept then)."""
     from flake8_flask_deploy import index
 
     got = messages_as_fresh(root, name, "FDP008")
@@ -577,12 +578,13 @@ def registered_as_fresh(root: Path, name: str, monkeypatch, registered: Optional
     read: list = []
     scanned: list = []
     with monkeypatch.context() as patch:
-        real_stored, real_scan = index.stored_registers, index.scan_and_collect
+        real_stored, real_scan, real_imports = index.stored_registers, index.scan_and_collect, index.ImportsRecorder
         patch.setattr(index, "stored_registers", lambda built, path: read.append(path) or real_stored(built, path)
                       if real_stored(built, path) is not None else None)
         patch.setattr(index, "scan_and_collect", lambda tree, path: scanned.append(path) or real_scan(tree, path))
+        patch.setattr(index, "ImportsRecorder", lambda: scanned.append("imports") or real_imports())
         assert messages(root, name, "FDP008") == got
-    assert read and set(read) <= registering, (name, read)
+    assert read and set(read) <= registering and "imports" not in scanned, (name, read, scanned)
     if (got == []) if registered is None else registered:
         assert got == [] and not registering & set(scanned), (name, scanned)
     return got

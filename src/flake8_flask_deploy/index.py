@@ -87,7 +87,10 @@ def scan_file(path: str) -> Optional[ModuleScan]:
 
     A path the fixer holds a text for (``Session.overrides``) is scanned from that text instead
     (cached by the text: the fixer asks about the module it rewrites once per route while it analyses
-    it). Returns None when the file cannot be read or parsed.
+    it). Returns None when the file cannot be read or parsed. The imports of a file scanned are kept
+    in its on-disk entry, as :func:`imports_of_file` keeps them (unless one is in a loop: the scan's
+    record the loop's values): a later run that asks only its imports (an import followed through it,
+    once its other questions are answered from the entry) need not parse it.
     """
     override = current().overrides.get(path)
     if override is not None:
@@ -119,6 +122,11 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         result = None
     _scans()[path] = (key, result)
+    if result is not None:  # what :func:`imports_of_file` would keep of it, for the runs that do not scan it
+        disk = _disk(sources.find_root(os.path.dirname(path)))
+        if disk is not None and not any(ref.ctx.loops for ref in result.imports) \
+                and disk.get(path, list(key), "imports") is None:
+            disk.put(path, list(key), "imports", _encode_imports(result.imports))
     return result
 
 
