@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -632,3 +633,221 @@ def test_a_save_of_the_linted_module_alone_does_not_rewrite_the_index(blueprints
     assert stored.read_bytes() != before
     entry = json.loads(stored.read_text())["entries"][str(blueprints / "app.py")]
     assert entry[0][0] == len(APP_MODULE + "\n# edited too\n")
+
+
+# ---- what a module's register_blueprint calls register (index.stored_registers), kept per module (FDP008) ----
+SHOP_INIT = ("from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n"
+             "    from shop.views import views\n    from shop.web import pages_bp\n\n"
+             "    app.register_blueprint(views)\n    app.register_blueprint(pages_bp)\n    return app\n")
+
+
+def blueprint_module(name: str, route: str = "/") -> str:
+    return (f'from flask import Blueprint\n\n{name} = Blueprint("{name}", __name__)\n\n\n'
+            f'@{name}.route("{route}")\ndef page():\n    return "x"\n')
+
+
+@pytest.fixture()
+def shop(tmp_path: Path) -> Path:
+    """``shop/__init__.py``'s factory registers ``views`` (``shop/views.py``) and ``pages_bp``
+    (``shop/web/main.py``, re-exported by ``shop/web/__init__.py``); ``shop/admin.py``'s ``admin``
+    is registered by nothing."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (tmp_path / "Procfile").write_text("web: gunicorn 'shop:create_app()'\n")
+    (tmp_path / "shop" / "web").mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text(SHOP_INIT)
+    (tmp_path / "shop" / "views.py").write_text(blueprint_module("views"))
+    (tmp_path / "shop" / "admin.py").write_text(blueprint_module("admin"))
+    (tmp_path / "shop" / "web" / "__init__.py").write_text("from shop.web.main import pages_bp  # noqa: F401\n")
+    (tmp_path / "shop" / "web" / "main.py").write_text(blueprint_module("pages_bp"))
+    return tmp_path
+
+
+def unregistered(name: str) -> tuple:
+    return (3, f"blueprint `{name}` has 1 route but no `register_blueprint` in the project registers it: its URLs "
+               "answer 404")
+
+
+def registered_as_fresh(root: Path, name: str, monkeypatch, registered: Optional[bool] = None) -> list:
+    """FDP008's messages on ``name``, as a run without the cache gives them; then once more with the
+    cache (nothing changed since): the same, the stored registrations read (counted), and, when the
+    blueprint is ``registered`` (default: when there is no message), no module that registers blueprints
+    scanned (only a module asked what a name of it is, ``pkg.views.bp`` in ``pkg/__init__.py``); and no
+    module parsed for its imports alone (those of a module scanned in the first run were kept then)."""
+    from flake8_flask_deploy import index
+
+    got = messages_as_fresh(root, name, "FDP008")
+    registering = {str(p) for p in root.rglob("*.py") if "register_blueprint" in p.read_text()}
+    read: list = []
+    scanned: list = []
+    with monkeypatch.context() as patch:
+        real_stored, real_scan, real_imports = index.stored_registers, index.scan_and_collect, index.ImportsRecorder
+        patch.setattr(index, "stored_registers", lambda built, path: read.append(path) or real_stored(built, path)
+                      if real_stored(built, path) is not None else None)
+        patch.setattr(index, "scan_and_collect", lambda tree, path: scanned.append(path) or real_scan(tree, path))
+        patch.setattr(index, "ImportsRecorder", lambda: scanned.append("imports") or real_imports())
+        assert messages(root, name, "FDP008") == got
+    assert read and set(read) <= registering and "imports" not in scanned, (name, read, scanned)
+    if (got == []) if registered is None else registered:
+        assert got == [] and not registering & set(scanned), (name, scanned)
+    return got
+
+
+def test_stored_registrations_follow_the_registering_module_and_what_it_imports(shop: Path, monkeypatch) -> None:
+    """FDP008: the ``register_blueprint`` calls of a module are kept in its index entry, and where their
+    arguments lead (through a re-exporting package) is resolved again on every run: a registration
+    removed, moved to another module, renamed; the blueprint renamed in its module and the re-exporting
+    package edited (the registering module unchanged); a module deleted and added are all seen."""
+    init, views, main = shop / "shop" / "__init__.py", "shop/views.py", "shop/web/main.py"
+    assert registered_as_fresh(shop, views, monkeypatch) == []
+    assert registered_as_fresh(shop, main, monkeypatch) == []
+    assert registered_as_fresh(shop, "shop/admin.py", monkeypatch) == [unregistered("admin")]
+    calls = stored_fields(shop, "shop/__init__.py")["registers"]["calls"]
+    assert [words for words, _plan in calls] == [["views"], ["pages_bp"]]
+    bump(init, SHOP_INIT.replace("    app.register_blueprint(views)\n", ""))  # removed
+    assert registered_as_fresh(shop, views, monkeypatch) == [unregistered("views")]
+    assert registered_as_fresh(shop, main, monkeypatch) == []
+    (shop / "shop" / "blueprints.py").write_text("def register(app):\n    from shop.views import views\n\n"
+                                                 "    app.register_blueprint(views)\n")  # moved to another module
+    bump(init, SHOP_INIT.replace("    app.register_blueprint(views)\n", "    from shop.blueprints import register\n"
+                                 "    register(app)\n"))
+    assert registered_as_fresh(shop, views, monkeypatch) == []
+    bump(shop / "shop" / "blueprints.py", "def register(app):\n    from shop.views import views as main_views\n\n"
+         "    app.register_blueprint(main_views)\n")  # renamed where it is registered
+    assert registered_as_fresh(shop, views, monkeypatch) == []
+    bump(shop / "shop" / "views.py", blueprint_module("views").replace("views", "front"))  # renamed in its module
+    assert registered_as_fresh(shop, views, monkeypatch) == [unregistered("front")]
+    bump(shop / "shop" / "views.py", blueprint_module("views"))
+    assert registered_as_fresh(shop, views, monkeypatch) == []
+    (shop / "shop" / "web" / "other.py").write_text(blueprint_module("pages_bp", "/other"))
+    bump(shop / "shop" / "web" / "__init__.py", "from shop.web.other import pages_bp  # noqa: F401\n")  # re-export
+    assert registered_as_fresh(shop, main, monkeypatch) == [unregistered("pages_bp")]
+    assert registered_as_fresh(shop, "shop/web/other.py", monkeypatch) == []
+    (shop / "shop" / "web" / "other.py").unlink()  # deleted: the re-export leads nowhere in the project
+    assert registered_as_fresh(shop, main, monkeypatch) == [unregistered("pages_bp")]
+    bump(shop / "shop" / "web" / "__init__.py", "from shop.web.main import pages_bp  # noqa: F401\n")
+    assert registered_as_fresh(shop, main, monkeypatch) == []
+    (shop / "shop" / "blueprints.py").unlink()  # deleted: the registration with it
+    assert registered_as_fresh(shop, views, monkeypatch) == [unregistered("views")]
+    (shop / "shop" / "wiring.py").write_text("from shop.views import views\n\n\ndef register(app):\n"
+                                             "    app.register_blueprint(views)\n")  # added
+    assert registered_as_fresh(shop, views, monkeypatch) == []
+
+
+#: Registering modules (``shop/__init__.py``) whose calls are kept and resolved again: loops over
+#: literals and module constants, attributes of modules, aliases, nested scopes, keywords; and calls
+#: that cannot be followed (a parameter, a local variable, a call among loop values, ``getattr``).
+REGISTERING = {  # variant -> (the text of shop/__init__.py, the blueprints its calls register)
+    "loop": (
+        "from shop.views import views\nfrom shop.web import pages_bp\n\n\ndef create_app(app):\n"
+        "    for bp in (views, pages_bp):\n        app.register_blueprint(bp)\n", {"views", "pages_bp"}),
+    "constant": (
+        "from shop.views import views\nfrom shop.web import pages_bp\n\nBLUEPRINTS = [views, pages_bp]\n\n\n"
+        "def create_app(app):\n    for bp in BLUEPRINTS:\n        app.register_blueprint(bp)\n", {"views", "pages_bp"}),
+    "pairs": (
+        "from shop.views import views\n\n\ndef create_app(app):\n"
+        "    for bp, prefix in [(views, '/v')]:\n        app.register_blueprint(bp, url_prefix=prefix)\n", {"views"}),
+    "module loop": (
+        "import shop.views as views_module\nfrom shop import web\n\n\ndef create_app(app):\n"
+        "    for module in (views_module, web.main):\n        app.register_blueprint(module.views)\n", {"views"}),
+    "attributes": (
+        "import shop.views as module\nfrom shop import web\n\n\ndef create_app(app):\n"
+        "    app.register_blueprint(module.views)\n    app.register_blueprint(web.main.pages_bp)\n"
+        "    app.register_blueprint(web.pages_bp)\n", {"views", "pages_bp"}),
+    "package": (
+        "import shop.views\n\n\ndef create_app(app):\n    app.register_blueprint(shop.views.views)\n", {"views"}),
+    "keyword, nested": (
+        "def create_app(app):\n    from shop.views import views as v\n\n    def later():\n"
+        "        app.register_blueprint(blueprint=v)\n    later()\n", {"views"}),
+    "own": (
+        "from flask import Blueprint\n\nown = Blueprint('own', __name__)\n\n\n@own.route('/own')\ndef page():\n"
+        "    return 'x'\n\n\ndef create_app(app):\n    from shop.views import views\n\n"
+        "    app.register_blueprint(own)\n    app.register_blueprint(views)\n", {"views"}),
+    "unknown": (
+        "from shop import views\n\n\ndef register(app, bp):\n    app.register_blueprint(bp)\n\n\n"
+        "def create_app(app):\n    register(app, getattr(views, 'views'))\n", set()),
+    "referenced": (
+        "def create_app(app):\n    from shop.admin import admin\n\n    register = app.register_blueprint\n"
+        "    register(admin)\n", set()),
+    "local": (
+        "from shop.views import views\n\n\ndef create_app(app):\n    views = None\n"
+        "    app.register_blueprint(views)\n    app.register_blueprint(make())\n", set()),
+    "call in loop": (
+        "from shop.views import views\n\n\ndef create_app(app):\n"
+        "    for bp in (views, make()):\n        app.register_blueprint(bp)\n", set()),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(REGISTERING))
+def test_stored_registrations_resolve_as_the_scan_does(shop: Path, variant: str, monkeypatch) -> None:
+    """Each kind of ``register_blueprint`` argument: what the stored summary of the call resolves to is
+    what the scan's call resolves to (:func:`index.register_targets`), for every call; the module's
+    ``register_referenced`` and the identifier strings are kept; FDP008's findings on the blueprints'
+    modules are those of a run without the cache."""
+    from flake8_flask_deploy import index
+
+    (shop / "app.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
+    (shop / "Procfile").write_text("web: gunicorn app:app\n")
+    (shop / "shop" / "web" / "main.py").write_text(blueprint_module("pages_bp") + "\nviews = pages_bp\n")
+    text, names = REGISTERING[variant]
+    bump(shop / "shop" / "__init__.py", text)
+    for name, blueprint in (("shop/views.py", "views"), ("shop/web/main.py", "pages_bp"), ("shop/admin.py", "admin")):
+        registered_as_fresh(shop, name, monkeypatch, blueprint in names and variant != "package")
+    init = str(shop / "shop" / "__init__.py")
+    session = new_session()
+    session.disk_cache = True
+    built = index.get_index(str(shop))
+    stored = index.stored_registers(built, init)
+    scan = built.scan(init)
+    assert stored is not None and scan is not None and len(stored.calls) == len(scan.registers)
+    assert bool(scan.registers) == (variant != "referenced")
+    assert [index.summary_targets(built, init, call) for call in stored.calls] == \
+        [index.register_targets(built, init, call) for call in scan.registers]
+    assert [call.words for call in stored.calls] == [index.register_words(call) for call in scan.registers]
+    assert stored.referenced == scan.register_referenced
+    assert stored.names == {x for x in scan.strings if x.isidentifier()}
+    new_session()
+
+
+@pytest.mark.parametrize("damage", [5, [1], {"calls": 5, "referenced": False, "names": []},
+                                    {"calls": [[["views"], ["loop", []]]], "referenced": False, "names": []},
+                                    {"calls": [[["views"], ["name", ["import", [1]], []]]], "referenced": False,
+                                     "names": []},
+                                    {"calls": [[["views"], ["name", ["self", "views"], [3]]]], "referenced": False,
+                                     "names": []},
+                                    {"calls": [], "referenced": 1, "names": []},
+                                    {"calls": [], "referenced": False, "names": [None]},
+                                    {"calls": [[["views"], {"own": "views"}]], "referenced": False, "names": []},
+                                    {"calls": [[["views"], []]], "referenced": False, "names": []}])
+def test_damaged_stored_registrations_are_computed_again(shop: Path, damage, monkeypatch) -> None:
+    assert registered_as_fresh(shop, "shop/views.py", monkeypatch) == []
+    path = shop / sources.CACHE_DIR / "index.json"
+    data = json.loads(path.read_text())
+    data["entries"][str(shop / "shop" / "__init__.py")][1]["registers"] = damage
+    path.write_text(json.dumps(data))
+    assert messages_as_fresh(shop, "shop/views.py", "FDP008") == []
+    assert stored_fields(shop, "shop/__init__.py")["registers"] != damage  # written again
+    assert registered_as_fresh(shop, "shop/views.py", monkeypatch) == []
+
+
+def test_an_editors_buffer_of_a_registering_module_is_read_and_never_stored(shop: Path, monkeypatch) -> None:
+    """A module with a blueprint of its own that registers ``admin``, linted from a buffer that does not (and
+    the other way round): that run's findings are those of a run without the cache, nothing is stored
+    from the buffer, and the next runs on ``admin``'s module read what the file registers."""
+    registering = blueprint_module("own") + ("\n\ndef create_app(app):\n    from shop.admin import admin\n\n"
+                                             "    app.register_blueprint(own)\n    app.register_blueprint(admin)\n")
+    other = registering.replace("    app.register_blueprint(admin)\n", "")
+    path = str(shop / "shop" / "own.py")
+    for text, buffer in ((registering, other), (other, registering)):
+        bump(shop / "shop" / "own.py", text)
+        runs = []
+        for cached in (True, False):
+            session = new_session()
+            session.disk_cache = cached
+            runs.append(sorted((f.line, f.message) for f in engine.analyze_module(ast.parse(buffer), path)))
+            new_session()
+            stamp, fields = json.loads((shop / sources.CACHE_DIR / "index.json").read_text())["entries"][path]
+            assert stamp != sources.stat_key(path) or "registers" not in fields
+        assert runs[0] == runs[1]
+        admin = registered_as_fresh(shop, "shop/admin.py", monkeypatch)
+        assert admin == ([] if text == registering else [unregistered("admin")])
+        assert "registers" in stored_fields(shop, "shop/own.py")

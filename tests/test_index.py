@@ -72,6 +72,22 @@ def test_importers_are_the_modules_whose_edges_reach_the_module(project: Path) -
                 assert fresh.importers(path, tests) == want, path
 
 
+@pytest.mark.parametrize("project", ALL_PROJECTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_loads_is_what_the_whole_import_graph_says(project: Path) -> None:
+    """``loads(other, path)`` (FDP003's callers of a factory) resolves only the imports of ``other`` that
+    name ``path``; for every two modules, the answer is the one ``other``'s whole import graph gives."""
+    from flake8_flask_deploy.session import new_session
+
+    new_session().disk_cache = False
+    roots = {idx.sources.find_root(str(p.parent.resolve())) for p in project.rglob("*.py")}
+    for root in sorted(roots):
+        fresh, index = idx.ProjectIndex(root), idx.get_index(root)
+        got = {(other, path): fresh.loads(other, path) for path in fresh.modules for other in fresh.modules
+               if other != path}
+        assert not fresh._edges  # noqa: SLF001 - every answer above came from the imports naming the module
+        assert got == {(other, path): any(target == path for target, _ref in index.edges(other)) for other, path in got}
+
+
 def test_register_targets_loops_nested_and_module_attributes(tmp_path: Path) -> None:
     root = copy_project("factory_blueprints", tmp_path)
     index = idx.get_index(str(root))

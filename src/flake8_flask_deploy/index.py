@@ -40,7 +40,7 @@ import os
 import re
 from stat import S_ISLNK
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from . import project, sources, syntax
 from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, is_test_path, mapping_key
@@ -89,7 +89,10 @@ def scan_file(path: str) -> Optional[ModuleScan]:
 
     A path the fixer holds a text for (``Session.overrides``) is scanned from that text instead
     (cached by the text: the fixer asks about the module it rewrites once per route while it analyses
-    it). Returns None when the file cannot be read or parsed.
+    it). Returns None when the file cannot be read or parsed. The imports of a file scanned are kept
+    in its on-disk entry, as :func:`imports_of_file` keeps them (unless one is in a loop: the scan's
+    record the loop's values): a later run that asks only its imports (an import followed through it,
+    once its other questions are answered from the entry) need not parse it.
     """
     override = current().overrides.get(path)
     if override is not None:
@@ -121,6 +124,11 @@ def scan_file(path: str) -> Optional[ModuleScan]:
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         result = None
     _scans()[path] = (key, result)
+    if result is not None:  # what :func:`imports_of_file` would keep of it, for the runs that do not scan it
+        disk = _disk(sources.find_root(os.path.dirname(path)))
+        if disk is not None and not any(ref.ctx.loops for ref in result.imports) \
+                and disk.get(path, list(key), "imports") is None:
+            disk.put(path, list(key), "imports", _encode_imports(result.imports))
     return result
 
 
@@ -148,6 +156,13 @@ def _module_stem(path: str) -> Tuple[str, bool]:
     if name == "__init__.py":
         return os.path.basename(os.path.dirname(path)), True
     return (name[:-3] if name.endswith(".py") else name), False
+
+
+def _named_by(path: str) -> Tuple[str, bool, List[str]]:
+    """``(stem, package, tail)`` of module ``path`` for :func:`_spells`: :func:`_module_stem`, and its
+    path split at ``os.sep`` without ``.py`` (its package's folder for an ``__init__.py``)."""
+    stem, package = _module_stem(path)
+    return stem, package, (os.path.dirname(path) if package else path[:-3]).split(os.sep)
 
 
 def _spells(ref: ImportRef, tail: List[str]) -> bool:
@@ -695,23 +710,34 @@ class ProjectIndex:
         if key in self._importers:
             return self._importers[key]
         out = []
-        stem, package = _module_stem(path)
-        tail = (os.path.dirname(path) if package else path[:-3]).split(os.sep)
+        named = _named_by(path)
         for other in self.near(path, "import"):
             if other == path or (not include_tests and self.is_test(other)):
                 continue
-            if other in self._edges:
-                out.extend((other, ref) for target, ref in self._edges[other] if target == path)
-                continue
-            refs = self._refs.get(other)
-            if refs is None:
-                refs = self._refs[other] = _imports_known(other)
-            for ref in refs:  # only an import naming the module can load it (see above)
-                if (ref.name == stem or stem in ref.module.split(".")) and _spells(ref, tail) \
-                        or (package and ref.level and not ref.module):
-                    out.extend((other, ref) for target in self.targets(other, ref) if target == path)
+            out.extend((other, ref) for ref in self._loading(other, path, named))
         self._importers[key] = out
         return out
+
+    def loads(self, other: str, path: str) -> bool:
+        """True when an import of module ``other`` (any scope) loads the module ``path`` (another one):
+        ``path`` is a target of one of :meth:`edges` of ``other``; only the imports of ``other`` that
+        name ``path`` are resolved (:meth:`importers`' test), up to the first that loads it."""
+        return next(self._loading(other, path, _named_by(path)), None) is not None
+
+    def _loading(self, other: str, path: str, named: Tuple[str, bool, List[str]]) -> Iterator[ImportRef]:
+        """The imports of ``other`` (not ``path``) that load ``path``, once per time ``path`` is among an
+        import's targets, in :meth:`edges`' order; ``named``: :func:`_named_by` of ``path``."""
+        if other in self._edges:
+            yield from (ref for target, ref in self._edges[other] if target == path)
+            return
+        refs = self._refs.get(other)
+        if refs is None:
+            refs = self._refs[other] = _imports_known(other)
+        stem, package, tail = named
+        for ref in refs:  # only an import naming the module can load it (:meth:`importers`)
+            if (ref.name == stem or stem in ref.module.split(".")) and _spells(ref, tail) \
+                    or (package and ref.level and not ref.module):
+                yield from (ref for target in self.targets(other, ref) if target == path)
 
     # -- names -------------------------------------------------------------------------------
     def resolve_name(self, path: str, name: str, scope: str = "", depth: int = 0) -> Optional[Tuple[str, str]]:
@@ -771,17 +797,24 @@ class ProjectIndex:
             return self.resolve_imported(path, expr.id, scope) if imported_only else \
                 self.resolve_name(path, expr.id, scope)
         if isinstance(expr, ast.Attribute):
-            base = self.resolve_expr(path, expr.value, scope, depth + 1, imported_only)
-            if base is None or base[1]:
-                return None
-            scan = self.scan(base[0])
-            if scan is None:
-                return None
-            sub = self.resolve_module(base[0], expr.attr, 1) if base[0].endswith("__init__.py") else None
-            if sub:
-                return (sub, "")
-            return self.resolve_name(base[0], expr.attr, "", depth + 1) or (base[0], expr.attr)
+            return self.attribute_of(self.resolve_expr(path, expr.value, scope, depth + 1, imported_only),
+                                     expr.attr, depth)
         return None
+
+    def attribute_of(self, base: Optional[Tuple[str, str]], attr: str, depth: int) -> Optional[Tuple[str, str]]:
+        """:meth:`resolve_expr` of ``<x>.attr`` (at ``depth``) once ``<x>`` resolved to ``base``:
+        a submodule ``(its path, "")`` or the binding ``attr`` names in the module ``base`` is
+        (followed through its imports); None when ``base`` is None, not a module (``base[1]``), or
+        a module that cannot be parsed."""
+        if base is None or base[1]:
+            return None
+        scan = self.scan(base[0])
+        if scan is None:
+            return None
+        sub = self.resolve_module(base[0], attr, 1) if base[0].endswith("__init__.py") else None
+        if sub:
+            return (sub, "")
+        return self.resolve_name(base[0], attr, "", depth + 1) or (base[0], attr)
 
 
 #: A dotted module name :meth:`ProjectIndex._find` looks up.
@@ -998,6 +1031,176 @@ def _resolve_values(index, path, scan, expr, ctx, depth) -> Optional[List[Tuple[
             return None
         return [found]
     return None
+
+
+# ---- what a module's ``register_blueprint`` calls register, kept in its on-disk entry (FDP008) ----
+class RegisterSummary(NamedTuple):
+    """One ``register_blueprint`` call of a module as its on-disk entry keeps it (:func:`stored_registers`).
+
+    ``words``: the names and attributes its argument and the values of the loop variables in force
+    spell (:func:`register_words`); ``plan``: how :func:`register_targets` resolves the call, reduced to
+    what the module's own bytes decide (:func:`_register_plan`), the rest resolved again on every run
+    (:func:`summary_targets`)."""
+
+    words: FrozenSet[str]
+    plan: Any
+
+
+class ModuleRegisters(NamedTuple):
+    """What FDP008 asks of a module's scan about registrations, as its on-disk entry keeps it:
+    ``calls``: a :class:`RegisterSummary` per call of the scan's ``registers``, in their order;
+    ``referenced``: the scan's ``register_referenced``; ``names``: the strings of the scan's
+    ``strings`` that are identifiers (a blueprint's variable name is one: the only strings asked)."""
+
+    calls: List[RegisterSummary]
+    referenced: bool
+    names: FrozenSet[str]
+
+
+def register_words(call: RegisterCall) -> FrozenSet[str]:
+    """The ``Name`` ids and ``Attribute`` attrs in the argument of the register call ``call`` and in the
+    values of every loop variable in force at it (a blueprint the call may register is spelled there)."""
+    nodes = [call.arg] + [v for values in call.ctx.loops.values() for v in (values or ())]
+    return frozenset(n.id if isinstance(n, ast.Name) else n.attr for node in nodes if node is not None
+                     for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute)))
+
+
+def stored_registers(index: ProjectIndex, path: str) -> Optional[ModuleRegisters]:
+    """What module ``path``'s on-disk entry holds of its registrations (``"registers"``, under the
+    stamp the index took of it): None when it holds nothing or malformed data, or when the session
+    holds a scan of the module (ask that one: it is at hand, and it may be an editor's buffer's)."""
+    stored = _stored(index, path, "registers")
+    if not isinstance(stored, dict):
+        return None
+    try:
+        calls = [RegisterSummary(frozenset(_strings(words)), _decode_plan(plan)) for words, plan in stored["calls"]]
+        referenced = stored["referenced"]
+        if not isinstance(referenced, bool):
+            raise ValueError(referenced)
+        return ModuleRegisters(calls, referenced, frozenset(_strings(stored["names"])))
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def remember_registers(index: ProjectIndex, path: str, scan: ModuleScan) -> None:
+    """Keep what :class:`ModuleRegisters` holds of ``scan`` (module ``path``'s) in the module's on-disk
+    entry, when the scan is of the file under the stamp the index took of it (:func:`_storable_stamp`:
+    never an editor's buffer) and the entry does not hold it already (the cache is then not written
+    again)."""
+    stamp = _storable_stamp(index, path)
+    disk = index.disk_entries()
+    if stamp is None or disk is None:
+        return
+    calls = [[sorted(register_words(call)), _register_plan(scan, call.arg, call.ctx)] for call in scan.registers]
+    value = {"calls": calls, "referenced": scan.register_referenced,
+             "names": sorted(x for x in scan.strings if x.isidentifier())}
+    if disk.get(path, stamp, "registers") != value:
+        disk.put(path, stamp, "registers", value)
+
+
+def summary_targets(index: ProjectIndex, path: str, summary: RegisterSummary) -> Optional[List[Tuple[str, str]]]:
+    """:func:`register_targets` of the call of module ``path`` that ``summary`` stands for: ``[(path,
+    name)]``, or None when unknown; the imports it goes through are followed again (through the
+    imports of the modules they name: :meth:`ProjectIndex._follow`), the attributes of a module
+    asked of that module (:meth:`ProjectIndex.attribute_of`), as :meth:`ProjectIndex.resolve_expr`
+    does."""
+    return _run_plan(index, path, summary.plan)
+
+
+def _register_plan(scan: ModuleScan, expr: Optional[ast.expr], ctx: Ctx, depth: int = 0) -> Any:
+    """What the module of ``scan`` alone decides of :func:`_resolve_values` of ``expr`` in ``ctx``, as
+    JSON data: None (unknown), ``["own", name]`` (the module's own blueprint), ``["loop", [plan, ...]]``
+    (the values of a loop variable, each a plan), or ``["name", head, attrs]``: ``<head>.<attrs...>``,
+    ``head`` ``["self", name]`` (a name the module binds) or ``["import", import]`` (the import of
+    the name visible there, :func:`_encode_imports`' form), resolved by :func:`_run_plan`."""
+    if expr is None or depth > 3:
+        return None
+    if isinstance(expr, ast.Name) and expr.id in ctx.loops or \
+            isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id in ctx.loops:
+        name = expr.id if isinstance(expr, ast.Name) else expr.value.id  # type: ignore[attr-defined]
+        values = ctx.loops[name]
+        if not values:
+            return None
+        inner = ctx.child(loops={})
+        attr = getattr(expr, "attr", None)  # ``m.bp`` over the values of ``m``: ``<value>.bp``
+        plans = [_register_plan(scan, value if attr is None else ast.Attribute(value=value, attr=attr, ctx=ast.Load()),
+                                inner, depth + 1) for value in values]
+        return None if any(plan is None for plan in plans) else ["loop", plans]
+    if isinstance(expr, ast.Name) and ctx.scope and expr.id in scan.bound.get(ctx.scope, set()):
+        key = scan.blueprint_in(expr.id, ctx.scope)
+        if key is not None and key[0] == "":
+            return ["own", expr.id]
+        ref = scan.imports_in(ctx.scope).get(expr.id)
+        if ref is None or ref.ctx.scope != ctx.scope:
+            return None  # a local variable or parameter
+    attrs: List[str] = []
+    node = expr
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    ref = scan.imports_in(ctx.scope).get(node.id)  # :meth:`ProjectIndex.resolve_name`, in the module
+    if ref is not None:
+        head = ["import", _encode_imports([ref])[0]]
+    elif node.id in scan.bound.get(ctx.scope, set()) or node.id in scan.bound.get("", set()):
+        head = ["self", node.id]
+    else:
+        return None
+    return ["name", head, attrs[::-1]]
+
+
+def _decode_plan(data: Any) -> Any:
+    """The plan :func:`_register_plan` gave ``data`` for, its imports made again (:func:`_decode_imports`).
+    Raises TypeError or ValueError on malformed data."""
+    if data is None:
+        return None
+    if not isinstance(data, list) or not data:
+        raise ValueError(data)
+    kind = data[0]
+    if kind == "own" and len(data) == 2 and isinstance(data[1], str):
+        return ("own", data[1])
+    if kind == "loop" and len(data) == 2 and isinstance(data[1], list) and data[1]:
+        plans = [_decode_plan(plan) for plan in data[1]]
+        if any(plan is None for plan in plans):
+            raise ValueError(data)
+        return ("loop", plans)
+    if kind == "name" and len(data) == 3 and len(data[1]) == 2:
+        head, attrs = data[1], _strings(data[2])
+        if head[0] == "self" and isinstance(head[1], str):
+            return ("name", ("self", head[1]), attrs)
+        if head[0] == "import":
+            return ("name", ("import", _decode_imports([head[1]])[0]), attrs)
+    raise ValueError(data)
+
+
+def _strings(data: Any) -> List[str]:
+    """``data`` when it is a list of strings; raises ValueError otherwise."""
+    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+        raise ValueError(data)
+    return data
+
+
+def _run_plan(index: ProjectIndex, path: str, plan: Any) -> Optional[List[Tuple[str, str]]]:
+    """:func:`_resolve_values`' answer for the expression ``plan`` (:func:`_decode_plan`'s) stands for
+    in module ``path``."""
+    if plan is None:
+        return None
+    if plan[0] == "own":
+        return [(path, plan[1])]
+    if plan[0] == "loop":
+        out: List[Tuple[str, str]] = []
+        for inner in plan[1]:
+            got = _run_plan(index, path, inner)
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+    head, attrs = plan[1], plan[2]
+    found = (path, head[1]) if head[0] == "self" else index._follow(path, head[1], 0)
+    for n, attr in enumerate(attrs):  # the innermost first, at the depth :meth:`ProjectIndex.resolve_expr` gives it
+        found = index.attribute_of(found, attr, len(attrs) - 1 - n)
+    return [found] if found and found[1] else None
 
 
 def blueprint_referenced(index: ProjectIndex, path: str, name: str) -> bool:
@@ -1255,15 +1458,16 @@ def call_sites(index: "ProjectIndex", path: str, func: str) -> List[Tuple[str, C
     ``func`` is not seen. An importer's calls named ``func`` come from the on-disk cache when it holds
     them for the importer's stamp (:func:`_caller_sites`), and are resolved through its imports only
     (:meth:`ProjectIndex.resolve_imported`: a name it binds itself is not ``path``'s); ``path`` itself
-    is parsed and resolved in full."""
+    is parsed and resolved in full. Whether a module imports ``path`` is told by resolving only its
+    imports that name ``path`` (:meth:`ProjectIndex.loads`)."""
     key = f"calls:{path}:{func}"
     found = index.memo.get(key)
     if found is not None:
         return found  # type: ignore[return-value]
     out: List[Tuple[str, CallSite]] = []
     named = set(index.mentioning(func)) & set(index.near(path, "import"))
-    callers = [path] + sorted(other for other in named - {path} if not index.is_test(other)
-                              and any(target == path for target, _ref in index.edges(other)))
+    callers = [path] + sorted(other for other in named - {path}
+                              if not index.is_test(other) and index.loads(other, path))
     for caller in callers:
         sites = _caller_sites(index, caller, func) if caller != path else _own_sites(path, func)
         for site in sites or ():

@@ -230,11 +230,26 @@ def _registered_where_named(index: idx.ProjectIndex, path: str, name: str) -> bo
     blueprint ``name`` of ``path``: the answer :func:`_registrations` gives for it when True (the same
     calls, resolved the same way), without scanning and resolving every registering module of the
     project first (the blueprint's own registration names it, most often: ``register_blueprint(views)``
-    after ``from .views import views``). False says nothing: the whole set is computed then."""
+    after ``from .views import views``). False says nothing: the whole set is computed then.
+
+    The modules whose on-disk entry holds the summaries of their calls (:func:`~flake8_flask_deploy.
+    index.stored_registers`) are asked first, and without a scan: each summary is resolved again
+    through the imports (:func:`~flake8_flask_deploy.index.summary_targets`: what the scan's call
+    resolves to). The other modules are then scanned, and leave their summaries for the runs to come."""
+    unsummarised = []
     for other in index.mentioning("register_blueprint", name):
+        stored = idx.stored_registers(index, other)
+        if stored is None:
+            unsummarised.append(other)
+            continue
+        summaries = sorted(stored.calls, key=lambda call: name not in call.words)  # the likely ones first
+        if any((path, name) in (idx.summary_targets(index, other, summary) or ()) for summary in summaries):
+            return True
+    for other in unsummarised:
         scan = index.scan(other)
         if scan is None:
             continue
+        idx.remember_registers(index, other, scan)
         calls = sorted(scan.registers, key=lambda call: not _names(call, name))  # the likely ones first
         if any((path, name) in (idx.register_targets(index, other, call) or ()) for call in calls):
             return True
@@ -243,24 +258,40 @@ def _registered_where_named(index: idx.ProjectIndex, path: str, name: str) -> bo
 
 def _names(call, name: str) -> bool:
     """Whether the argument of the register call ``call`` (or a loop value it stands for) has ``name``."""
-    nodes = [call.arg] + [v for values in call.ctx.loops.values() for v in (values or ())]
-    return any(isinstance(n, ast.Name) and n.id == name or isinstance(n, ast.Attribute) and n.attr == name
-               for node in nodes if node is not None for n in ast.walk(node))
+    return name in idx.register_words(call)
 
 
 def _registrations(index: idx.ProjectIndex):
-    """Every blueprint some ``register_blueprint`` call of the project registers, and whether some
-    call could not be followed; computed once per index."""
+    """Every blueprint some ``register_blueprint`` call of the project registers, whether some call
+    could not be followed, and the strings of the registering modules (a blueprint's name among them:
+    ``getattr(views, "bp")`` near a register call); computed once per index.
+
+    A module whose on-disk entry holds its registrations (:func:`~flake8_flask_deploy.index.
+    stored_registers`) is not scanned: its calls are resolved again from their summaries, and only
+    its strings that are identifiers are kept (a blueprint's variable name is one); the other modules
+    are scanned, and leave theirs for the runs to come."""
     memo = index.memo.get("fdp008")
     if memo is None:
         registered = set()
-        strings: set = set()  # ``getattr(views, "bp")`` near a register call names the blueprint
+        strings: set = set()
         unknown = False
         for other in index.mentioning("register_blueprint"):
+            stored = idx.stored_registers(index, other)
+            if stored is not None:
+                unknown = unknown or stored.referenced
+                strings |= stored.names
+                for summary in stored.calls:
+                    targets = idx.summary_targets(index, other, summary)
+                    if targets is None:
+                        unknown = True
+                    else:
+                        registered.update(targets)
+                continue
             scan = index.scan(other)
             if scan is None:
                 unknown = True
                 continue
+            idx.remember_registers(index, other, scan)
             if scan.register_referenced:
                 unknown = True
             strings |= scan.strings
