@@ -276,33 +276,34 @@ def _registrations(index: idx.ProjectIndex):
         strings: set = set()
         unknown = False
         for other in index.mentioning("register_blueprint"):
-            stored = idx.stored_registers(index, other)
-            if stored is not None:
-                unknown = unknown or stored.referenced
-                strings |= stored.names
-                for summary in stored.calls:
-                    targets = idx.summary_targets(index, other, summary)
-                    if targets is None:
-                        unknown = True
-                    else:
-                        registered.update(targets)
-                continue
-            scan = index.scan(other)
-            if scan is None:
+            found = _module_registrations(index, other)
+            if found is None:
                 unknown = True
                 continue
-            idx.remember_registers(index, other, scan)
-            if scan.register_referenced:
-                unknown = True
-            strings |= scan.strings
-            for call in scan.registers:
-                targets = idx.register_targets(index, other, call)
+            referenced, names, each = found
+            unknown = unknown or referenced
+            strings |= names
+            for targets in each:
                 if targets is None:
                     unknown = True
                 else:
                     registered.update(targets)
         memo = index.memo["fdp008"] = (registered, unknown, strings)
     return memo
+
+
+def _module_registrations(index: idx.ProjectIndex, path: str) -> Optional[Tuple[bool, Set[str], list]]:
+    """``(register_referenced, its strings, the targets of each register call: [(path, name)] or
+    None when unknown)`` of module ``path``: from its stored summary (its strings that are
+    identifiers), else from its scan, which leaves one; None when it cannot be parsed."""
+    stored = idx.stored_registers(index, path)
+    if stored is not None:
+        return stored.referenced, stored.names, [idx.summary_targets(index, path, s) for s in stored.calls]
+    scan = index.scan(path)
+    if scan is None:
+        return None
+    idx.remember_registers(index, path, scan)
+    return scan.register_referenced, scan.strings, [idx.register_targets(index, path, c) for c in scan.registers]
 
 
 # ---- the unsafe fix: where the blueprint is registered, and when it is not -----------------------
