@@ -617,9 +617,10 @@ def test_an_editors_buffer_is_read_for_its_module_and_never_stored(views: Path) 
 
 
 def test_a_save_of_the_linted_module_alone_does_not_rewrite_the_index(blueprints: Path) -> None:
-    """An editor's run after a save learns only the saved module's words again (cheaper than writing
+    """An editor's run after a save learns only the saved modules' words again (cheaper than writing
     every entry): index.json is left as it was, and the next runs get a fresh run's findings; a run
-    that learns more (another module's imports) writes it."""
+    that learns more (a module's imports and registrations) writes it."""
+    (blueprints / "notes.py").write_text("NOTES = 1\n")
     assert index_same_as_fresh(blueprints, "extra.py") == ["FDP008"]
     stored = blueprints / sources.CACHE_DIR / "index.json"
     before = stored.read_bytes()
@@ -627,8 +628,11 @@ def test_a_save_of_the_linted_module_alone_does_not_rewrite_the_index(blueprints
     assert index_codes(blueprints, "extra.py") == ["FDP008"]
     assert stored.read_bytes() == before
     assert index_same_as_fresh(blueprints, "extra.py") == ["FDP008"]
-    bump(blueprints / "app.py", APP_MODULE + "\n# edited too\n")
+    bump(blueprints / "notes.py", "NOTES = 2\n")  # another file saved in between: its words too
     bump(blueprints / "extra.py", EXTRA + "\n# saved again\n")
+    assert index_codes(blueprints, "extra.py") == ["FDP008"]
+    assert stored.read_bytes() == before
+    bump(blueprints / "app.py", APP_MODULE + "\n# edited too\n")  # its imports and registrations: written
     assert index_same_as_fresh(blueprints, "extra.py") == ["FDP008"]
     assert stored.read_bytes() != before
     entry = json.loads(stored.read_text())["entries"][str(blueprints / "app.py")]

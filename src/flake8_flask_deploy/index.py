@@ -227,8 +227,10 @@ def imports_of_file(path: str) -> List[ImportRef]:
 
 # ---- the on-disk cache of what the index learns of each module ---------------------------------
 #: The fields of an entry that a module's bytes give at a glance (its words, ``dynamic``, the words
-#: rules asked about): not worth rewriting ``index.json`` for when they are all that one module changed.
+#: rules asked about): not worth rewriting ``index.json`` for when they are all that a few modules
+#: (:data:`_CHEAP_MODULES`: the files an editor saved since the last write) changed.
 _CHEAP_FIELDS = frozenset({"entry", "has"})
+_CHEAP_MODULES = 4
 
 
 class _DiskEntries:
@@ -238,8 +240,8 @@ class _DiskEntries:
     imports, and whether it has each word :meth:`ProjectIndex.mentioning` was asked about. A field is
     used only while its module has the same stamp; the entries learnt are written once, when the run
     ends (``Session.on_close``), without the modules no longer there, unless all that changed is
-    what one module's bytes tell at a glance (:data:`_CHEAP_FIELDS`): an editor's run after a save
-    re-derives that of the saved module in well under a millisecond, and writing the whole file
+    what a few modules' bytes tell at a glance (:data:`_CHEAP_FIELDS`): an editor's run after a save
+    re-derives that of the saved modules in well under a millisecond each, and writing the whole file
     (hundreds of entries) costs a few."""
 
     def __init__(self, root: str) -> None:
@@ -292,8 +294,9 @@ class _DiskEntries:
         changes, self._changes = self._changes, {}
         there = {os.path.join(self.root, rel) for rel in sources.python_files(self.root)}
         kept = {p: e for p, e in self.entries.items() if p in there}
-        if len(changes) == 1 and next(iter(changes.values())) <= _CHEAP_FIELDS and len(kept) == len(self.entries):
-            return  # one module's words: found again from its bytes next time (see the class doc)
+        if len(changes) <= _CHEAP_MODULES and all(names <= _CHEAP_FIELDS for names in changes.values()) \
+                and len(kept) == len(self.entries):
+            return  # a few modules' words: found again from their bytes next time (see the class doc)
         self.changed = False
         sources.store_entries(self.root, "index", kept)
 
