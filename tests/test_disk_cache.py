@@ -138,7 +138,7 @@ def test_a_saved_served_script_is_judged_without_the_builder(project: Path) -> N
 
 def test_the_forwarding_handler_search_follows_every_edit(tmp_path: Path, monkeypatch) -> None:
     """FDP011 on the served module (nginx sets ``X-Real-IP``, the app reads ``remote_addr``): the
-    search for a file handling forwarded headers is kept in ``forwarding.json`` with the files it
+    search for a file handling forwarded headers is kept in each module's ``index.json`` entry, the files it
     read; each edit (a handler added in a file read before, in a new file, removed again, the reading
     module edited) gives a fresh run's findings, and an unchanged project reads no file for it."""
     from test_deploy_helpers import make_project, sample
@@ -158,14 +158,14 @@ def test_the_forwarding_handler_search_follows_every_edit(tmp_path: Path, monkey
     searched.clear()
     assert codes(root, "run.py") == ["FDP011"]
     assert searched == []  # the stored answers
-    stored = json.loads((root / sources.CACHE_DIR / "forwarding.json").read_text())["entries"]
-    assert stored[str(root / "server" / "client.py")][1] == [False, {"address": 5}]
+    stored = json.loads((root / sources.CACHE_DIR / "index.json").read_text())["entries"]
+    assert stored[str(root / "server" / "client.py")][1]["forwarding"] == [False, {"address": 5}]
     bump(root / "server" / "app.py", (root / "server" / "app.py").read_text() + fix)
     searched.clear()
     assert codes(root, "run.py") == [] == codes(root, "run.py", cached=False)
     assert searched[:1] == ["app.py"] and searched.count("app.py") == 2  # the cached run read the edited file only
     searched.clear()
-    assert codes(root, "run.py") == [] and searched == []  # the handler, stored
+    assert codes(root, "run.py") == [] and searched == ["app.py"]  # the others stored; a saved one read again
     bump(root / "server" / "app.py", "from flask import Flask\n\napp = Flask(__name__)\n")
     assert same_as_fresh(root, "run.py") == ["FDP011"]
     (root / "server" / "proxy.py").write_text("from server.app import app\n" + fix)  # a new file handles them

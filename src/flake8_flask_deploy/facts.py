@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from .model import Spot
-from .sources import is_test_path  # noqa: F401  (re-exported: index, scan and rules import it from here)
+from .sources import is_test_path
 from .walk import FUNCTION, GUARD, IMPORT, Block, Recorder, Where, expression_nodes, walk
 from .records import Record
 

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from . import project, sources, syntax
-from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, is_test_path, mapping_key
+from .sources import is_test_path
+from .facts import ROUTE_METHODS, ModuleFacts, dotted_name, mapping_key
 from .inference import infer_kind
 from .model import Spot
 from .scan import (CallSite, ConfigLoad, ImportRef, ImportsRecorder, ModuleScan, RegisterCall, Route, call_sites_in,
@@ -125,7 +126,7 @@ def scan_file(path: str) -> Optional[ModuleScan]:
         result = None
     _scans()[path] = (key, result)
     if result is not None:  # what :func:`imports_of_file` would keep of it, for the runs that do not scan it
-        disk = _disk(sources.find_root(os.path.dirname(path)))
+        disk = disk_entries_of(sources.find_root(os.path.dirname(path)))
         if disk is not None and not any(ref.ctx.loops for ref in result.imports) \
                 and disk.get(path, list(key), "imports") is None:
             disk.put(path, list(key), "imports", _encode_imports(result.imports))
@@ -193,7 +194,7 @@ def imports_of_file(path: str) -> List[ImportRef]:
         cached = cache.get(path)
         if cached is not None and cached[0] == key:
             return cached[1]
-        disk = _disk(sources.find_root(os.path.dirname(path)))
+        disk = disk_entries_of(sources.find_root(os.path.dirname(path)))
         stored = disk.get(path, list(key), "imports") if disk is not None else None
         if stored is not None:
             try:
@@ -227,9 +228,10 @@ def imports_of_file(path: str) -> List[ImportRef]:
 
 # ---- the on-disk cache of what the index learns of each module ---------------------------------
 #: The fields of an entry that a module's bytes give at a glance (its words, ``dynamic``, the words
-#: rules asked about): not worth rewriting ``index.json`` for when they are all that a few modules
-#: (:data:`_CHEAP_MODULES`: the files an editor saved since the last write) changed.
-_CHEAP_FIELDS = frozenset({"entry", "has"})
+#: rules asked about, what FDP011 reads of forwarded headers): not worth rewriting ``index.json`` for
+#: when they are all that a few modules (:data:`_CHEAP_MODULES`: the files an editor saved since the
+#: last write) changed.
+_CHEAP_FIELDS = frozenset({"entry", "has", "forwarding"})
 _CHEAP_MODULES = 4
 
 
@@ -237,18 +239,21 @@ class _DiskEntries:
     """What the index learnt of each module of a project, kept in the on-disk cache (``index.json``)
     for the runs to come: per module, its stamp (``[size, mtime_ns]``, taken before it was read) and
     the fields derived from its bytes alone: the :class:`ModuleEntry` words and ``dynamic`` flag, its
-    imports, and whether it has each word :meth:`ProjectIndex.mentioning` was asked about. A field is
+    imports, whether it has each word :meth:`ProjectIndex.mentioning` was asked about, and what other
+    rules learnt of its bytes alone (FDP011: whether it handles forwarded headers). A field is
     used only while its module has the same stamp; the entries learnt are written once, when the run
     ends (``Session.on_close``), without the modules no longer there, unless all that changed is
-    what a few modules' bytes tell at a glance (:data:`_CHEAP_FIELDS`): an editor's run after a save
+    what a few modules' bytes tell at a glance (:data:`_CHEAP_FIELDS`), learnt again because those
+    modules were saved since their entries were written: an editor's run after a save
     re-derives that of the saved modules in well under a millisecond each, and writing the whole file
     (hundreds of entries) costs a few."""
 
     def __init__(self, root: str) -> None:
         self.root = root
         self.entries: Dict[str, Any] = sources.load_entries(root, "index")
-        self.changed = False
-        self._changes: Dict[str, Set[str]] = {}  # path -> the fields learnt this run
+        self._changes: Dict[str, Set[str]] = {}  # path -> the fields learnt this run (none: nothing to write)
+        self._learnt_anew = False  # a field no entry held before (not one learnt again after a save)
+        self._held: Dict[str, frozenset] = {}  # path -> the fields of its stale entry, replaced this run
         current().on_close(self.write)
 
     def get(self, path: str, stamp: Optional[List[int]], name: str) -> Any:
@@ -263,9 +268,12 @@ class _DiskEntries:
             return
         entry = self.entries.get(path)
         if not isinstance(entry, list) or len(entry) != 2 or entry[0] != stamp or not isinstance(entry[1], dict):
+            # the module changed since its entry was written: what that entry held is learnt again
+            held = entry[1] if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], dict) else {}
+            self._held[path] = frozenset(held)
             entry = self.entries[path] = [stamp, {}]
+        self._learnt_anew = self._learnt_anew or name not in self._held.get(path, ())
         entry[1][name] = value
-        self.changed = True
         self._changes.setdefault(path, set()).add(name)
 
     def answers(self, path: str, stamp: Optional[List[int]], words: List[str]) -> Optional[List[bool]]:
@@ -289,21 +297,24 @@ class _DiskEntries:
         self.put(path, stamp, "has", merged)
 
     def write(self) -> None:
-        if not self.changed:
-            return
         changes, self._changes = self._changes, {}
+        if not changes:
+            return
         there = {os.path.join(self.root, rel) for rel in sources.python_files(self.root)}
         kept = {p: e for p, e in self.entries.items() if p in there}
-        if len(changes) <= _CHEAP_MODULES and all(names <= _CHEAP_FIELDS for names in changes.values()) \
+        anew, self._learnt_anew = self._learnt_anew, False
+        if not anew and len(changes) <= _CHEAP_MODULES and all(names <= _CHEAP_FIELDS for names in changes.values()) \
                 and len(kept) == len(self.entries):
-            return  # a few modules' words: found again from their bytes next time (see the class doc)
-        self.changed = False
+            return  # a few saved modules' words: found again from their bytes next time (see the class doc)
         sources.store_entries(self.root, "index", kept)
 
 
-def _disk(root: str) -> Optional[_DiskEntries]:
-    """The on-disk entries of the project ``root`` for this session (read once), or None when the
-    run uses no on-disk cache or ``root`` is the folder of a file outside any project."""
+def disk_entries_of(root: str) -> Optional[_DiskEntries]:
+    """The on-disk entries of the modules of the project ``root`` (``index.json``) for this session
+    (read once, written when the run ends), or None when the run uses no on-disk cache or ``root``
+    is the folder of a file outside any project. A field is read with ``get(path, stamp, name)``
+    and kept with ``put(path, stamp, name, value)``, ``stamp`` the module's :func:`sources.stat_key`
+    taken before it was read."""
     if not sources.cache_enabled() or not sources.is_project_root(root):
         return None
     store = current().cache("index.disk", PROJECT)
@@ -441,7 +452,7 @@ class ProjectIndex:
     def __init__(self, root: str) -> None:
         self.root = root
         self.modules: Dict[str, ModuleEntry] = {}
-        disk = self._disk = _disk(root)
+        disk = self._disk = disk_entries_of(root)
         #: the stamp of each module when the index read it (with the on-disk cache only)
         self._stamps: Dict[str, Optional[List[int]]] = {}
         for rel in sources.python_files(root):

@@ -80,8 +80,6 @@ class FrozenRecord(Record):
             hashed = _HASHED[cls] = tuple(f.name for f in fields(cls) if (f.compare if f.hash is None else f.hash))
         return hash(tuple(getattr(self, name) for name in hashed))
 
-    __eq__ = Record.__eq__
-
 
 class LazyPattern:
     """``re.compile(pattern, flags)``, made when first used: a module-level regex that most runs never

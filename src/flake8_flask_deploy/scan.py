@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import project
-from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_test_path, is_true, subscript_key
+from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_true, subscript_key
+from .sources import is_test_path
 from .model import Spot
 from .walk import Block, Ctx, Recorder, expression_nodes, walk
 from .records import Record

@@ -24,7 +24,7 @@ from .configs import GunicornConfig, UwsgiConfig, read_dotenv, read_gunicorn_con
 from .hostfiles import has_supervisor_programs, read_supervisor, read_systemd
 from .nginx import looks_like_nginx, read_nginx
 from .nomad import looks_like_nomad, read_nomad
-from .pyserve import SCRIPT_FIELDS, apply_python_server, python_server_fields  # noqa: F401 (re-exported)
+from .pyserve import SCRIPT_FIELDS, apply_python_server
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
 from ..records import Record

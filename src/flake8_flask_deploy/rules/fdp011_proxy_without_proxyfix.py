@@ -23,6 +23,7 @@ import os
 import re
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
+from .. import index as idx
 from .. import sources
 from ..deploy.matching import proxies_to
 from ..model import FLASK_RUN, GUNICORN, WSGI_SERVERS, DeploymentContext, Finding, Launch, Proxy
@@ -145,32 +146,27 @@ def _handler_search(root: str, files: Tuple[str, ...]
                     ) -> Tuple[Optional[str], Optional[Dict[str, Tuple[str, int]]]]:
     """``(the first file handling forwarded headers or None, the reads of every file when none does,
     else None)`` for the project ``root`` (:func:`_first_handler` over ``files``, the files on disk).
-    What each file says is kept in the on-disk cache (``forwarding.json``) under its size and mtime:
-    an editor's run on a served module behind a proxy reads again only the files changed since."""
-    usable = sources.cache_enabled() and sources.is_project_root(root)
-    entries = sources.load_entries(root, "forwarding") if usable else {}
-    changed = []
+    What each module says is kept in its entry of the index's on-disk cache (``index.json``, field
+    ``forwarding``) under its size and mtime: an editor's run on a served module behind a proxy reads
+    again only the modules changed since."""
+    disk = idx.disk_entries_of(root)
 
     def answer(path: str) -> Optional[_Answer]:
         stamp = sources.stat_key(path)  # taken before the read: a file changed meanwhile is stale next time
-        entry = entries.get(path)
-        if stamp is not None and isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
+        stored = disk.get(path, stamp, "forwarding") if disk is not None else None
+        if stored is not None:
             try:
-                handles, kinds = entry[1]
+                handles, kinds = stored
                 return bool(handles), {str(kind): int(line) for kind, line in kinds.items()}
             except (AttributeError, TypeError, ValueError):
                 pass
         got = _file_answer(path)
-        if got is not None and stamp is not None:
-            entries[path] = [stamp, [got[0], got[1]]]
-            changed.append(path)
+        if got is not None and disk is not None:
+            disk.put(path, stamp, "forwarding", [got[0], got[1]])
         return got
 
     found: Dict[str, Tuple[str, int]] = {}
     handler = _first_handler(root, files, {}, found, answer)
-    if usable and changed:
-        there = {os.path.join(root, rel) for rel in files}  # a module reached through a link is read again
-        sources.store_entries(root, "forwarding", {p: e for p, e in entries.items() if p in there})
     return handler, (found if handler is None else None)
 
 
