@@ -22,7 +22,7 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from .model import Spot
+from .model import Spot, attr_name
 from .sources import is_test_path
 from .walk import FUNCTION, GUARD, IMPORT, Block, Recorder, Where, expression_nodes, walk
 from .records import Record
@@ -258,7 +258,7 @@ class ModuleFacts(Record):
     def app_definition(self, attr: Optional[str] = None) -> Optional[ast.AST]:
         """The node defining the served app: the binding named ``attr`` if given and present, else
         the first module-level app binding, else the first factory function."""
-        name = (attr or "").split("(")[0].strip() or None
+        name = attr_name(attr) or None
         candidates = [b for b in self.app_bindings if b.scope == ""]
         for b in candidates:
             if name and b.name == name:

@@ -107,6 +107,12 @@ def is_loopback_host(host: Optional[str]) -> bool:
     return h == "localhost" or h == "::1" or h.startswith("127.")
 
 
+def attr_name(attr: Optional[str]) -> str:
+    """The name a served attribute spells (:attr:`Launch.attr`): ``app`` of ``"app"``,
+    ``create_app`` of ``"create_app()"`` or ``"create_app('prod')"``; ``""`` for None."""
+    return (attr or "").split("(")[0].strip()
+
+
 @dataclass(repr=False, eq=False)
 class Launch(Record):
     """One way the project is started, read from one deployment file.

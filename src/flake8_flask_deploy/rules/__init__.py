@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, U
 
 from .. import index as idx
 from ..facts import ModuleFacts, Where
-from ..model import DeploymentContext, Finding, Launch, Location, Spot
+from ..model import DeploymentContext, Finding, Launch, Location, Spot, attr_name
 from ..project import facts_of_file, required_major
 from ..records import Record
 
@@ -240,7 +240,7 @@ class ModuleContext(Record):
     def served_factories(self) -> Set[str]:
         """Functions of this module that a deployment calls to build the app
         (``gunicorn 'app:create_app()'``)."""
-        return {x.attr.split("(")[0].strip() for x in self.launches if x.attr and "(" in x.attr}
+        return {attr_name(x.attr) for x in self.launches if x.attr and "(" in x.attr}
 
     def runs_in_production(self, where: Where) -> bool:
         """True when a statement runs unconditionally whenever production imports this module or

@@ -14,7 +14,7 @@ import os
 from typing import Iterator
 
 from .. import index as idx
-from ..model import Finding
+from ..model import Finding, attr_name
 from . import APP_CREATION, ModuleContext, Rule, register
 
 
@@ -164,6 +164,6 @@ def _serves_new_app(module: ModuleContext, name: str, stmt) -> str:
         if run.receiver == name and run.node.lineno > stmt.lineno and not run.where.scope:
             return f"`{name}.run()` on line {run.node.lineno}"
     for launch in module.launches:
-        if not launch.runs_as_main and (launch.attr or "").split("(")[0].strip() == name:
+        if not launch.runs_as_main and attr_name(launch.attr) == name:
             return launch.source.short(module.root or None)
     return ""

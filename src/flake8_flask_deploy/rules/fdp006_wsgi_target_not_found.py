@@ -25,7 +25,8 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 from .. import project, sources
 from ..walk import is_main_guard
-from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location
+from ..model import (FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, DeploymentContext, Finding, Launch, Location,
+                     attr_name)
 from ..session import FILE, current
 from . import Rule, register
 from ..records import Record
@@ -225,7 +226,7 @@ not written whole on the line.
             return
         if not attr:
             return  # ``FLASK_APP=blog``: Flask looks for app, application, create_app, make_app
-        base = attr.split("(", 1)[0].strip()
+        base = attr_name(attr)
         called = "(" in attr
         if launch.server == UWSGI and _inline_comment(attr):
             yield self._finding(where, f"`{target}`: uWSGI reads the whole value, the comment after it included (its "
