@@ -855,3 +855,63 @@ def test_an_editors_buffer_of_a_registering_module_is_read_and_never_stored(shop
         admin = registered_as_fresh(shop, "shop/admin.py", monkeypatch)
         assert admin == ([] if text == registering else [unregistered("admin")])
         assert "registers" in stored_fields(shop, "shop/own.py")
+
+
+def lint_as_the_plugin(root: Path, name: str, buffer: Optional[str] = None) -> list:
+    """A run of the plugin's kind on ``name``: the tree of ``buffer`` (default: the file's text) with
+    that text as its source (flake8's lines), in a session that ends (and writes its entries)."""
+    session = new_session()
+    session.disk_cache = True
+    path = root / name
+    text = path.read_text() if buffer is None else buffer
+    got = sorted((f.code, f.line) for f in engine.analyze_module(ast.parse(text), str(path), source=text))
+    new_session()
+    return got
+
+
+def test_a_linted_module_keeps_what_other_runs_ask_of_it(shop: Path, monkeypatch) -> None:
+    """An editor saves and lints ``shop/__init__.py``, then ``shop/views.py``: the first run keeps the
+    registrations, imports and routes of the module it lints (its text is the file's), so the second
+    reads them and parses no module; from a buffer that is not the saved file nothing is kept (what is
+    kept then was read from the file), and the next run sees what the file registers."""
+    init = shop / "shop" / "__init__.py"
+    more = "\n\n@pages_bp.route('/more')\ndef more():\n    return 'm'\n"
+    (shop / "shop" / "web" / "main.py").write_text(blueprint_module("pages_bp") + more)
+    assert lint_as_the_plugin(shop, "shop/views.py") == []  # the cache made
+    bump(init, SHOP_INIT + "\n\nfrom shop.web.main import more  # noqa: E402,F401\n")  # the editor's save
+    lint_as_the_plugin(shop, "shop/__init__.py")
+    fields = stored_fields(shop, "shop/__init__.py")
+    assert [words for words, _plan in fields["registers"]["calls"]] == [["views"], ["pages_bp"]]
+    assert "more" in [ref[0] for ref in fields["imports"]]
+    lint_as_the_plugin(shop, "shop/web/main.py")
+    assert [route[1] for route in stored_fields(shop, "shop/web/main.py")["routes"]] == ["page", "more"]
+    scanned = counting_scans(monkeypatch)
+    assert lint_as_the_plugin(shop, "shop/views.py") == [] and scanned == []
+    assert messages_as_fresh(shop, "shop/views.py", "FDP008") == []
+    # a buffer that drops the registration of views: nothing kept from it; the file still registers views
+    bump(init, SHOP_INIT)
+    lint_as_the_plugin(shop, "shop/__init__.py", SHOP_INIT.replace("    app.register_blueprint(views)\n", ""))
+    stamp, fields = json.loads((shop / sources.CACHE_DIR / "index.json").read_text())["entries"][str(init)]
+    assert stamp != sources.stat_key(str(init)) or \
+        [words for words, _plan in fields["registers"]["calls"]] == [["views"], ["pages_bp"]]  # the file's
+    assert lint_as_the_plugin(shop, "shop/views.py") == []
+    bump(init, SHOP_INIT.replace("    app.register_blueprint(views)\n", ""))  # saved: the file no longer does
+    lint_as_the_plugin(shop, "shop/__init__.py")
+    assert lint_as_the_plugin(shop, "shop/views.py") == [("FDP008", 3)]  # the finding's fix plan reads modules
+
+
+@pytest.mark.parametrize("written, source, same", [
+    (b"x = 1\n", "x = 1\n", True),
+    (b"x = 1\n", "x = 2\n", False),  # an unsaved buffer
+    (b"x = 1\r\n", "x = 1\n", False),  # flake8 reads stdin with universal newlines
+    ("s = 'é'\n".encode("latin-1"), "s = 'é'\n", False),  # another encoding
+    (b"x = 1\n", None, False),  # no text: taken for a buffer
+    (b"x = 1\n", "x = 1\n\n", False),
+])
+def test_a_text_is_the_files_only_byte_for_byte(tmp_path: Path, written: bytes, source: Optional[str], same: bool) -> None:
+    from flake8_flask_deploy import index
+
+    path = tmp_path / "m.py"
+    path.write_bytes(written)
+    assert index.is_file_text(str(path), source, len(written)) is same
+    assert index.is_file_text(str(tmp_path / "gone.py"), "x = 1\n", 6) is False

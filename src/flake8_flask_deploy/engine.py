@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
-from . import project, sources
+from . import index, project, sources
 from .deploy import get_context, target_names
 from .facts import with_methods
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
@@ -176,7 +176,7 @@ def enter_project(root: str) -> None:
 
 
 def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
-                   select: Optional[Sequence[str]] = None) -> List[Finding]:
+                   select: Optional[Sequence[str]] = None, source: Optional[str] = None) -> List[Finding]:
     """Lint one module.
 
     Args:
@@ -185,6 +185,8 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
             this is ``--stdin-display-name``).
         mode: ``"auto"`` reads the project's deployment files; ``"off"`` ignores them.
         select: codes or prefixes to keep (None keeps all).
+        source: the text ``tree`` was parsed from, when the caller has it (``ModuleContext.source``:
+            when it is the file on disk, what the rules learn of the tree is kept for other runs).
     Returns:
         findings sorted by position, one per (code, line, column).
     Raises:
@@ -201,16 +203,19 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
                for where, name in launch.calls if where == path and "." in name}
     if methods:  # methods a program reaches (``FlaskAppManager(app).run()``): their ``self.app.run()``
         facts = with_methods(facts, tree, methods)
-    module = ModuleContext(path, facts, context, context.launches_for(path), tree)
+    module = ModuleContext(path, facts, context, context.launches_for(path), tree, source)
     if options.assume_production and facts.guards:
         assumed = Launch(_OptionSource("flask-deploy-assume-production", 0), WERKZEUG_SCRIPT, "python", script=path)
-        module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], tree,
-                                           module.launches)
+        module = _AssumedProductionContext(path, facts, context, module.launches + [assumed], tree, source,
+                                           declared=module.launches)
     findings: List[Finding] = []
     try:
         for rule in active_rules():
             if rule.reports_in_tests or not facts.is_test_file:
                 findings.extend(rule.check(module))
+        if source is not None and "register_blueprint" in source and not facts.is_test_file:
+            # the registrations every blueprint module's run asks of it: kept when the text is the file's
+            index.scan_for(module)
     finally:
         current().module_done()  # what the rules shared about this module (its tree's scan) goes
     # a launch made by an option has no file line to show the finding at

@@ -924,11 +924,52 @@ def scan_for(module) -> Optional[ModuleScan]:
             else:
                 # kept for other modules' questions without this module's facts (they hold the
                 # whole tree); ``ModuleScan.facts`` computes them again if ever asked
-                _scans()[module.path] = ((stat.st_size, stat.st_mtime_ns), copy.copy(scan))
-                _buffers()[module.path] = True
+                key = (stat.st_size, stat.st_mtime_ns)
+                _scans()[module.path] = (key, copy.copy(scan))
+                if is_file_text(module.path, getattr(module, "source", None), stat.st_size):
+                    _keep_linted(module.path, list(key), scan)
+                else:
+                    _buffers()[module.path] = True
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan
+
+
+def is_file_text(path: str, source: Optional[str], size: int) -> bool:
+    """True when ``source`` (the text flake8 parsed, None when the caller has none) is the file
+    ``path`` as it is on disk, byte for byte in UTF-8, ``size`` bytes long (its stamp taken before
+    this read): what the run learns of the tree may then be kept for the file under that stamp. An
+    editor's unsaved buffer, a file in another encoding or with CRLF line ends (flake8 reads
+    stdin with universal newlines) is not: the conservative answer."""
+    if source is None or len(source) > size:
+        return False
+    try:
+        data = source.encode("utf-8")
+        if len(data) != size:
+            return False
+        with open(path, "rb") as handle:
+            return handle.read(size + 1) == data
+    except (OSError, UnicodeError):
+        return False
+
+
+def _keep_linted(path: str, stamp: List[int], scan: ModuleScan) -> None:
+    """Keep in the linted module's on-disk entry what other modules' runs ask of it and would
+    otherwise parse it again for (its tree is the file's: :func:`is_file_text`): its imports (as
+    :func:`scan_file` keeps them), its ``register_blueprint`` calls (:func:`remember_registers`) and
+    its routes added at import (:func:`routes_at_import`). An editor saves and lints its modules in
+    turn: the run after a save of ``create_app``'s module then reads its registrations from the
+    entry its own run wrote, instead of parsing it."""
+    disk = disk_entries_of(sources.find_root(os.path.dirname(path)))
+    if disk is None or current().overrides:
+        return
+    if not any(ref.ctx.loops for ref in scan.imports) and disk.get(path, stamp, "imports") is None:
+        disk.put(path, stamp, "imports", _encode_imports(scan.imports))
+    if scan.registers:
+        _put_registers(disk, path, stamp, scan)
+    encoded = _encoded_routes(_routes_of(scan))
+    if encoded and disk.get(path, stamp, "routes") is None:
+        disk.put(path, stamp, "routes", encoded)
 
 
 def infer_receiver(index: "ProjectIndex", path: str, node: Optional[ast.AST]) -> Optional[str]:
@@ -1103,8 +1144,11 @@ def remember_registers(index: ProjectIndex, path: str, scan: ModuleScan) -> None
     again)."""
     stamp = _storable_stamp(index, path)
     disk = index.disk_entries()
-    if stamp is None or disk is None:
-        return
+    if stamp is not None and disk is not None:
+        _put_registers(disk, path, stamp, scan)
+
+
+def _put_registers(disk: _DiskEntries, path: str, stamp: List[int], scan: ModuleScan) -> None:
     calls = [[sorted(register_words(call)), _register_plan(scan, call.arg, call.ctx)] for call in scan.registers]
     value = {"calls": calls, "referenced": scan.register_referenced,
              "names": sorted(x for x in scan.strings if x.isidentifier())}
@@ -1652,15 +1696,28 @@ def routes_at_import(index: "ProjectIndex", path: str) -> Optional[List[Tuple[Ro
     scan = index.scan(path)
     if scan is None:
         return None
-    out = [(route, _receiver_kind(scan, route.receiver)) for route in scan.routes
-           if route.ctx.at_import and route.endpoint is not None and route.identity is not None]
+    out = _routes_of(scan)
     stamp = _storable_stamp(index, path)
-    if stamp is not None and not any(route.ctx.loops for route, _kind in out):
-        identities: Dict[tuple, int] = {}
-        encoded = [_encode_route(route, kind, identities.setdefault(route.identity, len(identities)))  # type: ignore
-                   for route, kind in out]
+    encoded = _encoded_routes(out) if stamp is not None else None
+    if encoded is not None:
         index.disk_entries().put(path, stamp, "routes", encoded)  # type: ignore[union-attr]
     return out
+
+
+def _routes_of(scan: ModuleScan) -> List[Tuple[Route, str]]:
+    """:func:`routes_at_import` of a module's scan."""
+    return [(route, _receiver_kind(scan, route.receiver)) for route in scan.routes
+            if route.ctx.at_import and route.endpoint is not None and route.identity is not None]
+
+
+def _encoded_routes(routes: List[Tuple[Route, str]]) -> Optional[list]:
+    """``routes`` (:func:`_routes_of`) as the on-disk entry keeps them, or None when one is inside a
+    loop (its loop variables are not kept)."""
+    if any(route.ctx.loops for route, _kind in routes):
+        return None
+    identities: Dict[tuple, int] = {}
+    return [_encode_route(route, kind, identities.setdefault(route.identity, len(identities)))  # type: ignore
+            for route, kind in routes]
 
 
 def _receiver_kind(scan: ModuleScan, receiver: str) -> str:

@@ -114,7 +114,7 @@ class FlaskDeployChecker:
 
             if lint is None and not engine.might_matter(text, self.filename, self.context_mode):
                 return
-            findings = engine.analyze_module(self.tree, self.filename, self.context_mode)
+            findings = engine.analyze_module(self.tree, self.filename, self.context_mode, source=text)
         except RecursionError:
             LOG.warning("flake8-flask-deploy: %s is nested too deeply to analyse; skipped", self.filename)
             return

@@ -137,6 +137,9 @@ class ModuleContext(Record):
         launches: the production launches that run or serve this very file.
         tree: the module's ``ast`` (the one flake8 parsed), for rules that scan it further
             (:func:`flake8_flask_deploy.index.scan_for`); None when the caller has none.
+        source: the text ``tree`` was parsed from, when the caller has it (the plugin: flake8's
+            lines); when it is the file on disk, what is learnt of the tree is kept for the file
+            (:func:`flake8_flask_deploy.index.is_file_text`). None: taken for an editor's buffer.
     """
 
     path: str
@@ -144,6 +147,7 @@ class ModuleContext(Record):
     deployment: DeploymentContext
     launches: List[Launch] = field(default_factory=list)
     tree: Optional[ast.Module] = None
+    source: Optional[str] = None
 
     @property
     def root(self) -> str:
