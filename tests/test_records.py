@@ -121,27 +121,80 @@ def test_frozen_records_have_the_generated_equality_and_hash(args) -> None:
         hash(FrozenFieldsTwin(1, key=([],)))
 
 
-def test_the_tools_records_use_it() -> None:
-    """Every dataclass of the package is a Record (no generated repr or eq), a frozen one a FrozenRecord
-    (no generated hash)."""
+def package_dataclasses() -> list:
+    """Every dataclass defined in a module of the package."""
     import importlib
     import pkgutil
 
     import flake8_flask_deploy
 
-    seen = 0
+    found = []
     for info in pkgutil.walk_packages(flake8_flask_deploy.__path__, "flake8_flask_deploy."):
         module = importlib.import_module(info.name)
-        for value in vars(module).values():
-            if isinstance(value, type) and "__dataclass_params__" in vars(value) and value.__module__ == info.name:
-                seen += 1
-                assert issubclass(value, Record), value
-                assert "__repr__" not in vars(value) and "__eq__" not in vars(value), value
-                frozen = value.__dataclass_params__.frozen  # type: ignore[attr-defined]
-                assert issubclass(value, FrozenRecord) == frozen and "__hash__" not in vars(value), value
-    assert seen >= 50
+        found.extend(value for value in vars(module).values()
+                     if isinstance(value, type) and "__dataclass_params__" in vars(value) and value.__module__ == info.name)
+    return found
+
+
+def test_the_tools_records_use_it() -> None:
+    """Every dataclass of the package is a Record (no generated repr or eq) that writes its ``__init__``
+    (none generated), and no dataclass is frozen by ``dataclasses`` (a FrozenRecord is: no generated
+    hash, setattr, delattr)."""
+    seen = package_dataclasses()
+    for value in seen:
+        params = value.__dataclass_params__  # type: ignore[attr-defined]
+        assert issubclass(value, Record), value
+        assert "__repr__" not in vars(value) and "__eq__" not in vars(value), value
+        assert not params.init and "__init__" in vars(value), value
+        assert not params.frozen and not {"__hash__", "__setattr__", "__delattr__"} & set(vars(value)), value
+    assert len(seen) >= 50
     assert repr(model.Bind("0.0.0.0", 80)).startswith("Bind(")
     assert walk.Where() == walk.Where() and scan.Route is not None and rules.ModuleContext is not None
+
+
+def twin_of(cls: type) -> type:
+    """A plain dataclass with the fields of ``cls``: its generated ``__init__`` is the reference."""
+    specs = [(f.name, f.type, field(default=f.default, default_factory=f.default_factory, init=f.init, repr=f.repr,
+                                    hash=f.hash, compare=f.compare)) for f in dataclasses.fields(cls)]
+    return dataclasses.make_dataclass(cls.__name__ + "Twin", specs)
+
+
+@pytest.mark.parametrize("cls", package_dataclasses(), ids=lambda c: f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}")
+def test_a_written_init_is_the_generated_one(cls: type) -> None:
+    """The parameters (names, kinds, defaults, annotations) and the values set of each record's ``__init__``
+    are those of the ``__init__`` ``dataclasses`` generates for the same fields: a field added, removed,
+    renamed or given another default without the same change to ``__init__`` fails here."""
+    import inspect
+
+    from flake8_flask_deploy.records import FROM_FACTORY
+
+    twin = twin_of(cls)
+    ours = list(inspect.signature(cls.__init__).parameters.values())
+    theirs = list(inspect.signature(twin.__init__).parameters.values())
+    assert [(p.name, p.kind) for p in ours] == [(p.name, p.kind) for p in theirs]
+    for mine, reference in zip(ours[1:], theirs[1:]):
+        assert mine.annotation == reference.annotation, mine.name
+        if repr(reference.default) == "<factory>":
+            assert mine.default is FROM_FACTORY, mine.name
+        else:
+            assert mine.default is reference.default or mine.default == reference.default, mine.name
+    names = [p.name for p in theirs[1:]]
+    required = {p.name: object() for p in theirs[1:] if p.default is inspect.Parameter.empty}
+    for given in (required, {name: object() for name in names}):
+        made, reference = cls(**given), twin(**given)
+        for f in dataclasses.fields(cls):
+            mine, expected = getattr(made, f.name), getattr(reference, f.name)
+            assert mine is expected or (f.name not in given and mine == expected), f.name
+            if f.name not in given and f.default_factory is not dataclasses.MISSING:
+                assert mine is not getattr(cls(**given), f.name), f.name  # a fresh value per record
+    if issubclass(cls, FrozenRecord):
+        made = cls(**required)
+        name = dataclasses.fields(cls)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(made, name, 1)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(made, name)
+        assert dataclasses.replace(made) is not made
 
 
 def test_a_lazy_pattern_compiles_on_first_use_and_acts_as_the_compiled_one() -> None:

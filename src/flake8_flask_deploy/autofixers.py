@@ -53,7 +53,7 @@ _COMMANDS = {
 _MENTIONS = {tool: LazyPattern(rf"\b{tool}\b") for tool in (RUFF, AUTOFLAKE, PYCLN)}
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class F401Fixer(FrozenRecord):
     """One tool the project runs that deletes unused imports.
 
@@ -69,6 +69,13 @@ class F401Fixer(FrozenRecord):
     line: int
     in_init: bool
     keeps_commented: bool = False
+
+    def __init__(self, tool: str, path: str, line: int, in_init: bool, keeps_commented: bool = False) -> None:
+        object.__setattr__(self, "tool", tool)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "in_init", in_init)
+        object.__setattr__(self, "keeps_commented", keeps_commented)
 
     def describe(self, root: str) -> str:
         """``ruff --fix (.pre-commit-config.yaml:12)``: the tool and where the project runs it."""
@@ -158,13 +165,21 @@ def _command_files(root: str) -> List[str]:
 
 
 # ---- settings: what the tools' own configuration turns on ---------------------------------------
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _Settings(FrozenRecord):
     ruff_fix: bool = False  # ``fix = true``
     ruff_f401: bool = True  # F401 selected, not ignored, fixable
     autoflake_all: bool = False
     autoflake_init: bool = True  # not ``ignore-init-module-imports``
     pycln_all: bool = False
+
+    def __init__(self, ruff_fix: bool = False, ruff_f401: bool = True, autoflake_all: bool = False,
+                 autoflake_init: bool = True, pycln_all: bool = False) -> None:
+        object.__setattr__(self, "ruff_fix", ruff_fix)
+        object.__setattr__(self, "ruff_f401", ruff_f401)
+        object.__setattr__(self, "autoflake_all", autoflake_all)
+        object.__setattr__(self, "autoflake_init", autoflake_init)
+        object.__setattr__(self, "pycln_all", pycln_all)
 
 
 def _toml(path: str) -> Dict[str, Any]:

@@ -36,7 +36,7 @@ from . import sources
 from .model import PARSE_ERROR
 from .session import code_selected, configure
 from .session import current as current_session
-from .records import Record
+from .records import FROM_FACTORY, Record
 
 FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
 PLUGIN_PREFIX = "FDP"
@@ -64,7 +64,7 @@ FLAKE8_KEYS: Dict[str, str] = {"select": "codes", "extend-select": "codes", "ign
 BOOLEANS = {"1": True, "yes": True, "true": True, "on": True, "0": False, "no": False, "false": False, "off": False}
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Layer(Record):
     """The values one configuration source sets (None: not set there).
 
@@ -79,8 +79,13 @@ class Layer(Record):
     path: str = ""
     folder: str = ""
 
+    def __init__(self, values: Dict[str, Any] = FROM_FACTORY, path: str = "", folder: str = "") -> None:
+        self.values = {} if values is FROM_FACTORY else values
+        self.path = path
+        self.folder = folder
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class Options(Record):
     """Options read from configuration (``[flake8]`` first, ``[tool.flake8-flask-deploy]`` over it).
 
@@ -120,6 +125,33 @@ class Options(Record):
     sources: List[str] = field(default_factory=list)
     warnings: List[Tuple[str, str]] = field(default_factory=list)
     errors: List[Tuple[str, str]] = field(default_factory=list)
+
+    def __init__(self, select: List[str] = FROM_FACTORY, ignore: List[str] = FROM_FACTORY,
+                 context: Optional[str] = None,
+                 unsafe_fixes: Optional[bool] = None, fix_deployment: Optional[bool] = None,
+                 app_names: List[str] = FROM_FACTORY, entrypoints: List[str] = FROM_FACTORY,
+                 assume_production: bool = False, cache: Optional[bool] = None, exclude: List[str] = FROM_FACTORY,
+                 max_line_length: int = flake8_defaults.MAX_LINE_LENGTH,
+                 per_file_ignores: List[Tuple[str, List[str]]] = FROM_FACTORY, flake8: Layer = FROM_FACTORY,
+                 pyproject: Layer = FROM_FACTORY, sources: List[str] = FROM_FACTORY,
+                 warnings: List[Tuple[str, str]] = FROM_FACTORY, errors: List[Tuple[str, str]] = FROM_FACTORY) -> None:
+        self.select = [] if select is FROM_FACTORY else select
+        self.ignore = [] if ignore is FROM_FACTORY else ignore
+        self.context = context
+        self.unsafe_fixes = unsafe_fixes
+        self.fix_deployment = fix_deployment
+        self.app_names = [] if app_names is FROM_FACTORY else app_names
+        self.entrypoints = [] if entrypoints is FROM_FACTORY else entrypoints
+        self.assume_production = assume_production
+        self.cache = cache
+        self.exclude = list(DEFAULT_EXCLUDE) if exclude is FROM_FACTORY else exclude
+        self.max_line_length = max_line_length
+        self.per_file_ignores = [] if per_file_ignores is FROM_FACTORY else per_file_ignores
+        self.flake8 = Layer() if flake8 is FROM_FACTORY else flake8
+        self.pyproject = Layer() if pyproject is FROM_FACTORY else pyproject
+        self.sources = [] if sources is FROM_FACTORY else sources
+        self.warnings = [] if warnings is FROM_FACTORY else warnings
+        self.errors = [] if errors is FROM_FACTORY else errors
 
 
 def known_codes() -> List[str]:

@@ -14,9 +14,10 @@ from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import index, project, sources
 from .deploy import get_context, target_names
-from .facts import with_methods
+from .facts import ModuleFacts, with_methods
 from .model import WERKZEUG_SCRIPT, DeploymentContext, Finding, Launch, Location
 from .prefilter import CONTEXT_OFF, TextTest, is_test_module, may_be_launched
+from .records import FROM_FACTORY
 from .rules import ModuleContext, all_rules, get_rule
 from .session import code_selected, current, set_rule_filter  # noqa: F401 (set_rule_filter: the CLI's)
 from .suppress import Suppressions
@@ -57,12 +58,23 @@ def _with_options(context: DeploymentContext) -> DeploymentContext:
     return merged
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _AssumedProductionContext(ModuleContext):
     """``--flask-deploy-assume-production``: the module's ``__main__`` run is one more production
     launch; whether the module is *only* run as a script is still decided by the real launches."""
 
     declared: List[Launch] = field(default_factory=list)
+
+    def __init__(self, path: str, facts: ModuleFacts, deployment: DeploymentContext,
+                 launches: List[Launch] = FROM_FACTORY, tree: Optional[ast.Module] = None,
+                 source: Optional[str] = None, declared: List[Launch] = FROM_FACTORY) -> None:
+        self.path = path
+        self.facts = facts
+        self.deployment = deployment
+        self.launches = [] if launches is FROM_FACTORY else launches
+        self.tree = tree
+        self.source = source
+        self.declared = [] if declared is FROM_FACTORY else declared
 
     def is_script_only(self) -> bool:
         return bool(self.declared) and all(x.runs_as_main for x in self.declared)

@@ -25,7 +25,7 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 from .model import Spot, attr_name
 from .sources import is_test_path
 from .walk import FUNCTION, GUARD, IMPORT, Block, Recorder, Where, expression_nodes, walk
-from .records import Record
+from .records import FROM_FACTORY, Record
 
 #: Decorator methods that add a URL rule (Flask 2.0+ shortcuts included).
 ROUTE_METHODS = frozenset({"route", "get", "post", "put", "delete", "patch"})
@@ -75,7 +75,7 @@ UNKNOWN = "unknown"  # a function nothing in the module is seen to call at impor
 FACTORY = "factory"  # an app factory: runs in production through the server's call
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class AppBinding(Record):
     """A name bound to a Flask app: ``kind`` is ``"flask"`` (a ``Flask(...)`` call), ``"factory"``
     (the result of an app factory call) or ``"import"`` (imported from ``module``)."""
@@ -89,8 +89,19 @@ class AppBinding(Record):
     level: int = 0
     where: Optional[Where] = None
 
+    def __init__(self, name: str, scope: str, node: ast.AST, kind: str, module: Optional[str] = None,
+                 imported_name: Optional[str] = None, level: int = 0, where: Optional[Where] = None) -> None:
+        self.name = name
+        self.scope = scope
+        self.node = node
+        self.kind = kind
+        self.module = module
+        self.imported_name = imported_name
+        self.level = level
+        self.where = where
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class RunCall(Record):
     """An ``<app>.run(...)`` call with its host, port and debug arguments (``None`` when absent).
 
@@ -118,8 +129,24 @@ class RunCall(Record):
     wrapper: Optional[str] = None
     werkzeug: bool = True
 
+    def __init__(self, node: ast.Call, stmt: ast.stmt, receiver: str, where: Where,
+                 host: Optional[ast.expr] = None, port: Optional[ast.expr] = None,
+                 debug: Optional[ast.expr] = None, use_debugger: Optional[ast.expr] = None,
+                 star_kwargs: bool = False, wrapper: Optional[str] = None, werkzeug: bool = True) -> None:
+        self.node = node
+        self.stmt = stmt
+        self.receiver = receiver
+        self.where = where
+        self.host = host
+        self.port = port
+        self.debug = debug
+        self.use_debugger = use_debugger
+        self.star_kwargs = star_kwargs
+        self.wrapper = wrapper
+        self.werkzeug = werkzeug
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class DebugSet(Record):
     """A place that turns debug mode on: ``node`` is the keyword / assignment / dict key found."""
 
@@ -131,8 +158,17 @@ class DebugSet(Record):
     # "config-update", "config-from-object", "config-object" (``from_object(Config)``: the value is the argument)
     value: Optional[ast.expr] = None
 
+    def __init__(self, node: ast.AST, stmt: ast.stmt, receiver: str, where: Where, kind: str,
+                 value: Optional[ast.expr] = None) -> None:
+        self.node = node
+        self.stmt = stmt
+        self.receiver = receiver
+        self.where = where
+        self.kind = kind
+        self.value = value
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class Registration(Record):
     """A piece of app setup (route, blueprint, hook, extension, config)."""
 
@@ -142,8 +178,15 @@ class Registration(Record):
     where: Where
     kind: str  # "route", "setup", "extension", "config"
 
+    def __init__(self, node: ast.AST, stmt: ast.stmt, receiver: str, where: Where, kind: str) -> None:
+        self.node = node
+        self.stmt = stmt
+        self.receiver = receiver
+        self.where = where
+        self.kind = kind
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class FunctionInfo(Record):
     """A function defined in the module, with what its body calls."""
 
@@ -152,8 +195,15 @@ class FunctionInfo(Record):
     calls: List[Tuple[str, Where]] = field(default_factory=list)
     returns: Set[str] = field(default_factory=set)
 
+    def __init__(self, qualname: str, node: ast.AST, calls: List[Tuple[str, Where]] = FROM_FACTORY,
+                 returns: Set[str] = FROM_FACTORY) -> None:
+        self.qualname = qualname
+        self.node = node
+        self.calls = [] if calls is FROM_FACTORY else calls
+        self.returns = set() if returns is FROM_FACTORY else returns
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class ModuleFacts(Record):
     """Everything the rules need to know about one module.
 
@@ -184,6 +234,41 @@ class ModuleFacts(Record):
     function_guards: Dict[str, Optional[ast.If]] = field(default_factory=dict)
     used_attrs: Dict[str, Set[str]] = field(default_factory=dict)
     is_test_file: bool = False
+
+    def __init__(self, flask_class_names: Set[str] = FROM_FACTORY, flask_module_names: Set[str] = FROM_FACTORY,
+                 extension_names: Set[str] = FROM_FACTORY,
+                 imports: Dict[str, Tuple[str, str, int, ast.AST]] = FROM_FACTORY,
+                 app_bindings: List[AppBinding] = FROM_FACTORY, import_candidates: List[AppBinding] = FROM_FACTORY,
+                 star_imports: List[Tuple[str, int, ast.ImportFrom, Where]] = FROM_FACTORY,
+                 factory_call_candidates: List[AppBinding] = FROM_FACTORY,
+                 other_bindings: Dict[Tuple[str, str], int] = FROM_FACTORY,
+                 functions: Dict[str, FunctionInfo] = FROM_FACTORY, guards: List[ast.If] = FROM_FACTORY,
+                 runs: List[RunCall] = FROM_FACTORY, debug_sets: List[DebugSet] = FROM_FACTORY,
+                 registrations: List[Registration] = FROM_FACTORY, constants: Dict[str, ast.expr] = FROM_FACTORY,
+                 shadowing: List[Tuple[ast.Assign, str, str, ast.AST]] = FROM_FACTORY,
+                 function_regions: Dict[str, str] = FROM_FACTORY,
+                 function_guards: Dict[str, Optional[ast.If]] = FROM_FACTORY,
+                 used_attrs: Dict[str, Set[str]] = FROM_FACTORY, is_test_file: bool = False) -> None:
+        self.flask_class_names = set() if flask_class_names is FROM_FACTORY else flask_class_names
+        self.flask_module_names = set() if flask_module_names is FROM_FACTORY else flask_module_names
+        self.extension_names = set() if extension_names is FROM_FACTORY else extension_names
+        self.imports = {} if imports is FROM_FACTORY else imports
+        self.app_bindings = [] if app_bindings is FROM_FACTORY else app_bindings
+        self.import_candidates = [] if import_candidates is FROM_FACTORY else import_candidates
+        self.star_imports = [] if star_imports is FROM_FACTORY else star_imports
+        self.factory_call_candidates = [] if factory_call_candidates is FROM_FACTORY else factory_call_candidates
+        self.other_bindings = {} if other_bindings is FROM_FACTORY else other_bindings
+        self.functions = {} if functions is FROM_FACTORY else functions
+        self.guards = [] if guards is FROM_FACTORY else guards
+        self.runs = [] if runs is FROM_FACTORY else runs
+        self.debug_sets = [] if debug_sets is FROM_FACTORY else debug_sets
+        self.registrations = [] if registrations is FROM_FACTORY else registrations
+        self.constants = {} if constants is FROM_FACTORY else constants
+        self.shadowing = [] if shadowing is FROM_FACTORY else shadowing
+        self.function_regions = {} if function_regions is FROM_FACTORY else function_regions
+        self.function_guards = {} if function_guards is FROM_FACTORY else function_guards
+        self.used_attrs = {} if used_attrs is FROM_FACTORY else used_attrs
+        self.is_test_file = is_test_file
 
     # ---- imported apps ---------------------------------------------------------------------
     def looks_like_app(self, binding: AppBinding) -> bool:

@@ -36,7 +36,7 @@ from .model import Finding
 from .session import current
 from .sources import (  # noqa: F401 - the fixer's API
     Source, decode, encode, iter_python_files, relative_path, write_atomic)
-from .records import Record
+from .records import FROM_FACTORY, Record
 
 #: Most fix rounds on one file (each round applies one fix and re-analyses).
 MAX_PASSES = 50
@@ -44,7 +44,7 @@ SAFE = "safe"
 UNSAFE = "unsafe"
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FixReport(Record):
     """What a fix run did.
 
@@ -70,6 +70,22 @@ class FixReport(Record):
     outside: List[Tuple[str, int, str, Tuple[str, ...]]] = field(default_factory=list)
     #: normalised path -> key of ``changed`` for the Python files (a file named two ways is one file)
     keys: Dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __init__(self, applied: List[Applied] = FROM_FACTORY, changed: Dict[str, Tuple[bytes, bytes]] = FROM_FACTORY,
+                 unsafe_available: int = 0, warnings: List[Tuple[str, str]] = FROM_FACTORY,
+                 errors: List[Tuple[str, str]] = FROM_FACTORY, notes: List[str] = FROM_FACTORY,
+                 covered: List[Tuple[str, str, int]] = FROM_FACTORY,
+                 outside: List[Tuple[str, int, str, Tuple[str, ...]]] = FROM_FACTORY,
+                 keys: Dict[str, str] = FROM_FACTORY) -> None:
+        self.applied = [] if applied is FROM_FACTORY else applied
+        self.changed = {} if changed is FROM_FACTORY else changed
+        self.unsafe_available = unsafe_available
+        self.warnings = [] if warnings is FROM_FACTORY else warnings
+        self.errors = [] if errors is FROM_FACTORY else errors
+        self.notes = [] if notes is FROM_FACTORY else notes
+        self.covered = [] if covered is FROM_FACTORY else covered
+        self.outside = [] if outside is FROM_FACTORY else outside
+        self.keys = {} if keys is FROM_FACTORY else keys
 
 
 # ---- one module's text ---------------------------------------------------------------------------

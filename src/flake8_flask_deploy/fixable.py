@@ -28,7 +28,7 @@ from .records import FrozenRecord, Record
 MAPPED_FINDINGS = frozenset(rule.code for rule in all_rules() if rule.fixes_mapped_copy)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Applied(Record):
     """One applied fix: ``path``, ``code``, ``safety``, ``description``, ``line`` of the finding, and
     ``others``: the normalised paths of the other files it edited (``Change.edits``)."""
@@ -40,6 +40,15 @@ class Applied(Record):
     line: int
     others: Tuple[str, ...] = ()
 
+    def __init__(self, path: str, code: str, safety: str, description: str, line: int,
+                 others: Tuple[str, ...] = ()) -> None:
+        self.path = path
+        self.code = code
+        self.safety = safety
+        self.description = description
+        self.line = line
+        self.others = others
+
 
 #: Files that say how the project is deployed or what it installs, besides the deployment files the
 #: readers know (:func:`~flake8_flask_deploy.deploy.build.kind_of`): the ones a deployment rewrite may
@@ -47,7 +56,7 @@ class Applied(Record):
 _DEPENDENCY_FILE = re.compile(r"^(?:requirements[^/]*\.txt|pyproject\.toml)$")
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FixScope(FrozenRecord):
     """Which files a fix run may edit: those under ``paths``, and with ``deployment`` also the
     deployment files of their projects (Dockerfiles, compose files, Procfiles, start scripts and the
@@ -65,6 +74,10 @@ class FixScope(FrozenRecord):
 
     paths: Tuple[str, ...] = ()
     deployment: bool = False
+
+    def __init__(self, paths: Tuple[str, ...] = (), deployment: bool = False) -> None:
+        object.__setattr__(self, "paths", paths)
+        object.__setattr__(self, "deployment", deployment)
 
     @classmethod
     def of(cls, paths: Iterable[str], deployment: bool = False) -> "FixScope":

@@ -1321,7 +1321,7 @@ def string_mentions(index: ProjectIndex, path: str, name: str) -> bool:
 
 
 # ---- FDP002 across modules ------------------------------------------------------------------
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CrossShadow(Record):
     """A module that creates its own app for its routes while the package's served app is created in
     ``other_path`` (line ``other_line``), which imports this module for those routes."""
@@ -1331,6 +1331,13 @@ class CrossShadow(Record):
     other_path: str
     other_line: int
     import_line: int
+
+    def __init__(self, node: ast.AST, name: str, other_path: str, other_line: int, import_line: int) -> None:
+        self.node = node
+        self.name = name
+        self.other_path = other_path
+        self.other_line = other_line
+        self.import_line = import_line
 
 
 def cross_module_shadowing(index: ProjectIndex, path: str) -> List[CrossShadow]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
-from .records import FrozenRecord, Record
+from .records import FROM_FACTORY, FrozenRecord, Record
 
 #: Server kinds a :class:`Launch` can start.
 WERKZEUG_SCRIPT = "python-script"  # ``python app.py`` / ``python -m pkg.app``: runs the module as __main__
@@ -54,13 +54,18 @@ class Spot:
         return f"Spot({self.lineno}:{self.col_offset}-{self.end_lineno}:{self.end_col_offset})"
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Location(FrozenRecord):
     """A place in a file: absolute ``path`` and 1-based ``line`` (``col`` is 0-based, in bytes)."""
 
     path: str
     line: int
     col: int = 0
+
+    def __init__(self, path: str, line: int, col: int = 0) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "col", col)
 
     def short(self, root: Optional[str] = None) -> str:
         """Return ``relpath:line`` relative to ``root`` (or the current directory).
@@ -77,7 +82,7 @@ class Location(FrozenRecord):
         return f"{rel}:{self.line}"
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Bind(FrozenRecord):
     """An address a server listens on.
 
@@ -88,6 +93,10 @@ class Bind(FrozenRecord):
 
     host: Optional[str]
     port: Optional[str] = None
+
+    def __init__(self, host: Optional[str], port: Optional[str] = None) -> None:
+        object.__setattr__(self, "host", host)
+        object.__setattr__(self, "port", port)
 
     @property
     def is_loopback(self) -> bool:
@@ -113,7 +122,7 @@ def attr_name(attr: Optional[str]) -> str:
     return (attr or "").split("(")[0].strip()
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Launch(Record):
     """One way the project is started, read from one deployment file.
 
@@ -186,6 +195,43 @@ class Launch(Record):
     script_args: Tuple[str, ...] = field(default=(), compare=False, repr=False)
     bases: Tuple[str, ...] = field(default=(), compare=False, repr=False)
 
+    def __init__(self, source: Location, server: str, command: str, script: Optional[str] = None,
+                 module: Optional[str] = None, attr: Optional[str] = None, target_path: Optional[str] = None,
+                 binds: Tuple[Bind, ...] = (), env: Dict[str, str] = FROM_FACTORY, debug: bool = False,
+                 container: bool = False, exposed: bool = False, production: bool = True,
+                 options: Dict[str, str] = FROM_FACTORY, env_lines: Dict[str, int] = FROM_FACTORY,
+                 host_given: bool = False, kind: str = "", name: Optional[str] = None,
+                 env_sources: Dict[str, Location] = FROM_FACTORY, via: Tuple[Location, ...] = (),
+                 serves_with: Optional[str] = None, bind_default: bool = False,
+                 image: Optional[Location] = None, calls: Tuple[Tuple[str, str], ...] = (),
+                 script_args: Tuple[str, ...] = (), bases: Tuple[str, ...] = ()) -> None:
+        self.source = source
+        self.server = server
+        self.command = command
+        self.script = script
+        self.module = module
+        self.attr = attr
+        self.target_path = target_path
+        self.binds = binds
+        self.env = {} if env is FROM_FACTORY else env
+        self.debug = debug
+        self.container = container
+        self.exposed = exposed
+        self.production = production
+        self.options = {} if options is FROM_FACTORY else options
+        self.env_lines = {} if env_lines is FROM_FACTORY else env_lines
+        self.host_given = host_given
+        self.kind = kind
+        self.name = name
+        self.env_sources = {} if env_sources is FROM_FACTORY else env_sources
+        self.via = via
+        self.serves_with = serves_with
+        self.bind_default = bind_default
+        self.image = image
+        self.calls = calls
+        self.script_args = script_args
+        self.bases = bases
+
     def env_location(self, key: str) -> Location:
         """Where the variable ``key`` of ``env`` is set (its own file and line when known)."""
         if key in self.env_sources:
@@ -207,7 +253,7 @@ class Launch(Record):
         return f"{where} serves it with {self.server}"
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeploymentContext(Record):
     """How a project is started: the launches read from its deployment files.
 
@@ -229,6 +275,15 @@ class DeploymentContext(Record):
     proxies: List["Proxy"] = field(default_factory=list)
     memo: Dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def __init__(self, root: str, launches: List[Launch] = FROM_FACTORY, files: List[str] = FROM_FACTORY,
+                 warnings: List[Tuple[str, str]] = FROM_FACTORY, proxies: List["Proxy"] = FROM_FACTORY) -> None:
+        self.root = root
+        self.launches = [] if launches is FROM_FACTORY else launches
+        self.files = [] if files is FROM_FACTORY else files
+        self.warnings = [] if warnings is FROM_FACTORY else warnings
+        self.proxies = [] if proxies is FROM_FACTORY else proxies
+        self.memo = {}
+
     @property
     def production_launches(self) -> List[Launch]:
         """Launches that run in production (not from a file named for development)."""
@@ -247,7 +302,7 @@ class DeploymentContext(Record):
         return out
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Proxy(Record):
     """One reverse-proxy forward: an nginx ``proxy_pass``/``uwsgi_pass`` to an address.
 
@@ -274,6 +329,20 @@ class Proxy(Record):
     listen: Tuple[str, ...] = ()
     production: bool = True
 
+    def __init__(self, source: Location, protocol: str, target: str, addresses: Tuple[Bind, ...] = (),
+                 upstream: Optional[str] = None, headers: Tuple[str, ...] = (),
+                 header_lines: Dict[str, int] = FROM_FACTORY, listen: Tuple[str, ...] = (),
+                 production: bool = True) -> None:
+        self.source = source
+        self.protocol = protocol
+        self.target = target
+        self.addresses = addresses
+        self.upstream = upstream
+        self.headers = headers
+        self.header_lines = {} if header_lines is FROM_FACTORY else header_lines
+        self.listen = listen
+        self.production = production
+
     @property
     def forwards_client_info(self) -> bool:
         """True when the proxy passes the client address or scheme in ``X-Forwarded-*``/``X-Real-IP``/``Forwarded``."""
@@ -283,7 +352,7 @@ class Proxy(Record):
 EMPTY_CONTEXT_ROOT = ""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class FixPlan(FrozenRecord):
     """What ``fix`` does about one finding, as the fix planner found it by running the fixers
     without writing (ruff's ``fix`` object of a diagnostic, Fixit's replacement).
@@ -299,8 +368,13 @@ class FixPlan(FrozenRecord):
     description: str
     files: Tuple[str, ...] = ()
 
+    def __init__(self, safety: str, description: str, files: Tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "safety", safety)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "files", files)
 
-@dataclass(frozen=True, repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class Finding(FrozenRecord):
     """One violation of one rule.
 
@@ -348,6 +422,24 @@ class Finding(FrozenRecord):
     also: Tuple[Location, ...] = ()
     offers_fix: bool = False
     fix: Optional["FixPlan"] = None
+
+    def __init__(self, code: str, message: str, path: str, line: int, col: int = 0,
+                 end_line: Optional[int] = None, end_col: Optional[int] = None,
+                 related: Optional[Location] = None, fixable: bool = False, from_deployment: bool = False,
+                 also: Tuple[Location, ...] = (), offers_fix: bool = False, fix: Optional["FixPlan"] = None) -> None:
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "col", col)
+        object.__setattr__(self, "end_line", end_line)
+        object.__setattr__(self, "end_col", end_col)
+        object.__setattr__(self, "related", related)
+        object.__setattr__(self, "fixable", fixable)
+        object.__setattr__(self, "from_deployment", from_deployment)
+        object.__setattr__(self, "also", also)
+        object.__setattr__(self, "offers_fix", offers_fix)
+        object.__setattr__(self, "fix", fix)
 
     @property
     def related_locations(self) -> Tuple[Location, ...]:

@@ -23,7 +23,7 @@ from .model import PARSE_ERROR, PARSE_ERROR_NAME, Finding
 from .rules import all_rules, docs_url, get_rule
 from .session import FILE, current
 from .sources import decode, relative_path
-from .records import Record
+from .records import FROM_FACTORY, Record
 
 #: The project's home, SARIF ``informationUri``.
 HOME_URL = "https://github.com/flake8-flask-deploy/flake8-flask-deploy"
@@ -32,7 +32,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Report(Record):
     """What a check run found: findings, warnings ``(path, message)``, files looked at."""
 
@@ -43,6 +43,17 @@ class Report(Record):
     hidden_fixes: int = 0  # findings only an unsafe fix rewrites (``fix --unsafe-fixes``)
     baselined: int = 0  # findings left out because the baseline (``check --baseline``) records them
     internal_errors: int = 0  # files whose findings are missing because a rule raised (a bug of ours)
+
+    def __init__(self, findings: List[Finding] = FROM_FACTORY, warnings: List[Tuple[str, str]] = FROM_FACTORY,
+                 files: int = 0, roots: List[str] = FROM_FACTORY, hidden_fixes: int = 0, baselined: int = 0,
+                 internal_errors: int = 0) -> None:
+        self.findings = [] if findings is FROM_FACTORY else findings
+        self.warnings = [] if warnings is FROM_FACTORY else warnings
+        self.files = files
+        self.roots = [] if roots is FROM_FACTORY else roots
+        self.hidden_fixes = hidden_fixes
+        self.baselined = baselined
+        self.internal_errors = internal_errors
 
 
 #: ANSI styles of the text format, as flake8's ``--color`` and ruff colour a finding: bold path,

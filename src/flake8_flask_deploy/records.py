@@ -1,32 +1,41 @@
-"""What keeps the plugin's import cheap: the ``__repr__`` and ``__eq__`` of the tool's dataclasses,
-written once instead of per class (:class:`Record`), and regexes compiled when first used
-(:class:`LazyPattern`).
+"""What keeps the plugin's import cheap: the methods of the tool's dataclasses written in their
+source instead of generated at import (:class:`Record`, :class:`FrozenRecord`, :data:`FROM_FACTORY`),
+and regexes compiled when first used (:class:`LazyPattern`).
 
-``dataclasses.dataclass`` compiles each method it generates with ``exec``: about 0.1 ms a method,
-and the plugin's import makes 37 classes with 3 to 6 methods each (13 ms of its ~23 ms on Python
-3.11, measured by timing ``dataclasses._process_class`` during the import; benchmarks/RESULTS.md).
-An editor that runs a fresh ``flake8`` on every save pays that import every time. ``__repr__`` is
-read only by people debugging and ``__eq__`` of a mutable record rarely, so the records say
-``@dataclass(repr=False, eq=False)`` and inherit both from :class:`Record`, and frozen ones say
-``@dataclass(frozen=True, repr=False, eq=False)`` and inherit ``__hash__`` too, from
-:class:`FrozenRecord` (a frozen dataclass made 5 methods, 0.4 ms; now 3). They behave as the
-generated ones do (https://docs.python.org/3/library/dataclasses.html#dataclasses.dataclass):
+``dataclasses.dataclass`` compiles each method it generates with ``exec`` when the class is made:
+about 0.08 ms a method on Python 3.11, and the plugin's import makes 37 dataclasses (57 methods,
+4.6 ms of the import even after ``__repr__``/``__eq__`` went; 13 ms of ~23 ms before anything was
+done; benchmarks/RESULTS.md). An editor that runs a fresh ``flake8`` on every save pays that import
+every time; a method written in the source is compiled once, into the ``.pyc``. So the records say
+``@dataclass(init=False, repr=False, eq=False)``: ``dataclasses`` keeps what it is for (the
+fields, ``fields()``, ``replace()``) and generates nothing. Each record writes its ``__init__``
+(the parameters, defaults and assignments the generated one has: a field with a
+``default_factory`` defaults to :data:`FROM_FACTORY`, and its factory is called when the caller passes
+none; a field with ``init=False`` is set from its default), inherits ``__repr__`` and ``__eq__``
+from :class:`Record`, and a frozen one also ``__hash__``, ``__setattr__`` and ``__delattr__`` from
+:class:`FrozenRecord` (its ``__init__`` sets the fields with ``object.__setattr__``, as the generated
+one of a frozen dataclass does). They behave as the generated ones do
+(https://docs.python.org/3/library/dataclasses.html#dataclasses.dataclass):
 
+- ``__init__``: the signature and the values of the generated one;
 - ``repr``: ``ClassQualname(field=value!r, ...)`` over the fields with ``repr=True``, in order, and
   ``...`` for a record that contains itself;
 - ``==``: ``NotImplemented`` unless both are of the very same class, else the tuples of the fields
   with ``compare=True`` compared; a class that defines ``__eq__`` is unhashable (``__hash__`` is
   None), as a mutable dataclass with ``eq=True`` is;
 - ``hash`` (:class:`FrozenRecord`): the hash of the tuple of the fields with ``hash=True``, or with
-  ``hash=None`` and ``compare=True``, as a frozen dataclass with ``eq=True`` has.
+  ``hash=None`` and ``compare=True``, as a frozen dataclass with ``eq=True`` has; assigning or
+  deleting an attribute raises ``dataclasses.FrozenInstanceError``.
 
-Test: tests/test_records.py compares them with the generated methods of twin dataclasses.
+Test: tests/test_records.py compares them with the generated methods of twin dataclasses, and the
+``__init__`` of every dataclass of the package with its twin's (a field added without its parameter
+fails it).
 """
 from __future__ import annotations
 
 import re
 import reprlib
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields
 from typing import Any, Dict, Optional, Tuple, Union
 
 #: per class: the names of its fields that ``repr`` shows and that ``==`` compares
@@ -63,15 +72,29 @@ class Record:
         return tuple(getattr(self, name) for name in compared) == tuple(getattr(other, name) for name in compared)
 
 
+#: The default of an ``__init__`` parameter whose field has a ``default_factory``: the record makes
+#: the factory's value when the caller passes none (what ``dataclasses``' generated ``__init__``
+#: does with its own sentinel).
+FROM_FACTORY: Any = type("_FromFactory", (), {"__repr__": lambda self: "FROM_FACTORY", "__slots__": ()})()
+
+
 class FrozenRecord(Record):
-    """Base of the tool's frozen dataclasses: :class:`Record`'s ``__repr__`` and ``__eq__``, and the
-    ``__hash__`` a frozen dataclass with ``eq=True`` generates (see the module docstring).
+    """Base of the tool's frozen dataclasses: :class:`Record`'s ``__repr__`` and ``__eq__``, the
+    ``__hash__`` a frozen dataclass with ``eq=True`` generates, and its ``__setattr__`` and
+    ``__delattr__`` (see the module docstring).
 
     Raises:
         TypeError: from ``hash`` when a hashed field holds an unhashable value, as the generated one.
+        dataclasses.FrozenInstanceError: on assigning or deleting an attribute.
     """
 
     __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __hash__(self) -> int:
         cls = type(self)

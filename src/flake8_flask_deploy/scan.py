@@ -24,7 +24,7 @@ from .facts import ROUTE_METHODS, FactsRecorder, ModuleFacts, dotted_name, is_tr
 from .sources import is_test_path
 from .model import Spot
 from .walk import Block, Ctx, Recorder, expression_nodes, walk
-from .records import Record
+from .records import FROM_FACTORY, Record
 
 #: Classes whose instances are blueprints: ``(module, class)``.
 BLUEPRINT_CLASSES = frozenset(
@@ -37,7 +37,7 @@ OVERRIDING_LOADS = frozenset({"from_pyfile", "from_envvar", "from_prefixed_env",
 ADD_URL_RULE = "add_url_rule"
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ImportRef(Record):
     """One imported name: ``import a.b`` (``name`` None, ``local`` = ``a``) or ``from m import name``.
     ``node`` is where the statement is (one :class:`Spot` shared by the names of one statement)."""
@@ -50,8 +50,18 @@ class ImportRef(Record):
     ctx: Ctx
     asname: bool = False
 
+    def __init__(self, local: str, module: str, name: Optional[str], level: int, node: Spot, ctx: Ctx,
+                 asname: bool = False) -> None:
+        self.local = local
+        self.module = module
+        self.name = name
+        self.level = level
+        self.node = node
+        self.ctx = ctx
+        self.asname = asname
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class Route(Record):
     """A view registered on ``receiver``: a route decorator or an ``add_url_rule`` call.
 
@@ -70,8 +80,19 @@ class Route(Record):
     #: the view's body is a placeholder (:func:`is_stub`): a route not written yet
     stub: bool = False
 
+    def __init__(self, receiver: str, node: Spot, ctx: Ctx, endpoint: Optional[str], identity: Optional[tuple],
+                 how: str, view: Optional[str] = None, stub: bool = False) -> None:
+        self.receiver = receiver
+        self.node = node
+        self.ctx = ctx
+        self.endpoint = endpoint
+        self.identity = identity
+        self.how = how
+        self.view = view
+        self.stub = stub
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class RegisterCall(Record):
     """``<receiver>.register_blueprint(<arg>)`` with the loop variables in force at the call."""
 
@@ -80,8 +101,14 @@ class RegisterCall(Record):
     node: ast.Call
     ctx: Ctx
 
+    def __init__(self, receiver: str, arg: Optional[ast.expr], node: ast.Call, ctx: Ctx) -> None:
+        self.receiver = receiver
+        self.arg = arg
+        self.node = node
+        self.ctx = ctx
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class SecretSet(Record):
     """A string literal stored as ``SECRET_KEY`` on ``receiver`` (``kind``: item, attribute, update)."""
 
@@ -92,8 +119,17 @@ class SecretSet(Record):
     value: str
     receiver_node: Optional[ast.AST] = None
 
+    def __init__(self, receiver: str, node: ast.AST, ctx: Ctx, kind: str, value: str,
+                 receiver_node: Optional[ast.AST] = None) -> None:
+        self.receiver = receiver
+        self.node = node
+        self.ctx = ctx
+        self.kind = kind
+        self.value = value
+        self.receiver_node = receiver_node
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class ConfigLoad(Record):
     """``<receiver>.config.<method>(...)`` or a later ``SECRET_KEY`` assignment (``method`` "set").
 
@@ -107,8 +143,17 @@ class ConfigLoad(Record):
     arg: Optional[ast.expr] = None
     key: Optional[str] = None
 
+    def __init__(self, receiver: str, method: str, node: ast.AST, ctx: Ctx, arg: Optional[ast.expr] = None,
+                 key: Optional[str] = None) -> None:
+        self.receiver = receiver
+        self.method = method
+        self.node = node
+        self.ctx = ctx
+        self.arg = arg
+        self.key = key
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class ConfigClass(Record):
     """A module-level class: its line, bases (simple names), its literal ``SECRET_KEY`` (node, value)
     if any, whether it assigns ``SECRET_KEY`` at all, and whether it says ``TESTING``/``DEBUG = True``
@@ -129,8 +174,22 @@ class ConfigClass(Record):
     #: ``SECRET_KEY = os.getenv("SECRET_KEY", "literal")``: (the literal's node, the variable)
     fallback: Optional[Tuple[ast.AST, str]] = None
 
+    def __init__(self, name: str, line: int, bases: List[str], secret: Optional[Tuple[ast.AST, str]] = None,
+                 sets_secret: bool = False, testing: bool = False, debug: bool = False, debug_line: int = 0,
+                 sets_debug: bool = False, fallback: Optional[Tuple[ast.AST, str]] = None) -> None:
+        self.name = name
+        self.line = line
+        self.bases = bases
+        self.secret = secret
+        self.sets_secret = sets_secret
+        self.testing = testing
+        self.debug = debug
+        self.debug_line = debug_line
+        self.sets_debug = sets_debug
+        self.fallback = fallback
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class ModuleScan(Record):
     """Everything the index knows about one module (computed once per file by :func:`scan_tree`)."""
 
@@ -172,6 +231,49 @@ class ModuleScan(Record):
     #: (module level, and the scopes of the records with their enclosing scopes)
     bound: Dict[str, Set[str]] = field(default_factory=dict)
     _facts: Optional[ModuleFacts] = None
+
+    def __init__(self, path: str, imports: List[ImportRef] = FROM_FACTORY,
+                 blueprints: Dict[Tuple[str, str], ast.AST] = FROM_FACTORY,
+                 blueprint_ctx: Dict[Tuple[str, str], Ctx] = FROM_FACTORY, routes: List[Route] = FROM_FACTORY,
+                 registers: List[RegisterCall] = FROM_FACTORY, register_referenced: bool = False,
+                 secrets: List[SecretSet] = FROM_FACTORY, secret_refs: List[SecretSet] = FROM_FACTORY,
+                 string_constants: Dict[str, Tuple[ast.AST, str]] = FROM_FACTORY,
+                 loads: List[ConfigLoad] = FROM_FACTORY,
+                 testing_sets: List[Tuple[str, str]] = FROM_FACTORY, classes: Dict[str, ConfigClass] = FROM_FACTORY,
+                 module_secret: Optional[Tuple[ast.AST, str]] = None, module_secret_overridden: bool = False,
+                 sequences: Dict[str, List[ast.expr]] = FROM_FACTORY, dicts: Dict[str, List[ast.expr]] = FROM_FACTORY,
+                 dict_items: Dict[str, Dict[str, ast.expr]] = FROM_FACTORY,
+                 returns: Dict[str, List[ast.expr]] = FROM_FACTORY, params: Dict[str, List[str]] = FROM_FACTORY,
+                 value_names: Set[str] = FROM_FACTORY, value_attrs: Set[Tuple[str, str]] = FROM_FACTORY,
+                 strings: Set[str] = FROM_FACTORY, has_guard: bool = False, has_run: bool = False,
+                 bound: Dict[str, Set[str]] = FROM_FACTORY, _facts: Optional[ModuleFacts] = None) -> None:
+        self.path = path
+        self.imports = [] if imports is FROM_FACTORY else imports
+        self.blueprints = {} if blueprints is FROM_FACTORY else blueprints
+        self.blueprint_ctx = {} if blueprint_ctx is FROM_FACTORY else blueprint_ctx
+        self.routes = [] if routes is FROM_FACTORY else routes
+        self.registers = [] if registers is FROM_FACTORY else registers
+        self.register_referenced = register_referenced
+        self.secrets = [] if secrets is FROM_FACTORY else secrets
+        self.secret_refs = [] if secret_refs is FROM_FACTORY else secret_refs
+        self.string_constants = {} if string_constants is FROM_FACTORY else string_constants
+        self.loads = [] if loads is FROM_FACTORY else loads
+        self.testing_sets = [] if testing_sets is FROM_FACTORY else testing_sets
+        self.classes = {} if classes is FROM_FACTORY else classes
+        self.module_secret = module_secret
+        self.module_secret_overridden = module_secret_overridden
+        self.sequences = {} if sequences is FROM_FACTORY else sequences
+        self.dicts = {} if dicts is FROM_FACTORY else dicts
+        self.dict_items = {} if dict_items is FROM_FACTORY else dict_items
+        self.returns = {} if returns is FROM_FACTORY else returns
+        self.params = {} if params is FROM_FACTORY else params
+        self.value_names = set() if value_names is FROM_FACTORY else value_names
+        self.value_attrs = set() if value_attrs is FROM_FACTORY else value_attrs
+        self.strings = set() if strings is FROM_FACTORY else strings
+        self.has_guard = has_guard
+        self.has_run = has_run
+        self.bound = {} if bound is FROM_FACTORY else bound
+        self._facts = _facts
 
     @property
     def facts(self) -> ModuleFacts:
@@ -258,12 +360,16 @@ class ImportsRecorder(Recorder):
             self.refs.extend(import_refs(stmt, block.ctx))
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CallSite(Record):
     """A call found by :func:`call_sites_in`: the ``ast.Call`` (its arguments) and where it runs."""
 
     node: ast.Call
     ctx: Ctx
+
+    def __init__(self, node: ast.Call, ctx: Ctx) -> None:
+        self.node = node
+        self.ctx = ctx
 
 
 class CallsRecorder(Recorder):

@@ -41,7 +41,7 @@ MODULE = "module"
 _KINDS = (FILE, PROJECT, LAYOUT, MODULE)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Options(FrozenRecord):
     """User options that change what the engine assumes (from flake8's options and config files, or
     ``[tool.flake8-flask-deploy]`` for the CLI).
@@ -59,6 +59,12 @@ class Options(FrozenRecord):
     app_names: Tuple[str, ...] = ()
     entrypoints: Tuple[str, ...] = ()
     assume_production: bool = False
+
+    def __init__(self, app_names: Tuple[str, ...] = (), entrypoints: Tuple[str, ...] = (),
+                 assume_production: bool = False) -> None:
+        object.__setattr__(self, "app_names", app_names)
+        object.__setattr__(self, "entrypoints", entrypoints)
+        object.__setattr__(self, "assume_production", assume_production)
 
 
 def in_project(path: str, root: str, nested: Sequence[str] = ()) -> bool:

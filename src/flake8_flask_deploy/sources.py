@@ -448,12 +448,16 @@ def relative_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Source(Record):
     """A Python file's text and how to write it back (``encoding`` includes ``-sig`` for a BOM)."""
 
     text: str
     encoding: str
+
+    def __init__(self, text: str, encoding: str) -> None:
+        self.text = text
+        self.encoding = encoding
 
 
 def decode(data: bytes) -> Source:

@@ -60,7 +60,7 @@ Comment = Tuple[str, bool]
 Comments = Dict[int, Comment]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Format(FrozenRecord):
     """How one kind of deployment file writes comments, and which of them apply to a line.
 
@@ -75,6 +75,12 @@ class Format(FrozenRecord):
     comments: Callable[[str], Comments]
     inline: bool
     above: bool
+
+    def __init__(self, name: str, comments: Callable[[str], Comments], inline: bool, above: bool) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "comments", comments)
+        object.__setattr__(self, "inline", inline)
+        object.__setattr__(self, "above", above)
 
     def applicable(self, comments: Comments, line: int) -> List[str]:
         """The comments of ``comments`` that apply to a finding at ``line`` (1-based)."""

@@ -29,14 +29,14 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
-from .records import Record
+from .records import FROM_FACTORY, Record
 
 IMPORT = "import"  # runs when the module is imported (what a WSGI server does)
 GUARD = "guard"  # runs only when the module is executed as a script
 FUNCTION = "function"  # inside a function; resolved later
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Where(Record):
     """Where a statement executes, for the Flask facts.
 
@@ -52,8 +52,15 @@ class Where(Record):
     conditional: bool = False
     guard: Optional[ast.If] = None
 
+    def __init__(self, scope: str = "", region: str = IMPORT, conditional: bool = False,
+                 guard: Optional[ast.If] = None) -> None:
+        self.scope = scope
+        self.region = region
+        self.conditional = conditional
+        self.guard = guard
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class Ctx(Record):
     """Where a statement runs, for the project index: ``scope`` ("" at module level, else the dotted
     function/class name), ``conditional`` (may be skipped: under an ``if``, an ``except`` handler, a
@@ -67,6 +74,14 @@ class Ctx(Record):
     in_class: bool = False
     loops: Dict[str, List[ast.expr]] = field(default_factory=dict)
 
+    def __init__(self, scope: str = "", conditional: bool = False, guard: bool = False, in_class: bool = False,
+                 loops: Dict[str, List[ast.expr]] = FROM_FACTORY) -> None:
+        self.scope = scope
+        self.conditional = conditional
+        self.guard = guard
+        self.in_class = in_class
+        self.loops = {} if loops is FROM_FACTORY else loops
+
     def child(self, **changes) -> "Ctx":
         data = dict(scope=self.scope, conditional=self.conditional, guard=self.guard, in_class=self.in_class,
                     loops=dict(self.loops))
@@ -79,12 +94,16 @@ class Ctx(Record):
         return self.scope == "" and not self.conditional and not self.guard
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Block(Record):
     """A run of statements and where they execute, in both descriptions (``where``, ``ctx``)."""
 
     where: Where
     ctx: Ctx
+
+    def __init__(self, where: Where, ctx: Ctx) -> None:
+        self.where = where
+        self.ctx = ctx
 
 
 def is_main_guard(test: ast.expr) -> Optional[bool]:

@@ -27,7 +27,7 @@ from .nomad import looks_like_nomad, read_nomad
 from .pyserve import SCRIPT_FIELDS, apply_python_server
 from .readers import DeployFileError, RawCommand, is_production_file, read_compose, read_dockerfile, read_procfile
 from .shell import ShellScript, expand, read_shell
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 #: A start script nothing refers to counts as production only when its name says it starts the app.
 START_SCRIPT = re.compile(r"(entrypoint|start|boot|serve|server|prod|production|deploy|launch|gunicorn|uwsgi)",
@@ -110,7 +110,7 @@ def build_context(root: str) -> DeploymentContext:
     return _Builder(root).build()
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@dataclasses.dataclass(init=False, repr=False, eq=False)
 class ScriptPart(Record):
     """What the scripts of a build's python-script launches decided, kept apart from the rest so
     that an edit of such a script re-derives these fields only (the on-disk cache of the context).
@@ -125,6 +125,11 @@ class ScriptPart(Record):
 
     launches: List[Tuple[Launch, Dict[str, Any]]] = dataclasses.field(default_factory=list)
     reads: Dict[str, Optional[List[int]]] = dataclasses.field(default_factory=dict)
+
+    def __init__(self, launches: List[Tuple[Launch, Dict[str, Any]]] = FROM_FACTORY,
+                 reads: Dict[str, Optional[List[int]]] = FROM_FACTORY) -> None:
+        self.launches = [] if launches is FROM_FACTORY else launches
+        self.reads = {} if reads is FROM_FACTORY else reads
 
 
 def build_context_and_scripts(root: str) -> Tuple[DeploymentContext, ScriptPart]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..model import FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WERKZEUG_SCRIPT, Bind
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PYTHON = re.compile(r"^(python|python[23](\.\d+)?|pypy3?)$")
@@ -34,7 +34,7 @@ _WRAPPERS = frozenset({"exec", "nohup", "nice", "time", "tini", "dumb-init", "go
 _OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "(", ")"})
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ParsedCommand(Record):
     """What a command line starts (see :class:`~flake8_flask_deploy.model.Launch` for fields)."""
 
@@ -49,6 +49,22 @@ class ParsedCommand(Record):
     host_given: bool = False
     chdir: Optional[str] = None
     options: Dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, server: str, argv: List[str], script: Optional[str] = None,
+                 module: Optional[str] = None, attr: Optional[str] = None, binds: Tuple[Bind, ...] = (),
+                 env: Dict[str, str] = FROM_FACTORY, debug: bool = False, host_given: bool = False,
+                 chdir: Optional[str] = None, options: Dict[str, str] = FROM_FACTORY) -> None:
+        self.server = server
+        self.argv = argv
+        self.script = script
+        self.module = module
+        self.attr = attr
+        self.binds = binds
+        self.env = {} if env is FROM_FACTORY else env
+        self.debug = debug
+        self.host_given = host_given
+        self.chdir = chdir
+        self.options = {} if options is FROM_FACTORY else options
 
 
 def split_shell(text: str) -> List[List[str]]:

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .readers import DeployFileError
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 
 # ---- gunicorn config -----------------------------------------------------------------------------
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class GunicornConfig(Record):
     """Settings read from a gunicorn config file (only unconditional module-level assignments).
 
@@ -50,6 +50,17 @@ class GunicornConfig(Record):
     raw_env: List[str] = field(default_factory=list)
     chdir: Optional[str] = None
     lines: Dict[str, int] = field(default_factory=dict)
+
+    def __init__(self, binds: List[str] = FROM_FACTORY, wsgi_app: Optional[str] = None,
+                 reload: Optional[bool] = None, workers: Optional[str] = None, raw_env: List[str] = FROM_FACTORY,
+                 chdir: Optional[str] = None, lines: Dict[str, int] = FROM_FACTORY) -> None:
+        self.binds = [] if binds is FROM_FACTORY else binds
+        self.wsgi_app = wsgi_app
+        self.reload = reload
+        self.workers = workers
+        self.raw_env = [] if raw_env is FROM_FACTORY else raw_env
+        self.chdir = chdir
+        self.lines = {} if lines is FROM_FACTORY else lines
 
 
 def read_gunicorn_config(text: str, path: str) -> GunicornConfig:
@@ -230,13 +241,19 @@ def key_lines(text: str) -> Dict[Tuple[str, str], List[int]]:
     return out
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class UwsgiConfig(Record):
     """The ``[uwsgi]`` section of an ini file (values as written; ``lines`` maps option -> line)."""
 
     options: Dict[str, List[str]] = field(default_factory=dict)
     lines: Dict[str, int] = field(default_factory=dict)
     line: int = 1
+
+    def __init__(self, options: Dict[str, List[str]] = FROM_FACTORY, lines: Dict[str, int] = FROM_FACTORY,
+                 line: int = 1) -> None:
+        self.options = {} if options is FROM_FACTORY else options
+        self.lines = {} if lines is FROM_FACTORY else lines
+        self.line = line
 
     def get(self, *keys: str) -> Optional[str]:
         """The last value of the first of ``keys`` present."""

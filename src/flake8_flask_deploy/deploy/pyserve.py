@@ -99,7 +99,7 @@ def _const(node: ast.expr) -> Optional[str]:
     return None
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ScriptServer(FrozenRecord):
     """The development server a management script starts: ``binds``, whether the command (or the
     script's ``Server(...)``) names the host (``host_given``), and whether it turns the debugger on
@@ -108,6 +108,11 @@ class ScriptServer(FrozenRecord):
     binds: Tuple[Bind, ...]
     host_given: bool
     debug: bool
+
+    def __init__(self, binds: Tuple[Bind, ...], host_given: bool, debug: bool) -> None:
+        object.__setattr__(self, "binds", binds)
+        object.__setattr__(self, "host_given", host_given)
+        object.__setattr__(self, "debug", debug)
 
 
 _FLASK_SCRIPT_IMPORT = re.compile(

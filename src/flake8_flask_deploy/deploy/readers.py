@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from ..model import Location
 from ..session import current
 from .commands import split_shell
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 #: File-name words that mark a deployment file as development-only.
 DEV_WORDS = re.compile(r"(^|[._-])(dev|develop|development|local|test|tests|testing|debug|override|ci)([._-]|$)",
@@ -29,7 +29,7 @@ DEV_WORDS = re.compile(r"(^|[._-])(dev|develop|development|local|test|tests|test
 MAX_FILE_BYTES = 2_000_000
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RawCommand(Record):
     """A command found in a deployment file, before it is interpreted.
 
@@ -66,6 +66,38 @@ class RawCommand(Record):
     image: Optional[Location] = None  # a compose service's built image: the Dockerfile line of the command it runs
     mounts_source: bool = False  # a compose service that bind-mounts its build context (live code): see mounts_source()
     image_packages: Optional[Tuple[str, ...]] = None  # what the image's pip installs name, when that is all it has
+
+    def __init__(self, path: str, line: int, argv: List[str], env: Dict[str, str] = FROM_FACTORY,
+                 env_lines: Dict[str, int] = FROM_FACTORY, bases: Tuple[str, ...] = (), container: bool = False,
+                 exposed: bool = False, production: bool = True, entrypoint_script: Optional[str] = None,
+                 process_type: Optional[str] = None, compose_build: Optional[str] = None,
+                 compose_dockerfile: Optional[str] = None, working_dir: Optional[str] = None, kind: str = "",
+                 name: Optional[str] = None, env_sources: Dict[str, Location] = FROM_FACTORY,
+                 via: Tuple[Location, ...] = (), env_files: Tuple[Tuple[str, int], ...] = (),
+                 image: Optional[Location] = None, mounts_source: bool = False,
+                 image_packages: Optional[Tuple[str, ...]] = None) -> None:
+        self.path = path
+        self.line = line
+        self.argv = argv
+        self.env = {} if env is FROM_FACTORY else env
+        self.env_lines = {} if env_lines is FROM_FACTORY else env_lines
+        self.bases = bases
+        self.container = container
+        self.exposed = exposed
+        self.production = production
+        self.entrypoint_script = entrypoint_script
+        self.process_type = process_type
+        self.compose_build = compose_build
+        self.compose_dockerfile = compose_dockerfile
+        self.working_dir = working_dir
+        self.kind = kind
+        self.name = name
+        self.env_sources = {} if env_sources is FROM_FACTORY else env_sources
+        self.via = via
+        self.env_files = env_files
+        self.image = image
+        self.mounts_source = mounts_source
+        self.image_packages = image_packages
 
 
 class DeployFileError(Exception):
@@ -210,7 +242,7 @@ def _without_inline_noqa(item: dict, warnings: Optional[List[str]]) -> dict:
     return dict(item, value=kept)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _Stage(Record):
     """What the instructions of a Dockerfile's final stage set up for its command.
 
@@ -231,6 +263,18 @@ class _Stage(Record):
     cmd: Optional[Tuple[List[str], int]] = None
     entrypoint: Optional[Tuple[List[str], int]] = None
     packages: Optional[List[str]] = field(default_factory=list)
+
+    def __init__(self, env: Dict[str, str] = FROM_FACTORY, env_lines: Dict[str, int] = FROM_FACTORY, workdir: str = "/",
+                 copies: List[Tuple[str, str]] = FROM_FACTORY, cmd: Optional[Tuple[List[str], int]] = None,
+                 entrypoint: Optional[Tuple[List[str], int]] = None,
+                 packages: Optional[List[str]] = FROM_FACTORY) -> None:
+        self.env = {} if env is FROM_FACTORY else env
+        self.env_lines = {} if env_lines is FROM_FACTORY else env_lines
+        self.workdir = workdir
+        self.copies = [] if copies is FROM_FACTORY else copies
+        self.cmd = cmd
+        self.entrypoint = entrypoint
+        self.packages = [] if packages is FROM_FACTORY else packages
 
 
 def _read_stage(items: List[dict]) -> _Stage:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from .commands import split_shell
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 #: Shell syntax that needs bash's grammar; a script without it is read line by line with shlex (bashlex's
@@ -41,7 +41,7 @@ _DEV_BRANCH = re.compile(r"dev|debug|test|local", re.IGNORECASE)
 _PARAM = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ShellScript(Record):
     """What a start script runs.
 
@@ -57,6 +57,14 @@ class ShellScript(Record):
     env_lines: Dict[str, int] = field(default_factory=dict)
     passes_args: bool = False
     parser: str = "bashlex"
+
+    def __init__(self, commands: List[Tuple[List[str], int]] = FROM_FACTORY, env: Dict[str, str] = FROM_FACTORY,
+                 env_lines: Dict[str, int] = FROM_FACTORY, passes_args: bool = False, parser: str = "bashlex") -> None:
+        self.commands = [] if commands is FROM_FACTORY else commands
+        self.env = {} if env is FROM_FACTORY else env
+        self.env_lines = {} if env_lines is FROM_FACTORY else env_lines
+        self.passes_args = passes_args
+        self.parser = parser
 
 
 def expand(word: str, variables: Dict[str, str]) -> str:

@@ -31,7 +31,7 @@ from ..fixable import MAPPED_FINDINGS
 from ..model import Finding
 from ..session import LAYOUT, current
 from ..sources import LINE_BREAK
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 SAFE = "safe"
 UNSAFE = "unsafe"
@@ -39,7 +39,7 @@ UNSAFE = "unsafe"
 N = TypeVar("N", bound=cst.CSTNode)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Change(Record):
     """One rewrite of one finding.
 
@@ -60,6 +60,14 @@ class Change(Record):
     description: str
     notes: List[str] = field(default_factory=list)
     edits: Dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, module: cst.Module, safety: str, description: str, notes: List[str] = FROM_FACTORY,
+                 edits: Dict[str, str] = FROM_FACTORY) -> None:
+        self.module = module
+        self.safety = safety
+        self.description = description
+        self.notes = [] if notes is FROM_FACTORY else notes
+        self.edits = {} if edits is FROM_FACTORY else edits
 
 
 class FixContext:

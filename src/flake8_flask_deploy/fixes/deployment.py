@@ -38,14 +38,14 @@ from ..rules.fdp006_wsgi_target_not_found import module_names
 from ..sources import decode, write_atomic
 from .install import NoInstall, plan_install, runs_on_windows
 from .shellsplice import server_segment, splice
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 ALL = "0.0.0.0"  # noqa: S104  # nosec B104
 _SAFE_WORD = re.compile(r"^[\w@%+=:,./${}-]+$")
 _ENV_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class CommandSite(Record):
     """Where a command is written: lines ``start``..``end`` (0-based, inclusive) of ``lines``, and
     how to write a new argv back in the same form (``render(argv) -> replacement line``)."""
@@ -55,6 +55,14 @@ class CommandSite(Record):
     end: int
     render: Callable[[List[str]], Optional[str]]
     shell: bool
+
+    def __init__(self, argv: List[str], start: int, end: int, render: Callable[[List[str]], Optional[str]],
+                 shell: bool) -> None:
+        self.argv = argv
+        self.start = start
+        self.end = end
+        self.render = render
+        self.shell = shell
 
 
 def _quote(word: str) -> str:
@@ -356,7 +364,7 @@ def gunicorn_bind_argv(argv: List[str]) -> Optional[List[str]]:
 
 
 # ---- planning ------------------------------------------------------------------------------------
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class DeployFix(Record):
     """One planned rewrite: ``path``/``line`` of the command, rule ``code``, new lines, description;
     ``finding``: the finding a ``"target"``/``"upstream"`` rewrite fixes (FDP006, FDP012)."""
@@ -369,6 +377,17 @@ class DeployFix(Record):
     description: str = ""
     note: str = ""
     finding: Optional[Finding] = None
+
+    def __init__(self, path: str, line: int, code: str, kind: str, launch: Launch, description: str = "",
+                 note: str = "", finding: Optional[Finding] = None) -> None:
+        self.path = path
+        self.line = line
+        self.code = code
+        self.kind = kind
+        self.launch = launch
+        self.description = description
+        self.note = note
+        self.finding = finding
 
 
 #: Rewrites of one value written on the finding's line (not of a command): kind -> rule code, each
@@ -514,7 +533,7 @@ def _plans(context, select: Sequence[str], ignore: Sequence[str]
     return plans, codes_at, script_runs
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _Run(Record):
     """One :func:`fix_deployments` call: its options, and the new texts of the files it edits.
 
@@ -532,6 +551,18 @@ class _Run(Record):
     script_runs: Dict[Tuple[str, int], tuple] = field(default_factory=dict)
     texts: Dict[str, str] = field(default_factory=dict)
     originals: Dict[str, bytes] = field(default_factory=dict)
+
+    def __init__(self, report: object, unsafe: bool, write: bool, scope: FixScope, context: object = None,
+                 script_runs: Dict[Tuple[str, int], tuple] = FROM_FACTORY, texts: Dict[str, str] = FROM_FACTORY,
+                 originals: Dict[str, bytes] = FROM_FACTORY) -> None:
+        self.report = report
+        self.unsafe = unsafe
+        self.write = write
+        self.scope = scope
+        self.context = context
+        self.script_runs = {} if script_runs is FROM_FACTORY else script_runs
+        self.texts = {} if texts is FROM_FACTORY else texts
+        self.originals = {} if originals is FROM_FACTORY else originals
 
     def text(self, path: str) -> Optional[str]:
         """The text of ``path`` as this run holds it (None when it cannot be read as UTF-8)."""
@@ -705,7 +736,7 @@ def _rewrite(path: str, text: str, plan: DeployFix, site: CommandSite, run: _Run
     return edits
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class _NewCommand(Record):
     """A rewritten command: its ``argv``; for a switch to a WSGI server, the ``package`` to install,
     the ``target`` (``module:attr``) it serves and its ``--chdir``."""
@@ -714,6 +745,13 @@ class _NewCommand(Record):
     package: Optional[str] = None
     target: Optional[str] = None
     chdir: Optional[str] = None
+
+    def __init__(self, argv: List[str], package: Optional[str] = None, target: Optional[str] = None,
+                 chdir: Optional[str] = None) -> None:
+        self.argv = argv
+        self.package = package
+        self.target = target
+        self.chdir = chdir
 
 
 def _new_argv(plan: DeployFix, site: CommandSite, script_runs: Dict[Tuple[str, int], tuple], procfile: bool,

@@ -31,7 +31,7 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "/bin/sh", "/bin/bash",
 _DASH_C = frozenset({"-c", "-ec", "-ce", "-lc", "-xc", "-ex"})
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Word(Record):
     """One shell word: its span ``[start, end)`` in the text and its value after quote removal.
 
@@ -42,12 +42,21 @@ class Word(Record):
     value: str
     quote: str = ""
 
+    def __init__(self, start: int, end: int, value: str, quote: str = "") -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.quote = quote
 
-@dataclass(repr=False, eq=False)
+
+@dataclass(init=False, repr=False, eq=False)
 class Segment(Record):
     """One simple command of a ``&&``/``;`` list: its words (spans in the text they were read from)."""
 
     words: List[Word]
+
+    def __init__(self, words: List[Word]) -> None:
+        self.words = words
 
     @property
     def argv(self) -> List[str]:
@@ -135,7 +144,7 @@ def _shell_body(segment: Segment) -> Optional[Word]:
     return None
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class Found(Record):
     """The simple command that starts the server: its ``segment``, the ``text`` it was read from,
     and how to put a new text of that whole string back (``wrap``)."""
@@ -144,6 +153,12 @@ class Found(Record):
     text: str
     context: str  # "": top level; '"' or "'": inside ``sh -c`` in that quote of the outer text
     wrap: Callable[[str], Optional[str]]
+
+    def __init__(self, segment: Segment, text: str, context: str, wrap: Callable[[str], Optional[str]]) -> None:
+        self.segment = segment
+        self.text = text
+        self.context = context
+        self.wrap = wrap
 
 
 def server_segment(text: str, is_server: Callable[[List[str]], bool], depth: int = 0) -> Optional[Found]:

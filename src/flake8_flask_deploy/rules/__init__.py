@@ -23,7 +23,7 @@ from .. import index as idx
 from ..facts import ModuleFacts, Where
 from ..model import DeploymentContext, Finding, Launch, Location, Spot, attr_name
 from ..project import facts_of_file, required_major
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 #: Folders of demo and documentation code (``examples/``, ``python_examples/``, ``docs/``, ``demo/``,
 #: ``tutorial/``, ``samples/``, ``snippets/``): a module there that no deployment runs is a development
@@ -126,7 +126,7 @@ SECRET_WORDS = ("SECRET_KEY", "secret_key")
 BLUEPRINT_WORDS = ("Blueprint",)
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModuleContext(Record):
     """What a rule sees of one module.
 
@@ -148,6 +148,16 @@ class ModuleContext(Record):
     launches: List[Launch] = field(default_factory=list)
     tree: Optional[ast.Module] = None
     source: Optional[str] = None
+
+    def __init__(self, path: str, facts: ModuleFacts, deployment: DeploymentContext,
+                 launches: List[Launch] = FROM_FACTORY, tree: Optional[ast.Module] = None,
+                 source: Optional[str] = None) -> None:
+        self.path = path
+        self.facts = facts
+        self.deployment = deployment
+        self.launches = [] if launches is FROM_FACTORY else launches
+        self.tree = tree
+        self.source = source
 
     @property
     def root(self) -> str:

@@ -29,10 +29,10 @@ from ..model import (FLASK_RUN, GUNICORN, UWSGI, WAITRESS, WSGI_SERVERS, Deploym
                      attr_name)
 from ..session import FILE, current
 from . import Rule, register
-from ..records import Record
+from ..records import FROM_FACTORY, Record
 
 
-@dataclass(repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class ModuleNames(Record):
     """Names a module binds at import time, and names it binds only under the ``__main__`` guard."""
 
@@ -40,6 +40,13 @@ class ModuleNames(Record):
     guard_only: Set[str] = field(default_factory=set)
     functions: Dict[str, ast.AST] = field(default_factory=dict)
     dynamic: bool = False  # ``from x import *``, a module ``__getattr__``, ``globals()[...] =``
+
+    def __init__(self, at_import: Set[str] = FROM_FACTORY, guard_only: Set[str] = FROM_FACTORY,
+                 functions: Dict[str, ast.AST] = FROM_FACTORY, dynamic: bool = False) -> None:
+        self.at_import = set() if at_import is FROM_FACTORY else at_import
+        self.guard_only = set() if guard_only is FROM_FACTORY else guard_only
+        self.functions = {} if functions is FROM_FACTORY else functions
+        self.dynamic = dynamic
 
 
 def module_names(path: str) -> Optional[ModuleNames]:

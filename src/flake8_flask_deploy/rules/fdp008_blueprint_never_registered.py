@@ -307,7 +307,7 @@ def _module_registrations(index: idx.ProjectIndex, path: str) -> Optional[Tuple[
 
 
 # ---- the unsafe fix: where the blueprint is registered, and when it is not -----------------------
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RegisterPlan(FrozenRecord):
     """Where the FDP008 fix registers a blueprint: the one place of the project that sets up an app.
 
@@ -327,6 +327,15 @@ class RegisterPlan(FrozenRecord):
     local: str
     statement: Optional[str]
     below_code: bool = False
+
+    def __init__(self, origin: str, factory: str, app: str, local: str, statement: Optional[str],
+                 below_code: bool = False) -> None:
+        object.__setattr__(self, "origin", origin)
+        object.__setattr__(self, "factory", factory)
+        object.__setattr__(self, "app", app)
+        object.__setattr__(self, "local", local)
+        object.__setattr__(self, "statement", statement)
+        object.__setattr__(self, "below_code", below_code)
 
     @property
     def register(self) -> str:

@@ -248,7 +248,7 @@ def imported_route_target(index: idx.ProjectIndex, path: str, scan: idx.ModuleSc
 NOQA_COMMENT = "# noqa: E402,F401"
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@dataclass(init=False, repr=False, eq=False)
 class RouteImport(FrozenRecord):
     """The import the FDP009 fix adds to the module that defines the app (or blueprint).
 
@@ -260,6 +260,11 @@ class RouteImport(FrozenRecord):
     path: str
     name: str
     statement: str
+
+    def __init__(self, path: str, name: str, statement: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "statement", statement)
 
 
 def route_import(index: idx.ProjectIndex, path: str, ref: idx.ImportRef, what: str, origin: str,
