@@ -57,6 +57,7 @@ DEFERRED_FOR_STARTUP = {
     ("suppress", "deploy.readers"): "the files of findings, read when a run has a finding to judge",
     ("suppress", "deploy.nginx"): "asked only of a *.conf file holding a finding",
     ("rules", "deploy.commands"): "the command splitter, asked only of a launch's finding",
+    ("engine", "suppress"): "the comments of deployment files, read for the launch findings of a served module",
     ("rules.fdp005_loopback_bind_unreachable", "deploy.pyserve"): "asked only of a script a launch runs",
 }
 

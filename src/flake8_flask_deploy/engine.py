@@ -20,7 +20,6 @@ from .prefilter import CONTEXT_OFF, TextTest, is_test_module, may_be_launched
 from .records import FROM_FACTORY
 from .rules import ModuleContext, all_rules, get_rule
 from .session import code_selected, current, set_rule_filter  # noqa: F401 (set_rule_filter: the CLI's)
-from .suppress import Suppressions
 
 CONTEXT_AUTO = "auto"
 
@@ -335,6 +334,8 @@ def _checked(context: DeploymentContext, launches: Sequence[Launch], rules) -> L
     """``[(finding, launch)]`` of each rule's :meth:`check_launch` over ``launches``, in that order,
     without the findings a comment in their file silences."""
     out = []
+    from .suppress import Suppressions  # deferred: a run on a module no launch serves reads no comments
+
     suppressions = Suppressions()
     for launch in launches:
         for rule in rules:
