@@ -67,12 +67,7 @@ class _AssumedProductionContext(ModuleContext):
     def __init__(self, path: str, facts: ModuleFacts, deployment: DeploymentContext,
                  launches: List[Launch] = FROM_FACTORY, tree: Optional[ast.Module] = None,
                  source: Optional[str] = None, declared: List[Launch] = FROM_FACTORY) -> None:
-        self.path = path
-        self.facts = facts
-        self.deployment = deployment
-        self.launches = [] if launches is FROM_FACTORY else launches
-        self.tree = tree
-        self.source = source
+        super().__init__(path, facts, deployment, launches, tree, source)
         self.declared = [] if declared is FROM_FACTORY else declared
 
     def is_script_only(self) -> bool:
