@@ -219,9 +219,7 @@ def analyze_module(tree: ast.Module, filename: str, mode: str = CONTEXT_AUTO,
         for rule in active_rules():
             if rule.reports_in_tests or not facts.is_test_file:
                 findings.extend(rule.check(module))
-        if source is not None and "register_blueprint" in source and not facts.is_test_file:
-            # the registrations every blueprint module's run asks of it: kept when the text is the file's
-            index.scan_for(module)
+        index.keep_linted(module)  # what other runs asked of this module, when its text is the file's
     finally:
         current().module_done()  # what the rules shared about this module (its tree's scan) goes
     # a launch made by an option has no file line to show the finding at

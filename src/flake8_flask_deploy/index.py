@@ -263,6 +263,13 @@ class _DiskEntries:
             return None
         return entry[1].get(name)
 
+    def asked(self, path: str) -> FrozenSet[str]:
+        """The fields module ``path``'s entry holds, with those of the stale entry this run replaced
+        (whatever their stamp): what runs have asked of the module."""
+        entry = self.entries.get(path)
+        fields = entry[1] if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], dict) else {}
+        return self._held.get(path, frozenset()) | frozenset(fields)
+
     def put(self, path: str, stamp: Optional[List[int]], name: str, value: Any) -> None:
         if stamp is None:
             return
@@ -926,10 +933,8 @@ def scan_for(module) -> Optional[ModuleScan]:
                 # whole tree); ``ModuleScan.facts`` computes them again if ever asked
                 key = (stat.st_size, stat.st_mtime_ns)
                 _scans()[module.path] = (key, copy.copy(scan))
-                if is_file_text(module.path, getattr(module, "source", None), stat.st_size):
-                    _keep_linted(module.path, list(key), scan)
-                else:
-                    _buffers()[module.path] = True
+                if not is_file_text(module.path, getattr(module, "source", None), stat.st_size):
+                    _buffers()[module.path] = True  # what is learnt of it is not the file's (see keep_linted)
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan
@@ -953,22 +958,39 @@ def is_file_text(path: str, source: Optional[str], size: int) -> bool:
         return False
 
 
-def _keep_linted(path: str, stamp: List[int], scan: ModuleScan) -> None:
-    """Keep in the linted module's on-disk entry what other modules' runs ask of it and would
-    otherwise parse it again for (its tree is the file's: :func:`is_file_text`): its imports (as
-    :func:`scan_file` keeps them), its ``register_blueprint`` calls (:func:`remember_registers`) and
-    its routes added at import (:func:`routes_at_import`). An editor saves and lints its modules in
-    turn: the run after a save of ``create_app``'s module then reads its registrations from the
-    entry its own run wrote, instead of parsing it."""
-    disk = disk_entries_of(sources.find_root(os.path.dirname(path)))
-    if disk is None or current().overrides:
+#: What the run on a module keeps in its entry for other runs (:func:`keep_linted`).
+_LINTED_FIELDS = frozenset({"imports", "registers", "routes"})
+
+
+def keep_linted(module) -> None:
+    """Keep in the on-disk entry of a rule's ``ModuleContext`` file what other modules' runs asked of
+    it before and would otherwise parse it again for: its imports (as :func:`scan_file` keeps them),
+    its ``register_blueprint`` calls (:func:`remember_registers`), its routes added at import
+    (:func:`routes_at_import`), each when its entry (or the stale one this run replaced) held it.
+    Only when ``module.source`` is the file byte for byte (:func:`is_file_text`: the scan of the
+    tree is then the file's, never an editor's unsaved buffer's); the tree is scanned for it if no
+    rule did. An editor saves and lints its modules in turn: the run after a save of ``create_app``'s
+    module reads its registrations from the entry its own run wrote, instead of parsing it; a field
+    nobody asked for is not written (the run writes ``index.json`` only for what will be read)."""
+    path = module.path
+    if getattr(module, "source", None) is None or getattr(module, "tree", None) is None or current().overrides:
         return
-    if not any(ref.ctx.loops for ref in scan.imports) and disk.get(path, stamp, "imports") is None:
+    disk = disk_entries_of(sources.find_root(os.path.dirname(path)))
+    wanted = disk.asked(path) & _LINTED_FIELDS if disk is not None else frozenset()
+    if not wanted:
+        return
+    scan = scan_for(module)
+    held = _scans().get(path)
+    if scan is None or held is None or path in _buffers() or disk is None:
+        return
+    stamp = list(held[0])
+    if "imports" in wanted and not any(ref.ctx.loops for ref in scan.imports) \
+            and disk.get(path, stamp, "imports") is None:
         disk.put(path, stamp, "imports", _encode_imports(scan.imports))
-    if scan.registers:
+    if "registers" in wanted:
         _put_registers(disk, path, stamp, scan)
-    encoded = _encoded_routes(_routes_of(scan))
-    if encoded and disk.get(path, stamp, "routes") is None:
+    encoded = _encoded_routes(_routes_of(scan)) if "routes" in wanted else None
+    if encoded is not None and disk.get(path, stamp, "routes") is None:
         disk.put(path, stamp, "routes", encoded)
 
 
