@@ -933,8 +933,10 @@ def scan_for(module) -> Optional[ModuleScan]:
                 # whole tree); ``ModuleScan.facts`` computes them again if ever asked
                 key = (stat.st_size, stat.st_mtime_ns)
                 _scans()[module.path] = (key, copy.copy(scan))
-                if not is_file_text(module.path, getattr(module, "source", None), stat.st_size):
-                    _buffers()[module.path] = True  # what is learnt of it is not the file's (see keep_linted)
+                _buffers()[module.path] = True  # unless its text proves to be the file's (:func:`_is_buffer`)
+                source = getattr(module, "source", None)
+                if source is not None:
+                    current().cache("index.linted_text", MODULE)[module.path] = (source, stat.st_size)
     if scan._facts is None:
         scan._facts = module.facts  # the engine's facts of this very file: no second walk
     return scan
@@ -977,11 +979,11 @@ def keep_linted(module) -> None:
         return
     disk = disk_entries_of(sources.find_root(os.path.dirname(path)))
     wanted = disk.asked(path) & _LINTED_FIELDS if disk is not None else frozenset()
-    if not wanted:
+    if disk is None or not wanted:
         return
     scan = scan_for(module)
     held = _scans().get(path)
-    if scan is None or held is None or path in _buffers() or disk is None:
+    if scan is None or held is None or _is_buffer(path):
         return
     stamp = list(held[0])
     if "imports" in wanted and not any(ref.ctx.loops for ref in scan.imports) \
@@ -1640,8 +1642,24 @@ def _decode_site(data: list) -> CallSite:
 # ---- what a module binds and registers at module level, kept in its on-disk entry (FDP009, FDP010) ----
 def _buffers() -> Dict[str, bool]:
     """path -> True for the modules whose session scan is made of a tree flake8 parsed (an editor's
-    buffer may differ from the file: :func:`scan_for`); nothing derived from them is stored."""
+    buffer may differ from the file: :func:`scan_for`); nothing derived from them is stored. Ask
+    :func:`_is_buffer`."""
     return current().cache("index.buffers", FILE)
+
+
+def _is_buffer(path: str) -> bool:
+    """True when the session's scan of ``path`` is of a tree flake8 parsed from a text that is not
+    the file's. The text is compared with the file (:func:`is_file_text`) only when this is first
+    asked during that module's own run (kept until the module is done: a ``MODULE`` entry), so a run
+    that stores nothing of the module reads it no second time; asked later, or with no text
+    given, the scan stays an editor's buffer's (the conservative answer)."""
+    if path not in _buffers():
+        return False
+    pending = current().cache("index.linted_text", MODULE).pop(path, None)
+    if pending is not None and is_file_text(path, *pending):
+        del _buffers()[path]
+        return False
+    return True
 
 
 def _storable_stamp(index: "ProjectIndex", path: str) -> Optional[List[int]]:
@@ -1650,7 +1668,7 @@ def _storable_stamp(index: "ProjectIndex", path: str) -> Optional[List[int]]:
     (not of an editor's buffer); None otherwise (no on-disk cache, another stamp, no scan)."""
     stamp = index.stamp(path) if index.disk_entries() is not None else None
     held = _scans().get(path)
-    if stamp is None or held is None or held[1] is None or held[0] != tuple(stamp) or path in _buffers():
+    if stamp is None or held is None or held[1] is None or held[0] != tuple(stamp) or _is_buffer(path):
         return None
     return stamp
 

@@ -72,10 +72,19 @@ class Record:
         return tuple(getattr(self, name) for name in compared) == tuple(getattr(other, name) for name in compared)
 
 
+class _FromFactory:
+    """The type of :data:`FROM_FACTORY`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FROM_FACTORY"
+
+
 #: The default of an ``__init__`` parameter whose field has a ``default_factory``: the record makes
 #: the factory's value when the caller passes none (what ``dataclasses``' generated ``__init__``
 #: does with its own sentinel).
-FROM_FACTORY: Any = type("_FromFactory", (), {"__repr__": lambda self: "FROM_FACTORY", "__slots__": ()})()
+FROM_FACTORY: Any = _FromFactory()
 
 
 class FrozenRecord(Record):
